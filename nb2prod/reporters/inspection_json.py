@@ -1,0 +1,106 @@
+"""`nb2prod inspect --format json`: the documented, versioned inspection schema.
+
+The schema lives in `nb2prod/schemas/inspect.schema.json` and is described in
+`docs/inspect-json.md`. Add fields freely; bump `SCHEMA_VERSION` only when a field
+changes meaning or disappears.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nb2prod._version import __version__
+from nb2prod.inspection import CellInspection, Inspection
+from nb2prod.magics import IPythonSyntax
+
+SCHEMA_VERSION = 1
+
+
+def render_inspection_json(inspection: Inspection) -> str:
+    """The inspection as pretty-printed JSON text (UTF-8, keys in schema order)."""
+    return (
+        json.dumps(inspection_document(inspection), indent=2, ensure_ascii=False) + "\n"
+    )
+
+
+def inspection_document(inspection: Inspection) -> dict[str, Any]:
+    """The inspection as a JSON-ready dict."""
+    notebook = inspection.notebook
+    code = [item.parsed for item in inspection.cells if item.parsed is not None]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "nb2prod", "version": __version__},
+        "notebook": {
+            "path": notebook.path,
+            "nbformat": f"{notebook.nbformat}.{notebook.nbformat_minor}",
+            "upgraded_from": notebook.upgraded_from,
+            "kernel": {
+                "name": notebook.kernel.name,
+                "display_name": notebook.kernel.display_name,
+                "language": notebook.kernel.language,
+            },
+            "python_version": notebook.python_version,
+            "title": notebook.title,
+        },
+        "summary": {
+            "cells": len(inspection.cells),
+            "cells_by_kind": inspection.kind_counts(),
+            "code_cells_parsed": sum(parsed.parsed for parsed in code),
+            "problems": len(inspection.problems),
+            "ipython_syntax": inspection.syntax_counts(),
+        },
+        "cells": [_cell(item) for item in inspection.cells],
+    }
+
+
+def _cell(item: CellInspection) -> dict[str, Any]:
+    cell = item.cell
+    document: dict[str, Any] = {
+        "cell": cell.index + 1,
+        "id": cell.id,
+        "kind": cell.kind.value,
+        "original_type": cell.original_type,
+        "execution_count": cell.execution_count,
+        "lines": cell.line_count,
+        "tags": list(cell.tags),
+        "outputs": [output.output_type for output in cell.outputs],
+        "parse": None,
+        "ipython_syntax": [],
+    }
+    if item.parsed is not None:
+        problem = item.parsed.problem
+        document["parse"] = {
+            "status": "ok" if problem is None else "error",
+            "error": (
+                None
+                if problem is None
+                else {
+                    "line": problem.line,
+                    "column": problem.column,
+                    "message": problem.message,
+                }
+            ),
+        }
+        document["ipython_syntax"] = [
+            _syntax(fact) for fact in item.parsed.translation.syntax
+        ]
+    return document
+
+
+def _syntax(fact: IPythonSyntax) -> dict[str, Any]:
+    return {
+        "kind": fact.kind.value,
+        "escape": fact.escape,
+        "name": fact.name,
+        "args": fact.args,
+        "target": fact.target,
+        "body_language": fact.body_language,
+        "keeps_python": fact.keeps_python,
+        "expansions": list(fact.expansions),
+        "line": fact.span.line,
+        "column": fact.span.column,
+        "end_line": fact.span.end_line,
+        "end_column": fact.span.end_column,
+        "text": fact.text,
+    }
