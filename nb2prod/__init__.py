@@ -41,7 +41,24 @@ _EXPORTS = {
     "Nb2ProdError": "nb2prod.errors",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = [
+    "Cell",
+    "CellKind",
+    "IPythonSyntax",
+    "Inspection",
+    "Nb2ProdError",
+    "Notebook",
+    "ParsedCell",
+    "SyntaxProblem",
+    "TranslatedCell",
+    "__version__",
+    "inspect_notebook",
+    "parse_cell",
+    "parse_notebook",
+    "read_notebook",
+    "restore_source",
+    "translate_cell",
+]
 
 
 def __getattr__(name: str) -> Any:

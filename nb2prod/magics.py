@@ -206,6 +206,8 @@ def _cell_magic(
     else:
         last = len(lines) - 1
         body = "".join(content + end for content, end in pieces[first + 1 :])
+        if body and not body.endswith(("\n", "\r")):
+            body += "\n"  # IPython appends a newline to every cell before translating
         call = f"get_ipython().run_cell_magic({name!r}, {args!r}, {body!r})"
         replacement = _blank_lines(pieces, first, last, call)
     return IPythonSyntax(

@@ -222,7 +222,10 @@ def _upgrade_v3(document: dict[str, Any], path: str) -> dict[str, Any]:
             path,
             f"cannot upgrade this nbformat 3 notebook ({type(error).__name__}: {error})",
         ) from None
-    return json.loads(json.dumps(upgraded))
+    document = json.loads(json.dumps(upgraded))
+    for cell in document.get("cells", []):
+        cell.pop("id", None)  # ids invented by the upgrade are random; v3 had none
+    return document
 
 
 def _kernel_info(metadata: Mapping[str, Any]) -> KernelInfo:
