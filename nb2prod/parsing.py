@@ -81,6 +81,9 @@ _TOO_NESTED = "too deeply nested to parse (Python's own parser gives up on it to
 
 def _python_problem(cell: Cell, python: str) -> SyntaxProblem | None:
     """What CPython's parser says about the translated cell, or None if it accepts it."""
+    if "\0" in python:
+        line = python.count("\n", 0, python.find("\0")) + 1
+        return _problem(cell, line, 0, "source contains a null byte")
     try:
         ast.parse(python)
     except SyntaxError as error:
@@ -91,9 +94,6 @@ def _python_problem(cell: Cell, python: str) -> SyntaxProblem | None:
         return _problem(cell, error.lineno or 1, max(column, 0), message)
     except (RecursionError, MemoryError):
         return _problem(cell, 1, 0, _TOO_NESTED)
-    except ValueError:  # "source code string cannot contain null bytes"
-        line = python.count("\n", 0, python.find("\0")) + 1
-        return _problem(cell, line, 0, "source contains a null byte")
     return None
 
 

@@ -56,7 +56,9 @@ def result(text: str, count: int) -> dict[str, Any]:
     }
 
 
-def nb(*cells: str | dict[str, Any], metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+def nb(
+    *cells: str | dict[str, Any], metadata: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """An nbformat 4.5 document; a plain string is one code cell."""
     return {
         "nbformat": 4,

@@ -25,7 +25,7 @@ def render_inspection_text(inspection: Inspection, *, color: bool, width: int) -
         highlight=False,
         soft_wrap=False,
     )
-    console.print(_header(inspection))
+    console.print(_header(inspection), soft_wrap=True)
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("cell", justify="right")
     table.add_column("kind")
@@ -39,7 +39,7 @@ def render_inspection_text(inspection: Inspection, *, color: bool, width: int) -
     for item in inspection.cells:
         table.add_row(*_row(item))
     console.print(table)
-    console.print(_summary(inspection))
+    console.print(_summary(inspection), soft_wrap=True)
     return buffer.getvalue()
 
 

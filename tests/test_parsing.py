@@ -1,0 +1,70 @@
+"""Parsing code cells: libcst trees for Python, per-cell problems for the rest."""
+
+from __future__ import annotations
+
+import libcst
+
+from nb2prod.parsing import parse_cell, parse_notebook
+from nb2prod.testing import code, md, notebook
+
+
+def test_python_cell_gets_a_libcst_module_that_round_trips():
+    parsed = parse_cell(notebook("import os\n\nx = os.sep  # keep me\n").cells[0])
+    assert parsed.parsed
+    assert isinstance(parsed.module, libcst.Module)
+    assert parsed.module.code == "import os\n\nx = os.sep  # keep me\n"
+
+
+def test_ipython_cell_is_parsed_through_its_translation():
+    parsed = parse_cell(notebook("%matplotlib inline\n!ls\nfiles = !ls").cells[0])
+    assert parsed.parsed
+    assert parsed.module is not None
+    assert parsed.module.code == parsed.translation.python
+
+
+def test_problem_names_cell_execution_count_line_and_column():
+    nb = notebook(md("# t"), code("x = 1", count=1), code("def f(:\n    pass", count=7))
+    first, second = parse_notebook(nb)
+    assert first.problem is None
+    assert second.problem is not None
+    assert (second.problem.cell, second.problem.execution_count) == (2, 7)
+    assert (second.problem.line, second.problem.column) == (1, 6)
+    assert second.problem.message == "invalid syntax"
+    assert second.module is None
+
+
+def test_problem_after_an_ipython_line_keeps_the_cell_line_number():
+    parsed = parse_cell(notebook("!ls\n%time x = 1\nprint 'x'").cells[0])
+    assert parsed.problem is not None
+    assert parsed.problem.line == 3
+
+
+def test_null_byte_is_a_problem_not_a_crash():
+    parsed = parse_cell(notebook("x = 1\ny = '\0'").cells[0])
+    assert parsed.problem is not None
+    assert (parsed.problem.line, parsed.problem.message) == (
+        2,
+        "source contains a null byte",
+    )
+
+
+def test_empty_and_comment_only_cells_parse():
+    assert all(
+        p.parsed for p in parse_notebook(notebook("", "# only a comment", "\n\n"))
+    )
+
+
+def test_non_python_cell_magic_parses_as_a_magic_call():
+    parsed = parse_cell(notebook("%%bash\nfor f in *; do echo $f; done").cells[0])
+    assert parsed.parsed
+
+
+def test_three_thousand_cells_and_a_twenty_thousand_line_cell_parse():
+    many = notebook(*[f"x{i} = {i}\nprint(x{i})" for i in range(3000)])
+    assert sum(p.parsed for p in parse_notebook(many)) == 3000
+    long_cell = "\n".join(
+        f"v{i} = f(v{i - 1}, 'a', {i})  # step {i}" for i in range(20000)
+    )
+    parsed = parse_cell(notebook(long_cell).cells[0])
+    assert parsed.parsed
+    assert parsed.cell.line_count == 20000
