@@ -94,6 +94,14 @@ def _python_problem(cell: Cell, python: str) -> SyntaxProblem | None:
         return _problem(cell, error.lineno or 1, max(column, 0), message)
     except (RecursionError, MemoryError):
         return _problem(cell, 1, 0, _TOO_NESTED)
+    except UnicodeEncodeError as error:  # a lone surrogate, e.g. "\ud800" in the JSON
+        line = python.count("\n", 0, error.start) + 1
+        return _problem(
+            cell,
+            line,
+            0,
+            f"source contains an invalid character {python[error.start]!r}",
+        )
     return None
 
 

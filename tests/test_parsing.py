@@ -68,3 +68,10 @@ def test_three_thousand_cells_and_a_twenty_thousand_line_cell_parse():
     parsed = parse_cell(notebook(long_cell).cells[0])
     assert parsed.parsed
     assert parsed.cell.line_count == 20000
+
+
+def test_lone_surrogate_from_json_is_a_problem_not_a_crash():
+    parsed = parse_cell(notebook("x = 1\ny = '\ud800'").cells[0])
+    assert parsed.problem is not None
+    assert parsed.problem.line == 2
+    assert parsed.problem.message == "source contains an invalid character '\\ud800'"

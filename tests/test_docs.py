@@ -1,0 +1,56 @@
+"""The documentation stays true: README commands, CI, and the JSON schema docs."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from importlib.resources import files
+from pathlib import Path
+
+import jsonschema
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+SCHEMA = json.loads(
+    files("nb2prod").joinpath("schemas/inspect.schema.json").read_text()
+)
+
+
+def _readme_commands() -> list[str]:
+    return re.findall(r"```bash\n(.+?)\n```", README, flags=re.DOTALL)
+
+
+def test_readme_gives_exactly_two_setup_and_run_commands():
+    commands = _readme_commands()
+    assert len(commands) == 2
+    run_example, run_tests = commands
+    assert "pip install -e ." in run_example and "nb2prod " in run_example
+    assert 'pip install -e ".[dev]"' in run_tests and "pytest" in run_tests
+
+
+def test_readme_example_command_names_a_shipped_example():
+    run_example = _readme_commands()[0]
+    notebooks = [word for word in shlex.split(run_example) if word.endswith(".ipynb")]
+    assert notebooks
+    assert all((ROOT / notebook).is_file() for notebook in notebooks)
+
+
+def test_ci_runs_the_readme_test_command():
+    assert _readme_commands()[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_inspect_docs_example_is_valid_under_the_schema():
+    text = (ROOT / "docs" / "inspect-json.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.+?)\n```", text, flags=re.DOTALL)
+    assert example is not None
+    jsonschema.validate(json.loads(example.group(1)), SCHEMA)
+
+
+def test_inspect_docs_describe_every_cell_and_syntax_field():
+    text = (ROOT / "docs" / "inspect-json.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z_]+)`", text, flags=re.MULTILINE))
+    for definition in ("cell", "syntax"):
+        fields = set(SCHEMA["$defs"][definition]["properties"])
+        missing = {f for f in fields if f not in documented and f"`{f}`" not in text}
+        assert not missing, f"{definition} fields not documented: {sorted(missing)}"
