@@ -17,7 +17,7 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from nb2prod._version import __version__
-from nb2prod.errors import Nb2ProdError
+from nb2prod.errors import CellSyntaxError, Nb2ProdError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 ISSUES_URL = "https://github.com/nb2prod/nb2prod/issues"
@@ -104,7 +104,7 @@ def inspect(
         sys.stdout.write(render_inspection_text(inspection, color=color, width=width))
     for problem in inspection.problems:
         _error_line(
-            Nb2ProdError(
+            CellSyntaxError(
                 notebook,
                 problem.message,
                 cell=problem.cell,

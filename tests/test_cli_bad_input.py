@@ -147,6 +147,9 @@ def test_cell_with_syntax_error_is_reported_and_the_rest_inspected(run_cli, tmp_
     )
     cells = json.loads(result.stdout)["cells"]
     assert [cell["parse"]["status"] for cell in cells] == ["ok", "error", "ok"]
+    assert cells[1]["problems"] == [
+        {"kind": "syntax", "line": 1, "column": 4, "message": "'(' was never closed"}
+    ]
 
 
 def test_python2_print_statement_names_cell_and_line(run_cli, tmp_path):

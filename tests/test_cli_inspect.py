@@ -41,7 +41,8 @@ def test_json_output_matches_the_documented_schema(run_cli, messy):
     assert outcome.exit_code == 0, outcome.stderr
     document = json.loads(outcome.stdout)
     jsonschema.validate(document, SCHEMA)
-    assert document["schema_version"] == 1
+    assert document["schema"] == 1
+    assert document["notebook"] == str(messy)
     assert document["tool"] == {"name": "nb2prod", "version": __version__}
 
 
@@ -52,6 +53,7 @@ def test_json_reports_each_cell_and_its_ipython_syntax(run_cli, messy):
     assert [c["execution_count"] for c in cells] == [None, 2, 1, 3, 5, 4, None]
     assert [c["lines"] for c in cells] == [1, 2, 2, 3, 1, 1, 0]
     assert cells[0]["parse"] is None
+    assert [c["index"] for c in cells] == list(range(7))
     kinds = [
         [(f["kind"], f["name"], f["line"]) for f in c["ipython_syntax"]] for c in cells
     ]

@@ -1,7 +1,7 @@
 """`nb2prod inspect --format json`: the documented, versioned inspection schema.
 
 The schema lives in `nb2prod/schemas/inspect.schema.json` and is described in
-`docs/inspect-json.md`. Add fields freely; bump `SCHEMA_VERSION` only when a field
+`docs/inspect-json.md`. Add fields freely; bump `SCHEMA_VERSION` (the `schema` field) only when a field
 changes meaning or disappears.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 from nb2prod._version import __version__
 from nb2prod.inspection import CellInspection, Inspection
 from nb2prod.magics import IPythonSyntax
+from nb2prod.parsing import SyntaxProblem
 
 SCHEMA_VERSION = 1
 
@@ -29,10 +30,10 @@ def inspection_document(inspection: Inspection) -> dict[str, Any]:
     notebook = inspection.notebook
     code = [item.parsed for item in inspection.cells if item.parsed is not None]
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema": SCHEMA_VERSION,
         "tool": {"name": "nb2prod", "version": __version__},
-        "notebook": {
-            "path": notebook.path,
+        "notebook": notebook.path,
+        "metadata": {
             "nbformat": f"{notebook.nbformat}.{notebook.nbformat_minor}",
             "upgraded_from": notebook.upgraded_from,
             "kernel": {
@@ -57,7 +58,7 @@ def inspection_document(inspection: Inspection) -> dict[str, Any]:
 def _cell(item: CellInspection) -> dict[str, Any]:
     cell = item.cell
     document: dict[str, Any] = {
-        "cell": cell.index + 1,
+        "index": cell.index,
         "id": cell.id,
         "kind": cell.kind.value,
         "original_type": cell.original_type,
@@ -67,24 +68,18 @@ def _cell(item: CellInspection) -> dict[str, Any]:
         "outputs": [output.output_type for output in cell.outputs],
         "parse": None,
         "ipython_syntax": [],
+        "problems": [],
     }
     if item.parsed is not None:
         problem = item.parsed.problem
         document["parse"] = {
             "status": "ok" if problem is None else "error",
-            "error": (
-                None
-                if problem is None
-                else {
-                    "line": problem.line,
-                    "column": problem.column,
-                    "message": problem.message,
-                }
-            ),
+            "error": None if problem is None else _problem(problem),
         }
         document["ipython_syntax"] = [
             _syntax(fact) for fact in item.parsed.translation.syntax
         ]
+        document["problems"] = [] if problem is None else [_problem(problem)]
     return document
 
 
@@ -103,4 +98,13 @@ def _syntax(fact: IPythonSyntax) -> dict[str, Any]:
         "end_line": fact.span.end_line,
         "end_column": fact.span.end_column,
         "text": fact.text,
+    }
+
+
+def _problem(problem: SyntaxProblem) -> dict[str, Any]:
+    return {
+        "kind": "syntax",
+        "line": problem.line,
+        "column": problem.column,
+        "message": problem.message,
     }
