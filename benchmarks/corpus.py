@@ -8,7 +8,8 @@ when a floor is not met:
 
 - every notebook is read, or rejected with a clear one-line error (no crash);
 - at least 99.5 % of code cells parse after the IPython syntax layer;
-- the IPython translation turns back into the original source for 100 % of cells.
+- the IPython translation turns back into the original source for 100 % of cells;
+- libcst (used to rewrite code) parses every cell CPython parses.
 
 The corpus is `../shared/corpus` beside the repository unless `--corpus` or
 `NB2PROD_CORPUS` says otherwise. The corpus is only read, never written.
@@ -30,10 +31,10 @@ from rich.console import Console
 from rich.table import Table
 
 from benchmarks._timing import percentile
-from nb2prod.errors import Nb2ProdError
+from nb2prod.errors import CellSyntaxError, Nb2ProdError
 from nb2prod.magics import restore_source
 from nb2prod.notebook import read_notebook
-from nb2prod.parsing import parse_notebook
+from nb2prod.parsing import ParsedCell, cst_module, parse_notebook
 
 FLOOR_PARSED = 0.995
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
@@ -50,6 +51,7 @@ class CorpusStats:
     cells: int = 0
     code_cells: int = 0
     parsed: int = 0
+    libcst_refused: list[str] = field(default_factory=list)
     round_trip_failures: list[str] = field(default_factory=list)
     syntax: Counter[str] = field(default_factory=Counter)
     names: Counter[str] = field(default_factory=Counter)
@@ -76,18 +78,22 @@ def measure(notebooks: list[Path]) -> CorpusStats:
         try:
             notebook = read_notebook(path)
             parsed_cells = parse_notebook(notebook)
+            stats.seconds.append(time.perf_counter() - start)
         except Nb2ProdError as error:
             stats.rejected[type(error).__name__ + ": " + error.message] += 1
             continue
         except Exception as error:  # a crash is what this report exists to catch
             stats.crashes.append(f"{path.name}: {type(error).__name__}: {error}")
             continue
-        stats.seconds.append(time.perf_counter() - start)
         stats.read += 1
         stats.cells += len(notebook.cells)
         for parsed in parsed_cells:
             stats.code_cells += 1
             stats.parsed += parsed.parsed
+            if parsed.parsed and not _libcst_parses(parsed):
+                stats.libcst_refused.append(
+                    f"{path.name}: cell {parsed.cell.index + 1}"
+                )
             if parsed.problem is not None:
                 stats.problems[_problem_kind(parsed.problem.message)] += 1
             translation = parsed.translation
@@ -104,6 +110,15 @@ def measure(notebooks: list[Path]) -> CorpusStats:
     return stats
 
 
+def _libcst_parses(parsed: ParsedCell) -> bool:
+    """Whether libcst (which `convert` rewrites code with) accepts what CPython accepted."""
+    try:
+        cst_module(parsed, "corpus")
+    except CellSyntaxError:
+        return False
+    return True
+
+
 def _problem_kind(message: str) -> str:
     if message.startswith("Missing parentheses in call to 'print'"):
         return "Python 2 print statement"
@@ -118,6 +133,10 @@ def floor_failures(stats: CorpusStats) -> list[str]:
     if stats.parsed_rate < FLOOR_PARSED:
         failures.append(
             f"code cells parsed {stats.parsed_rate:.2%} < {FLOOR_PARSED:.1%}"
+        )
+    if stats.libcst_refused:
+        failures.append(
+            f"{len(stats.libcst_refused)} parsed cells are refused by libcst (floor: 0)"
         )
     if stats.round_trip_failures:
         failures.append(
@@ -138,6 +157,7 @@ def render(stats: CorpusStats, console: Console) -> None:
     table.add_row("cells", str(stats.cells))
     table.add_row("code cells", str(stats.code_cells))
     table.add_row("code cells parsed", f"{stats.parsed} ({stats.parsed_rate:.2%})")
+    table.add_row("parsed cells libcst refuses", str(len(stats.libcst_refused)))
     table.add_row("round-trip exact", f"{stats.round_trip_rate:.2%}")
     if stats.seconds:
         table.add_row(
@@ -161,7 +181,7 @@ def render(stats: CorpusStats, console: Console) -> None:
             for what, count in counter.most_common():
                 detail.add_row(what, str(count))
             console.print(detail)
-    for line in stats.crashes + stats.round_trip_failures:
+    for line in stats.crashes + stats.round_trip_failures + stats.libcst_refused:
         console.print(f"[red]{line}[/red]")
 
 

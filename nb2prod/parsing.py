@@ -1,10 +1,13 @@
-"""Parse code cells: IPython translation, then libcst, one cell at a time.
+"""Parse code cells: IPython translation, then CPython's parser, one cell at a time.
 
 Each cell is parsed on its own so that a syntax error belongs to one cell and the rest
 of the notebook is still analysed. A cell that is not Python even after its IPython
-syntax is translated becomes a `SyntaxProblem` (data), never an exception. CPython's
-own parser runs first as a guard: it is ten times faster, and it refuses the
-pathologically nested input on which libcst's parser would take minutes.
+syntax is translated becomes a `SyntaxProblem` (data), never an exception.
+
+Analysis reads the `ast` tree: CPython's parser is ten times faster than libcst's and
+refuses the pathologically nested input on which libcst would take minutes. The libcst
+tree, which keeps comments and formatting for rewriting code, is built on demand by
+`cst_module` (only `convert` needs it).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from nb2prod.errors import CellSyntaxError
 from nb2prod.magics import TranslatedCell, translate_cell
 from nb2prod.notebook import Cell, CellKind, Notebook
 
@@ -33,17 +37,20 @@ class SyntaxProblem:
 
 @dataclass(frozen=True)
 class ParsedCell:
-    """A code cell with its Python translation and either a libcst tree or a problem."""
+    """A code cell with its Python translation and either an `ast` tree or a problem."""
 
     cell: Cell
     translation: TranslatedCell
     problem: SyntaxProblem | None = None
-    module: libcst.Module | None = field(default=None, compare=False, repr=False)
+    tree: ast.Module | None = field(default=None, compare=False, repr=False)
 
     @property
     def parsed(self) -> bool:
-        """Whether the cell's translation is Python that libcst parsed."""
+        """Whether the cell's translation is Python."""
         return self.problem is None
+
+
+TOO_NESTED = "too deeply nested to parse (Python's own parser gives up on it too)"
 
 
 def parse_notebook(notebook: Notebook) -> tuple[ParsedCell, ...]:
@@ -54,55 +61,58 @@ def parse_notebook(notebook: Notebook) -> tuple[ParsedCell, ...]:
 
 
 def parse_cell(cell: Cell) -> ParsedCell:
-    """Translate a code cell's IPython syntax and parse the result with libcst."""
+    """Translate a code cell's IPython syntax and parse the result."""
     translation = translate_cell(cell.source)
-    problem = _python_problem(cell, translation.python)
-    if problem is not None:
-        return ParsedCell(cell, translation, problem)
-    import libcst  # lazy: importing libcst costs ~0.2 s
-
-    try:
-        module = libcst.parse_module(translation.python)
-    except libcst.ParserSyntaxError as error:
-        message = (
-            error.message.strip().splitlines()[0]
-            if error.message.strip()
-            else "invalid syntax"
-        )
-        problem = _problem(cell, error.raw_line, error.raw_column, message)
-        return ParsedCell(cell, translation, problem)
-    except RecursionError:
-        return ParsedCell(cell, translation, _problem(cell, 1, 0, _TOO_NESTED))
-    return ParsedCell(cell, translation, None, module)
-
-
-_TOO_NESTED = "too deeply nested to parse (Python's own parser gives up on it too)"
-
-
-def _python_problem(cell: Cell, python: str) -> SyntaxProblem | None:
-    """What CPython's parser says about the translated cell, or None if it accepts it."""
+    python = translation.python
     if "\0" in python:
         line = python.count("\n", 0, python.find("\0")) + 1
-        return _problem(cell, line, 0, "source contains a null byte")
+        return ParsedCell(
+            cell, translation, _problem(cell, line, 0, "source contains a null byte")
+        )
     try:
-        ast.parse(python)
+        tree = ast.parse(python)
     except SyntaxError as error:
-        column = (error.offset or 1) - 1
         message = error.msg or "invalid syntax"
         if "too many nested" in message or "too complex" in message:
-            message = _TOO_NESTED
-        return _problem(cell, error.lineno or 1, max(column, 0), message)
+            message = TOO_NESTED
+        column = max((error.offset or 1) - 1, 0)
+        return ParsedCell(
+            cell, translation, _problem(cell, error.lineno or 1, column, message)
+        )
     except (RecursionError, MemoryError):
-        return _problem(cell, 1, 0, _TOO_NESTED)
+        return ParsedCell(cell, translation, _problem(cell, 1, 0, TOO_NESTED))
     except UnicodeEncodeError as error:  # a lone surrogate, e.g. "\ud800" in the JSON
         line = python.count("\n", 0, error.start) + 1
-        return _problem(
-            cell,
-            line,
-            0,
-            f"source contains an invalid character {python[error.start]!r}",
+        message = f"source contains an invalid character {python[error.start]!r}"
+        return ParsedCell(cell, translation, _problem(cell, line, 0, message))
+    return ParsedCell(cell, translation, None, tree)
+
+
+def cst_module(parsed: ParsedCell, path: str) -> libcst.Module:
+    """The libcst tree of a parsed cell's translation, for rewriting it.
+
+    Raises `CellSyntaxError` for a cell that is not Python, or that libcst's grammar
+    refuses although CPython accepts it.
+    """
+    import libcst  # lazy: importing libcst costs ~0.2 s
+
+    cell = parsed.cell
+    if parsed.problem is not None:
+        problem = parsed.problem
+        raise CellSyntaxError(
+            path,
+            problem.message,
+            cell=cell.index,
+            line=problem.line,
+            column=problem.column,
         )
-    return None
+    try:
+        return libcst.parse_module(parsed.translation.python)
+    except libcst.ParserSyntaxError as error:
+        message = (error.message.strip().splitlines() or ["invalid syntax"])[0]
+        raise CellSyntaxError(
+            path, message, cell=cell.index, line=error.raw_line, column=error.raw_column
+        ) from None
 
 
 def _problem(cell: Cell, line: int, column: int, message: str) -> SyntaxProblem:

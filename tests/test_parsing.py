@@ -2,24 +2,46 @@
 
 from __future__ import annotations
 
-import libcst
+import ast
 
-from nb2prod.parsing import parse_cell, parse_notebook
+import libcst
+import pytest
+
+from nb2prod.errors import CellSyntaxError
+from nb2prod.parsing import cst_module, parse_cell, parse_notebook
 from nb2prod.testing import code, md, notebook
 
 
-def test_python_cell_gets_a_libcst_module_that_round_trips():
+def test_python_cell_gets_an_ast_tree():
     parsed = parse_cell(notebook("import os\n\nx = os.sep  # keep me\n").cells[0])
     assert parsed.parsed
-    assert isinstance(parsed.module, libcst.Module)
-    assert parsed.module.code == "import os\n\nx = os.sep  # keep me\n"
+    assert isinstance(parsed.tree, ast.Module)
+    assert [type(node).__name__ for node in parsed.tree.body] == ["Import", "Assign"]
+
+
+def test_libcst_module_round_trips_the_translation_with_comments():
+    parsed = parse_cell(notebook("%matplotlib inline\nx = 1  # keep me\n").cells[0])
+    module = cst_module(parsed, "a.ipynb")
+    assert isinstance(module, libcst.Module)
+    assert (
+        module.code
+        == "get_ipython().run_line_magic('matplotlib', 'inline')\nx = 1  # keep me\n"
+    )
+
+
+def test_libcst_module_of_a_broken_cell_is_a_cell_syntax_error():
+    parsed = parse_cell(notebook("x = 1", code("y = (", count=4)).cells[1])
+    with pytest.raises(CellSyntaxError) as caught:
+        cst_module(parsed, "a.ipynb")
+    assert caught.value.error_line() == (
+        "error: a.ipynb: cell 2, line 1, column 5: '(' was never closed"
+    )
 
 
 def test_ipython_cell_is_parsed_through_its_translation():
     parsed = parse_cell(notebook("%matplotlib inline\n!ls\nfiles = !ls").cells[0])
     assert parsed.parsed
-    assert parsed.module is not None
-    assert parsed.module.code == parsed.translation.python
+    assert parsed.tree is not None
 
 
 def test_problem_names_cell_execution_count_line_and_column():
@@ -30,7 +52,7 @@ def test_problem_names_cell_execution_count_line_and_column():
     assert (second.problem.cell, second.problem.execution_count) == (2, 7)
     assert (second.problem.line, second.problem.column) == (1, 6)
     assert second.problem.message == "invalid syntax"
-    assert second.module is None
+    assert second.tree is None
 
 
 def test_problem_after_an_ipython_line_keeps_the_cell_line_number():
