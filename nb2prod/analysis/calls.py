@@ -1,0 +1,201 @@
+"""What a call does, from its qualified name: shows a plot, uses randomness, reads or
+writes a file. Tables, plus small functions that read `RawCall`s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nb2prod.analysis.facts import CallFact
+from nb2prod.analysis.scopes import NOT_LITERAL, RawCall
+
+#: Conventional aliases, used when a notebook relies on them without importing
+#: (`%pylab`, star imports, or an import in a cell that was deleted).
+CONVENTIONAL_ALIASES = {
+    "np": "numpy",
+    "pd": "pandas",
+    "plt": "matplotlib.pyplot",
+    "sns": "seaborn",
+    "tf": "tensorflow",
+    "torch": "torch",
+    "random": "random",
+    "joblib": "joblib",
+    "pickle": "pickle",
+    "json": "json",
+    "os": "os",
+}
+
+# ---- randomness -------------------------------------------------------------------------
+
+_SEEDING = frozenset(
+    {"numpy.random.seed", "random.seed", "torch.manual_seed", "torch.cuda.manual_seed",
+     "torch.cuda.manual_seed_all", "tensorflow.random.set_seed", "tensorflow.set_random_seed",
+     "tensorflow.compat.v1.set_random_seed", "keras.utils.set_random_seed",
+     "tensorflow.keras.utils.set_random_seed", "lightning.seed_everything",
+     "pytorch_lightning.seed_everything", "transformers.set_seed"}
+)  # fmt: skip
+#: Generators that are seeded when given an argument (`default_rng(42)`).
+_GENERATORS = frozenset(
+    {"numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.Generator",
+     "random.Random", "torch.Generator"}
+)  # fmt: skip
+_RNG_MODULES = ("numpy.random.", "torch.distributions.", "tensorflow.random.")
+_RNG_FUNCTIONS = frozenset(
+    {"random.random", "random.randint", "random.choice", "random.choices", "random.shuffle",
+     "random.sample", "random.uniform", "random.gauss", "random.randrange",
+     "random.normalvariate", "random.triangular", "random.betavariate", "random.expovariate",
+     "torch.rand", "torch.randn", "torch.randint", "torch.randperm", "torch.normal",
+     "torch.bernoulli", "torch.multinomial", "torch.rand_like", "torch.randn_like",
+     "scipy.stats.norm.rvs", "sklearn.utils.shuffle", "sklearn.utils.resample"}
+)  # fmt: skip
+#: scikit-learn (and look-alike) callables whose results vary unless given random_state.
+RANDOM_STATE_CALLABLES = frozenset(
+    "train_test_split RandomForestClassifier RandomForestRegressor ExtraTreesClassifier "
+    "ExtraTreesRegressor GradientBoostingClassifier GradientBoostingRegressor "
+    "HistGradientBoostingClassifier HistGradientBoostingRegressor DecisionTreeClassifier "
+    "DecisionTreeRegressor ExtraTreeClassifier ExtraTreeRegressor BaggingClassifier "
+    "BaggingRegressor AdaBoostClassifier AdaBoostRegressor IsolationForest KMeans "
+    "MiniBatchKMeans TSNE MLPClassifier MLPRegressor SGDClassifier SGDRegressor Perceptron "
+    "PassiveAggressiveClassifier PassiveAggressiveRegressor RandomizedSearchCV ShuffleSplit "
+    "StratifiedShuffleSplit GroupShuffleSplit TruncatedSVD NMF LatentDirichletAllocation "
+    "GaussianMixture BayesianGaussianMixture SpectralClustering make_classification "
+    "make_regression make_blobs make_moons make_circles make_friedman1 "
+    "permutation_importance XGBClassifier XGBRegressor LGBMClassifier LGBMRegressor "
+    "RandomTreesEmbedding SMOTE RandomOverSampler RandomUnderSampler".split()
+)
+#: Splitters that only need random_state when they shuffle.
+_SHUFFLE_SPLITTERS = frozenset(
+    {"KFold", "StratifiedKFold", "GroupKFold", "RepeatedKFold"}
+)
+_NOT_RANDOM = frozenset(
+    {"seed", "get_state", "set_state", "SeedSequence", "BitGenerator"}
+)
+
+
+def randomness(call: RawCall, name: str) -> CallFact | None:
+    """Seeding, an RNG call, an unseeded generator, or a missing random_state."""
+    keywords = dict(call.keywords)
+    if name in _SEEDING:
+        return _fact(call, "seed", name)
+    if name in _GENERATORS:
+        seeded = bool(call.args) or "seed" in keywords
+        return _fact(call, "seed" if seeded else "unseeded_rng", name)
+    last = name.rsplit(".", 1)[-1]
+    if name in _RNG_FUNCTIONS or (
+        name.startswith(_RNG_MODULES) and last not in _NOT_RANDOM
+    ):
+        return _fact(call, "rng", name)
+    takes_seed = last in RANDOM_STATE_CALLABLES or (
+        last in _SHUFFLE_SPLITTERS and keywords.get("shuffle") is True
+    )
+    if takes_seed and keywords.get("random_state") is None:  # absent, or None
+        return _fact(call, "missing_random_state", name)
+    return None
+
+
+# ---- files ------------------------------------------------------------------------------
+
+#: Function or method name -> (read|write, index of the path argument).
+_IO_CALLS: dict[str, tuple[str, int]] = {
+    **{f"read_{kind}": ("read", 0) for kind in (
+        "csv", "table", "excel", "json", "parquet", "pickle", "feather", "hdf", "stata",
+        "sas", "spss", "orc", "fwf", "xml", "html", "clipboard")},
+    **{f"to_{kind}": ("write", 0) for kind in (
+        "csv", "excel", "json", "parquet", "pickle", "feather", "hdf", "stata", "orc",
+        "xml", "html", "latex", "markdown", "netcdf")},
+    "loadtxt": ("read", 0), "genfromtxt": ("read", 0), "fromfile": ("read", 0),
+    "savetxt": ("write", 0), "savez": ("write", 0), "savez_compressed": ("write", 0),
+    "tofile": ("write", 0), "savefig": ("write", 0), "imsave": ("write", 0),
+    "imread": ("read", 0), "imwrite": ("write", 0), "load_model": ("read", 0),
+    "load_workbook": ("read", 0), "open_dataset": ("read", 0), "read_file": ("read", 0),
+    "load_dataset": ("read", 0), "ExcelWriter": ("write", 0),
+}  # fmt: skip
+#: Names that mean different things on different objects; qualified names decide.
+_QUALIFIED_IO: dict[str, tuple[str, int]] = {
+    "numpy.load": ("read", 0), "numpy.save": ("write", 0),
+    "joblib.load": ("read", 0), "joblib.dump": ("write", 1),
+    "pickle.load": ("read", 0), "pickle.dump": ("write", 1),
+    "json.load": ("read", 0), "json.dump": ("write", 1),
+    "yaml.safe_load": ("read", 0), "yaml.load": ("read", 0), "yaml.dump": ("write", 1),
+    "torch.load": ("read", 0), "torch.save": ("write", 1),
+    "PIL.Image.open": ("read", 0), "h5py.File": ("read", 0),
+    "shutil.copy": ("write", 1), "os.remove": ("write", 0), "os.makedirs": ("write", 0),
+    "os.mkdir": ("write", 0),
+}  # fmt: skip
+_PATH_KEYWORDS = ("path", "filepath_or_buffer", "path_or_buf", "io", "fname", "file",
+                  "filename", "filepath", "excel_writer")  # fmt: skip
+
+
+def file_io(call: RawCall, name: str) -> CallFact | None:
+    """A read or a write of a file, with its literal path when the code gives one."""
+    if name in ("open", "io.open", "builtins.open"):
+        mode = (
+            call.args[1] if len(call.args) > 1 else dict(call.keywords).get("mode", "r")
+        )
+        writes = isinstance(mode, str) and any(flag in mode for flag in "wax+")
+        return _fact(call, "write" if writes else "read", name, _path(call, 0))
+    rule = _QUALIFIED_IO.get(name) or _IO_CALLS.get(name.rsplit(".", 1)[-1])
+    if rule is None:
+        return None
+    kind, index = rule
+    return _fact(call, kind, name, _path(call, index))
+
+
+def _path(call: RawCall, index: int) -> str | None:
+    value = call.args[index] if index < len(call.args) else NOT_LITERAL
+    if value is NOT_LITERAL:
+        keywords = dict(call.keywords)
+        value = next(
+            (keywords[k] for k in _PATH_KEYWORDS if k in keywords), NOT_LITERAL
+        )
+    return value if isinstance(value, str) else None
+
+
+# ---- plots ------------------------------------------------------------------------------
+
+
+def shows_plot(call: RawCall, name: str) -> CallFact | None:
+    """`plt.show()`, `fig.show()` and the like: a figure shown on screen."""
+    if name in ("matplotlib.pyplot.show", "pylab.show", "show"):
+        return _fact(call, "show", name)
+    receiver, _, method = (call.func or "").rpartition(".")
+    if method == "show" and receiver.split(".")[-1].lower().startswith(
+        ("fig", "plt", "ax")
+    ):
+        return _fact(call, "show", name)
+    return None
+
+
+def classify(
+    calls: list[RawCall], qualify: dict[str, str]
+) -> Iterator[tuple[str, CallFact]]:
+    """Each call that matters, as (category, fact): plots, randomness, io."""
+    for call in calls:
+        if call.func is None:
+            continue
+        name = qualified_name(call.func, qualify)
+        for category, detector in (("plots", shows_plot), ("randomness", randomness),
+                                   ("io", file_io)):  # fmt: skip
+            fact = detector(call, name)
+            if fact is not None:
+                yield category, fact
+
+
+def qualified_name(dotted: str, aliases: dict[str, str]) -> str:
+    """`np.random.rand` -> `numpy.random.rand`, through the notebook's import aliases."""
+    head, dot, rest = dotted.partition(".")
+    target = aliases.get(head)
+    if target is None:
+        return dotted
+    return target + dot + rest
+
+
+def _fact(call: RawCall, kind: str, name: str, path: str | None = None) -> CallFact:
+    return CallFact(
+        line=call.line,
+        column=call.column,
+        kind=kind,
+        name=name,
+        path=path,
+        in_function=call.in_function,
+    )

@@ -1,0 +1,251 @@
+"""Per-cell facts: the walk's findings, qualified and classified, as `CellFacts`."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from nb2prod.analysis.calls import classify, qualified_name
+from nb2prod.analysis.facts import (
+    CallFact,
+    CellFacts,
+    DisplayFact,
+    ImportFact,
+    LiteralFact,
+    PrintFact,
+    SecretFact,
+)
+from nb2prod.analysis.literals import is_absolute_or_user_path, is_url, looks_like_path
+from nb2prod.analysis.scopes import CellScan, RawCall, scan_cell
+from nb2prod.analysis.secrets import (
+    is_secret_name,
+    looks_like_secret_value,
+    redact,
+    token_kind,
+)
+from nb2prod.magics import IPythonSyntax, SyntaxKind
+from nb2prod.parsing import ParsedCell
+
+_NOT_DISPLAYED_CALLS = frozenset({"print", "display"})
+
+
+def scan(parsed: ParsedCell) -> CellScan | None:
+    """Walk a parsed cell (None for a cell that is not Python)."""
+    if parsed.tree is None:
+        return None
+    return scan_cell(parsed.tree, parsed.translation.python)
+
+
+def aliases_of(imports: list[ImportFact]) -> dict[str, str]:
+    """Notebook name -> what it imports (`np` -> `numpy`, `tts` -> `sklearn...split`)."""
+    found: dict[str, str] = {}
+    for fact in imports:
+        if fact.bound is None or fact.level:
+            continue
+        if fact.name is None:
+            found[fact.bound] = fact.module if fact.alias else fact.bound
+        else:
+            found[fact.bound] = f"{fact.module}.{fact.name}"
+    return found
+
+
+def cell_facts(
+    parsed: ParsedCell, walked: CellScan | None, aliases: dict[str, str]
+) -> CellFacts:
+    """Assemble the facts of one code cell."""
+    cell, syntax = parsed.cell, parsed.translation.syntax
+    problems = () if parsed.problem is None else (parsed.problem,)
+    if walked is None or parsed.tree is None:
+        return _empty_facts(parsed, problems)
+    masked = _masked_lines(syntax)
+    categories: dict[str, list[CallFact]] = {"plots": [], "randomness": [], "io": []}
+    calls = [call for call in walked.raw_calls if call.line not in masked]
+    for category, fact in classify(calls, aliases):
+        categories[category].append(fact)
+    return CellFacts(
+        index=cell.index,
+        execution_count=cell.execution_count,
+        defines=tuple(sorted(set(walked.defines) | set(_ipython_bindings(syntax)))),
+        reads=tuple(sorted(walked.reads)),
+        mutates=tuple(sorted(walked.mutates)),
+        deletes=tuple(sorted(walked.deletes)),
+        builtins_read=tuple(sorted(walked.builtins_read)),
+        calls=tuple(sorted(walked.calls)),
+        lambda_reads=tuple(sorted(walked.lambda_reads)),
+        functions=tuple(sorted(walked.functions)),
+        classes=tuple(sorted(walked.classes)),
+        imports=tuple(sorted(walked.imports)),
+        star_imports=tuple(sorted({f.module for f in walked.imports if f.name == "*"})),
+        prints=tuple(_prints(calls, aliases, parsed.translation.python)),
+        display_expression=_display(parsed.tree, parsed.translation.python, masked),
+        plots=tuple(sorted(categories["plots"])),
+        randomness=tuple(sorted(categories["randomness"])),
+        io=tuple(sorted(categories["io"])),
+        literals=tuple(sorted(_literals(walked, masked, aliases))),
+        secrets=tuple(sorted(set(_secrets(walked, syntax)))),
+        ipython_syntax=syntax,
+        problems=problems,
+    )
+
+
+def _empty_facts(parsed: ParsedCell, problems: tuple) -> CellFacts:  # type: ignore[type-arg]
+    cell = parsed.cell
+    return CellFacts(
+        index=cell.index,
+        execution_count=cell.execution_count,
+        defines=(),
+        reads=(),
+        mutates=(),
+        deletes=(),
+        builtins_read=(),
+        calls=(),
+        lambda_reads=(),
+        functions=(),
+        classes=(),
+        imports=(),
+        star_imports=(),
+        prints=(),
+        display_expression=None,
+        plots=(),
+        randomness=(),
+        io=(),
+        literals=(),
+        secrets=tuple(sorted(set(_secrets(None, parsed.translation.syntax)))),
+        ipython_syntax=parsed.translation.syntax,
+        problems=problems,
+    )
+
+
+def _ipython_bindings(syntax: tuple[IPythonSyntax, ...]) -> Iterator[str]:
+    """Names IPython syntax binds: `%%capture out`, `%store -r model`."""
+    for fact in syntax:
+        words = [word for word in fact.args.split() if not word.startswith("-")]
+        if fact.kind is SyntaxKind.CELL_MAGIC and fact.name == "capture" and words:
+            yield words[0]
+        elif fact.name == "store" and "-r" in fact.args.split():
+            yield from (word for word in words if word.isidentifier())
+
+
+def _masked_lines(syntax: tuple[IPythonSyntax, ...]) -> frozenset[int]:
+    """Lines that hold translated IPython syntax rather than the user's Python."""
+    return frozenset(
+        line
+        for fact in syntax
+        if not fact.keeps_python and fact.kind is not SyntaxKind.TOP_LEVEL_AWAIT
+        for line in range(fact.span.line, fact.span.end_line + 1)
+    )
+
+
+def _prints(
+    calls: list[RawCall], aliases: dict[str, str], source: str
+) -> Iterator[PrintFact]:
+    lines = source.splitlines()
+    for call in calls:
+        if call.func != "print" or "print" in aliases:
+            continue
+        node = call.node
+        yield PrintFact(
+            line=call.line,
+            column=call.column,
+            args=tuple(_segment(lines, argument) for argument in node.args),
+            keywords=tuple(keyword.arg for keyword in node.keywords if keyword.arg),
+            in_function=call.in_function,
+        )
+
+
+def _display(
+    tree: ast.Module, source: str, masked: frozenset[int]
+) -> DisplayFact | None:
+    """The last top-level bare expression, unless `;` or a None-returning call hides it."""
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        return None
+    expression = tree.body[-1].value
+    if expression.lineno in masked:
+        return None
+    if isinstance(expression, ast.Call) and getattr(expression.func, "id", None) in (
+        _NOT_DISPLAYED_CALLS
+    ):
+        return None
+    lines = source.splitlines()
+    end_line = lines[expression.end_lineno - 1] if expression.end_lineno else ""
+    after = end_line.encode("utf-8")[expression.end_col_offset or 0 :].decode(
+        "utf-8", "ignore"
+    )
+    if after.lstrip().startswith(";"):
+        return None  # a trailing semicolon suppresses the display
+    line = lines[expression.lineno - 1]
+    column = len(
+        line.encode("utf-8")[: expression.col_offset].decode("utf-8", "ignore")
+    )
+    return DisplayFact(expression.lineno, column, _segment(lines, expression))
+
+
+def _segment(lines: list[str], node: ast.AST) -> str:
+    """Source text of a node; a multi-line node is shortened to its first line."""
+    line = lines[node.lineno - 1]  # type: ignore[attr-defined]
+    data = line.encode("utf-8")
+    start = node.col_offset  # type: ignore[attr-defined]
+    if node.end_lineno == node.lineno:  # type: ignore[attr-defined]
+        return data[start : node.end_col_offset].decode("utf-8", "ignore")  # type: ignore[attr-defined]
+    return data[start:].decode("utf-8", "ignore") + " ..."
+
+
+def _literals(
+    walked: CellScan, masked: frozenset[int], aliases: dict[str, str]
+) -> Iterator[LiteralFact]:
+    for literal in walked.literals:
+        if literal.line in masked:
+            continue
+        value, name, callee = literal.value, literal.name, literal.callee
+        kind = _literal_kind(value, name, callee, literal.in_function)
+        if kind is None:
+            continue
+        yield LiteralFact(
+            line=literal.line,
+            column=literal.column,
+            kind=kind,
+            value=repr(value),
+            name=name,
+            callee=qualified_name(callee, aliases) if callee else None,
+            absolute=kind == "path" and is_absolute_or_user_path(str(value)),
+            in_function=literal.in_function,
+        )
+
+
+def _literal_kind(
+    value: object, name: str | None, callee: str | None, in_function: str | None
+) -> str | None:
+    """url, path, hyperparameter (a number given to a keyword), constant, or None."""
+    if isinstance(value, str) and is_url(value):
+        return "url"
+    if isinstance(value, str) and looks_like_path(value):
+        return "path"
+    if callee is not None:
+        return "hyperparameter" if name and not isinstance(value, str) else None
+    if (
+        name is not None
+        and in_function is None
+        and (not isinstance(value, str) or name.isupper())
+    ):
+        return "constant"
+    return None
+
+
+def _secrets(
+    walked: CellScan | None, syntax: tuple[IPythonSyntax, ...]
+) -> Iterator[SecretFact]:
+    for literal in walked.literals if walked is not None else ():
+        value, name = literal.value, literal.name
+        if not isinstance(value, str):
+            continue
+        kind = token_kind(value)
+        if kind is None and name is not None and is_secret_name(name):
+            kind = "assigned_secret" if looks_like_secret_value(name, value) else None
+        if kind is not None:
+            yield SecretFact(literal.line, literal.column, kind, name, redact(value))
+    for fact in syntax:  # `%env API_KEY=...`, `!export TOKEN=...`, `!curl -H "..."`
+        kind = token_kind(fact.text)
+        if kind is not None:
+            yield SecretFact(
+                fact.span.line, fact.span.column, kind, None, redact(fact.args)
+            )

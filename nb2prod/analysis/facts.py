@@ -1,0 +1,228 @@
+"""The facts analysis learns about a notebook: frozen, hashable, sortable dataclasses.
+
+`lint` and `convert` read these and nothing else about the code; they never re-parse.
+Positions are (line, column) inside the cell, 1-based lines and 0-based columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nb2prod.magics import IPythonSyntax
+from nb2prod.parsing import SyntaxProblem
+
+
+@dataclass(frozen=True, order=True)
+class Param:
+    """One parameter of a function, in declaration order."""
+
+    name: str
+    kind: str  # positional_only, positional, var_positional, keyword_only, var_keyword
+    has_default: bool
+
+
+@dataclass(frozen=True, order=True)
+class FunctionFacts:
+    """A function defined in a cell (methods are folded into their class)."""
+
+    line: int
+    column: int
+    name: str
+    params: tuple[Param, ...]
+    globals_read: tuple[str, ...]  # free names that resolve to notebook (module) scope
+    globals_written: tuple[str, ...]  # declared `global` and assigned
+    globals_mutated: tuple[str, ...]  # notebook names changed in place (`df["a"] = 1`)
+    global_declarations: tuple[str, ...]
+    nonlocal_declarations: tuple[str, ...]
+    calls: tuple[str, ...]  # names called that resolve to notebook scope
+    prints: bool
+    is_async: bool
+    body_hash: str  # equal for functions whose code is the same, whatever its position
+
+
+@dataclass(frozen=True, order=True)
+class ClassFacts:
+    """A class defined in a cell."""
+
+    line: int
+    column: int
+    name: str
+    bases: tuple[str, ...]  # source text of each base
+    methods: tuple[str, ...]
+    globals_read: tuple[str, ...]  # notebook names its methods read
+    body_hash: str
+
+
+@dataclass(frozen=True, order=True)
+class ImportFact:
+    """One imported name: `import a.b as c` -> module a.b, name None, alias c, bound c."""
+
+    line: int
+    column: int
+    module: str
+    name: str | None  # the imported name of `from m import name`; "*" for star imports
+    alias: str | None
+    level: int  # leading dots of a relative import
+    bound: str | None  # the notebook name it binds (None for star imports)
+    optional: bool  # inside `try: ... except ImportError`
+    in_function: str | None
+
+
+@dataclass(frozen=True, order=True)
+class PrintFact:
+    """A call of the built-in `print`."""
+
+    line: int
+    column: int
+    args: tuple[str, ...]  # source text of each positional argument
+    keywords: tuple[str, ...]  # sep, end, file, flush
+    in_function: str | None
+
+
+@dataclass(frozen=True, order=True)
+class DisplayFact:
+    """The last bare expression of a cell, whose value Jupyter displays."""
+
+    line: int
+    column: int
+    text: str
+
+
+@dataclass(frozen=True, order=True)
+class CallFact:
+    """A call of interest (plot shown, randomness, I/O), with its qualified name."""
+
+    line: int
+    column: int
+    kind: str  # show | rng | seed | unseeded_rng | missing_random_state | read | write
+    name: str  # qualified where the notebook's imports tell (numpy.random.rand)
+    path: str | None = None  # for I/O: the literal path, when there is one
+    in_function: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class LiteralFact:
+    """A literal worth configuring: a path, a URL, a keyword hyper-parameter, a constant."""
+
+    line: int
+    column: int
+    kind: str  # path | url | hyperparameter | constant
+    value: str  # repr() of the literal
+    name: str | None  # the assigned name, or the keyword of a call argument
+    callee: str | None  # the function a keyword argument is passed to
+    absolute: bool = False  # paths: absolute or user-specific (/home/, C:\Users, ~)
+    in_function: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class SecretFact:
+    """A literal that looks like a credential. Only a redacted preview is kept."""
+
+    line: int
+    column: int
+    kind: (
+        str  # the provider format (github_token, aws_access_key...) or assigned_secret
+    )
+    name: str | None  # the variable or keyword it is bound to
+    preview: str  # first characters and the length, never the secret itself
+
+
+@dataclass(frozen=True)
+class CellFacts:
+    """Everything analysis learned about one code cell."""
+
+    index: int  # position among all cells, from 0
+    execution_count: int | None
+    defines: tuple[str, ...]
+    reads: tuple[str, ...]
+    mutates: tuple[str, ...]
+    deletes: tuple[str, ...]
+    builtins_read: tuple[str, ...]  # builtin names read (a notebook may shadow them)
+    calls: tuple[str, ...]  # notebook-scope names called at the cell's top level
+    lambda_reads: tuple[str, ...]  # notebook names read by lambdas run in the cell
+    functions: tuple[FunctionFacts, ...]
+    classes: tuple[ClassFacts, ...]
+    imports: tuple[ImportFact, ...]
+    star_imports: tuple[str, ...]
+    prints: tuple[PrintFact, ...]
+    display_expression: DisplayFact | None
+    plots: tuple[CallFact, ...]
+    randomness: tuple[CallFact, ...]
+    io: tuple[CallFact, ...]
+    literals: tuple[LiteralFact, ...]
+    secrets: tuple[SecretFact, ...]
+    ipython_syntax: tuple[IPythonSyntax, ...]
+    problems: tuple[SyntaxProblem, ...]
+
+
+@dataclass(frozen=True, order=True)
+class NameUse:
+    """A name and the cell (index) that reads or defines it."""
+
+    name: str
+    cell: int
+
+
+@dataclass(frozen=True, order=True)
+class UseBeforeDefinition:
+    """A name a cell reads before any earlier cell defines it (NameError on Run All)."""
+
+    name: str
+    cell: int
+    defined_in: tuple[int, ...]  # later cells that define it
+
+
+@dataclass(frozen=True, order=True)
+class MultipleDefinition:
+    """A name (or function) bound in more than one cell."""
+
+    name: str
+    cells: tuple[int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Provider:
+    """The cell that provides a name a cell reads (None: no earlier cell defines it)."""
+
+    name: str
+    cell: int | None
+
+
+@dataclass(frozen=True, order=True)
+class CellFlow:
+    """What one code cell takes from earlier cells and leaves to later ones."""
+
+    index: int
+    providers: tuple[Provider, ...]  # one per name in `needs`
+    needs: tuple[str, ...]  # reads, plus notebook names read by the functions it calls
+    defines: tuple[str, ...]  # defines, plus names its calls assign through `global`
+    live_out: tuple[str, ...]  # names it defines or mutates that a later cell needs
+
+
+@dataclass(frozen=True)
+class Dataflow:
+    """How values flow between cells, in document order."""
+
+    cells: tuple[CellFlow, ...]
+    undefined_before_use: tuple[UseBeforeDefinition, ...]
+    never_defined: tuple[NameUse, ...]
+    defined_in_several_cells: tuple[MultipleDefinition, ...]
+    redefined_functions: tuple[MultipleDefinition, ...]  # same name, different bodies
+
+    def flow(self, index: int) -> CellFlow | None:
+        """The flow of the code cell at `index`."""
+        return next((flow for flow in self.cells if flow.index == index), None)
+
+
+@dataclass(frozen=True)
+class NotebookFacts:
+    """The facts of every code cell plus the dataflow between them."""
+
+    path: str
+    cells: tuple[CellFacts, ...]
+    dataflow: Dataflow
+    aliases: tuple[tuple[str, str], ...]  # (notebook name, qualified name it imports)
+
+    def cell(self, index: int) -> CellFacts | None:
+        """The facts of the code cell at `index` (position among all cells)."""
+        return next((facts for facts in self.cells if facts.index == index), None)
