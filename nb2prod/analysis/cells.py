@@ -74,7 +74,7 @@ def cell_facts(
         lambda_reads=tuple(sorted(walked.lambda_reads)),
         functions=tuple(sorted(walked.functions)),
         classes=tuple(sorted(walked.classes)),
-        imports=tuple(sorted(walked.imports)),
+        imports=tuple(walked.imports),  # document order
         star_imports=tuple(sorted({f.module for f in walked.imports if f.name == "*"})),
         prints=tuple(_prints(calls, aliases, parsed.translation.python)),
         display_expression=_display(parsed.tree, parsed.translation.python, masked),
@@ -82,7 +82,7 @@ def cell_facts(
         randomness=tuple(sorted(categories["randomness"])),
         io=tuple(sorted(categories["io"])),
         literals=tuple(sorted(_literals(walked, masked, aliases))),
-        secrets=tuple(sorted(set(_secrets(walked, syntax)))),
+        secrets=tuple(sorted(set(_secrets(walked, syntax, masked)))),
         ipython_syntax=syntax,
         problems=problems,
     )
@@ -110,7 +110,9 @@ def _empty_facts(parsed: ParsedCell, problems: tuple) -> CellFacts:  # type: ign
         randomness=(),
         io=(),
         literals=(),
-        secrets=tuple(sorted(set(_secrets(None, parsed.translation.syntax)))),
+        secrets=tuple(
+            sorted(set(_secrets(None, parsed.translation.syntax, frozenset())))
+        ),
         ipython_syntax=parsed.translation.syntax,
         problems=problems,
     )
@@ -232,11 +234,11 @@ def _literal_kind(
 
 
 def _secrets(
-    walked: CellScan | None, syntax: tuple[IPythonSyntax, ...]
+    walked: CellScan | None, syntax: tuple[IPythonSyntax, ...], masked: frozenset[int]
 ) -> Iterator[SecretFact]:
     for literal in walked.literals if walked is not None else ():
         value, name = literal.value, literal.name
-        if not isinstance(value, str):
+        if not isinstance(value, str) or literal.line in masked:
             continue
         kind = token_kind(value)
         if kind is None and name is not None and is_secret_name(name):
