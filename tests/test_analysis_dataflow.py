@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from nb2prod.analysis import analyze_notebook
-from nb2prod.analysis.facts import MultipleDefinition, NameUse, Provider, UseBeforeDefinition
+from nb2prod.analysis.facts import (
+    MultipleDefinition,
+    NameUse,
+    Provider,
+    UseBeforeDefinition,
+)
 from nb2prod.testing import md, notebook
 
 
@@ -50,7 +55,9 @@ def test_names_defined_in_several_cells():
 
 
 def test_function_redefined_with_a_different_body():
-    data = flow("def f(x):\n    return x", "def f(x):\n    return x + 1", "def g():\n    pass")
+    data = flow(
+        "def f(x):\n    return x", "def f(x):\n    return x + 1", "def g():\n    pass"
+    )
     assert data.redefined_functions == (MultipleDefinition("f", (0, 1)),)
     assert flow("def f():\n    pass", "def f():\n    pass").redefined_functions == ()
 
