@@ -132,3 +132,13 @@ def test_cell_with_syntax_error_neither_reads_nor_defines():
     data = flow("x = 1", "y = (", "print(y)")
     assert data.flow(1).needs == () and data.flow(1).defines == ()
     assert data.never_defined == (NameUse("y", 2),)
+
+
+def test_functions_reading_notebook_state():
+    data = flow(
+        "import numpy as np\nTHRESHOLD = 0.5\ndf = load()",
+        "def helper(x):\n    return np.log(x)",
+        "def clean():\n    return df[df.score > THRESHOLD].pipe(helper)",
+    )
+    (read,) = data.functions_reading_state
+    assert (read.cell, read.function, read.names) == (2, "clean", ("THRESHOLD", "df"))

@@ -65,7 +65,7 @@ def cell_facts(
     return CellFacts(
         index=cell.index,
         execution_count=cell.execution_count,
-        defines=tuple(sorted(set(walked.defines) | set(_ipython_bindings(syntax)))),
+        defines=tuple(sorted(set(walked.defines) | set(ipython_bindings(syntax)))),
         reads=tuple(sorted(walked.reads)),
         mutates=tuple(sorted(walked.mutates)),
         deletes=tuple(sorted(walked.deletes)),
@@ -118,7 +118,7 @@ def _empty_facts(parsed: ParsedCell, problems: tuple) -> CellFacts:  # type: ign
     )
 
 
-def _ipython_bindings(syntax: tuple[IPythonSyntax, ...]) -> Iterator[str]:
+def ipython_bindings(syntax: tuple[IPythonSyntax, ...]) -> Iterator[str]:
     """Names IPython syntax binds: `%%capture out`, `%store -r model`."""
     for fact in syntax:
         words = [word for word in fact.args.split() if not word.startswith("-")]

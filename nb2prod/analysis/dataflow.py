@@ -20,6 +20,7 @@ from nb2prod.analysis.facts import (
     MultipleDefinition,
     NameUse,
     Provider,
+    StateRead,
     UseBeforeDefinition,
 )
 
@@ -91,6 +92,7 @@ def build_dataflow(cells: tuple[CellFacts, ...]) -> Dataflow:
             if len(indexes) > 1
         ),
         redefined_functions=_redefined_functions(cells),
+        functions_reading_state=_functions_reading_state(cells),
     )
 
 
@@ -179,3 +181,18 @@ def _redefined_functions(
         for name, by_hash in sorted(bodies.items())
         if len(by_hash) > 1
     )
+
+
+def _functions_reading_state(cells: tuple[CellFacts, ...]) -> tuple[StateRead, ...]:
+    """Functions whose free names are notebook variables (not functions, classes, imports)."""
+    code_names = {f.name for cell in cells for f in cell.functions}
+    code_names |= {c.name for cell in cells for c in cell.classes}
+    code_names |= {i.bound for cell in cells for i in cell.imports if i.bound}
+    variables = {name for cell in cells for name in cell.defines} - code_names
+    found = []
+    for cell in cells:
+        for function in cell.functions:
+            names = tuple(n for n in function.globals_read if n in variables)
+            if names:
+                found.append(StateRead(cell.index, function.name, names))
+    return tuple(sorted(found))

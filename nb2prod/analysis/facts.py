@@ -181,6 +181,15 @@ class MultipleDefinition:
 
 
 @dataclass(frozen=True, order=True)
+class StateRead:
+    """A function that reads notebook state: variables, not functions, classes or modules."""
+
+    cell: int
+    function: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, order=True)
 class Provider:
     """The cell that provides a name a cell reads (None: no earlier cell defines it)."""
 
@@ -208,6 +217,7 @@ class Dataflow:
     never_defined: tuple[NameUse, ...]
     defined_in_several_cells: tuple[MultipleDefinition, ...]
     redefined_functions: tuple[MultipleDefinition, ...]  # same name, different bodies
+    functions_reading_state: tuple[StateRead, ...]
 
     def flow(self, index: int) -> CellFlow | None:
         """The flow of the code cell at `index`."""
