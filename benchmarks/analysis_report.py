@@ -32,6 +32,9 @@ class AnalysisStats:
     analysed_cells: int = 0
     lines: int = 0
     seconds: list[float] = field(default_factory=list)
+    oracle_seconds: list[float] = field(
+        default_factory=list
+    )  # libcst metadata, same cells
     with_smell: Counter[str] = field(default_factory=Counter)
     oracle_cells: int = 0
     defines_agree: int = 0
@@ -100,15 +103,17 @@ def _compare_with_oracles(
     parsed: tuple[ParsedCell, ...],
     facts: NotebookFacts,
 ) -> None:
+    spent = 0.0
     for cell, cell_facts in zip(parsed, facts.cells, strict=True):
         if not cell.parsed:
             continue
         python = cell.translation.python
+        start = time.perf_counter()
         defines, reads = libcst_names(python)
+        spent += time.perf_counter() - start
         stats.oracle_cells += 1
-        ipython_bound = set(
-            ipython_bindings(cell.translation.syntax)
-        )  # unknown to libcst
+        # Names IPython syntax binds (`%%capture out`) are unknown to libcst.
+        ipython_bound = set(ipython_bindings(cell.translation.syntax))
         if set(cell_facts.defines) - ipython_bound == defines - ipython_bound:
             stats.defines_agree += 1
         else:
@@ -127,6 +132,7 @@ def _compare_with_oracles(
                 stats.functions_agree += (
                     set(function.globals_read) == expected[function.name]
                 )
+    stats.oracle_seconds.append(spent)
 
 
 def floor_failures(stats: AnalysisStats) -> list[str]:
@@ -167,6 +173,13 @@ def render(stats: AnalysisStats, console: Console) -> None:
         )
         per_kloc = sum(stats.seconds) / max(stats.lines, 1) * 1000 * 1000
         table.add_row("analysis per 1,000 lines", f"{per_kloc:.1f} ms")
+    if stats.oracle_seconds:
+        libcst_median = statistics.median(stats.oracle_seconds) * 1000
+        ratio = libcst_median / (statistics.median(stats.seconds) * 1000 or 1)
+        table.add_row(
+            "libcst parse + ScopeProvider, median (same cells)",
+            f"{libcst_median:.1f} ms ({ratio:.0f}x)",
+        )
     if stats.oracle_cells:
         defines, reads, functions = stats.agreement
         table.add_row("defines agree with libcst ScopeProvider", f"{defines:.2%}")

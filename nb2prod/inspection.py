@@ -1,4 +1,4 @@
-"""What `nb2prod inspect` shows: the notebook model and each code cell's parse, as data.
+"""What `nb2prod inspect` shows: the notebook model, each code cell's parse and facts.
 
 Pure: takes a `Notebook`, returns an `Inspection`; reporters turn it into text or JSON.
 """
@@ -8,16 +8,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from nb2prod.analysis import NotebookFacts, analyze_parsed
+from nb2prod.analysis.facts import CellFacts, CellFlow
 from nb2prod.notebook import Cell, CellKind, Notebook
 from nb2prod.parsing import ParsedCell, SyntaxProblem, parse_cell
 
 
 @dataclass(frozen=True)
 class CellInspection:
-    """One cell, with its parse when it is a code cell."""
+    """One cell, with its parse, facts and flow when it is a code cell."""
 
     cell: Cell
     parsed: ParsedCell | None
+    facts: CellFacts | None = None
+    flow: CellFlow | None = None
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Inspection:
 
     notebook: Notebook
     cells: tuple[CellInspection, ...]
+    facts: NotebookFacts
 
     @property
     def problems(self) -> tuple[SyntaxProblem, ...]:
@@ -53,13 +58,21 @@ class Inspection:
 
 
 def inspect_notebook(notebook: Notebook) -> Inspection:
-    """Parse every code cell of `notebook` and collect the results."""
+    """Parse and analyse every code cell of `notebook` and collect the results."""
+    parsed = {cell.index: parse_cell(cell) for cell in notebook.code_cells}
+    facts = analyze_parsed(notebook.path, tuple(parsed.values()))
+    cell_facts = {item.index: item for item in facts.cells}
+    flows = {flow.index: flow for flow in facts.dataflow.cells}
     return Inspection(
         notebook=notebook,
         cells=tuple(
             CellInspection(
-                cell, parse_cell(cell) if cell.kind is CellKind.CODE else None
+                cell,
+                parsed.get(cell.index),
+                cell_facts.get(cell.index),
+                flows.get(cell.index),
             )
             for cell in notebook.cells
         ),
+        facts=facts,
     )

@@ -199,3 +199,35 @@ def test_cli_module_does_not_import_libcst_or_nbformat_until_needed():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert completed.stdout.strip() == "[]"
+
+
+def test_json_carries_analysis_facts_and_dataflow(run_cli, tmp_path):
+    path = write_nb(
+        tmp_path / "flow.ipynb",
+        nb(
+            md("# Flow"),
+            code("print(total)", count=1),
+            code("import pandas as pd\ndf = pd.read_csv('d.csv')\ntotal = 1", count=2),
+            code("def clean():\n    return df.dropna()\nout = clean()", count=3),
+        ),
+    )
+    outcome = run_cli("inspect", str(path), "--format", "json")
+    document = json.loads(outcome.stdout)
+    jsonschema.validate(document, SCHEMA)
+    markdown, first, second, third = document["cells"]
+    assert "defines" not in markdown
+    assert (first["reads"], first["providers"]) == (["total"], {"total": None})
+    assert second["defines"] == ["df", "pd", "total"]
+    assert second["io"][0]["name"] == "pandas.read_csv"
+    assert second["live_out"] == ["df"]
+    assert third["functions"][0]["globals_read"] == ["df"]
+    assert third["needs"] == ["df"] and third["providers"] == {"df": 2}
+    assert document["dataflow"]["undefined_before_use"] == [
+        {"name": "total", "cell": 1, "defined_in": [2]}
+    ]
+    assert document["dataflow"]["functions_reading_state"] == [
+        {"cell": 3, "function": "clean", "names": ["df"]}
+    ]
+    text = run_cli("inspect", str(path)).stdout.splitlines()
+    assert "cell 2 needs `total` before cell 3 defines it" in text
+    assert "function `clean` (cell 4) reads notebook variables: df" in text

@@ -86,3 +86,52 @@ def test_any_cell_text_translates_round_trips_and_parses_or_reports(source):
 
 def test_fuzzing_helpers_build_valid_documents():
     assert notebook_from_json(nb("x = 1")).cells[0].source == "x = 1"
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "x = 1", "def f(a, *b, c=1, **d):", "    return a", "class C(B):", "    y = x",
+        "for i in range(3):", "    total += i", "with open(p) as h:", "    pass",
+        "try:", "except ImportError as e:", "lambda q: q + w", "[k for k in v if k]",
+        "global g", "nonlocal n", "del x", "print(x)", "!ls", "%time y = 2", "async def g():",
+        "    await h()", "match s:", "    case [a, *r]:", "        pass", "(z := 3)",
+        "df['a'] = 1", "model.fit(X)", "import numpy as np", "from m import *",
+        "np.random.seed(0)", "password = 'hunter22'", "if x:", "else:", "@dec", "yield x",
+        "return 1", "f'{a!r}'", "x: int", "x.y.z = w", "    ", "",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines=st.lists(_FRAGMENTS, max_size=10), extra=st.lists(_FRAGMENTS, max_size=3))
+def test_analysis_of_any_generated_notebook_never_raises(lines, extra):
+    from nb2prod.analysis import analyze_notebook
+
+    facts = analyze_notebook(notebook("\n".join(lines), "\n".join(extra)))
+    assert len(facts.cells) == 2
+    assert len(facts.dataflow.cells) == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.data(),
+    source=st.sampled_from(
+        [
+            "def f(x):\n    return [y * x for y in ys if y > t]\nz = f(2)",
+            "class A(B):\n    n = 1\n    def m(self):\n        return n + k\n",
+            "for i, (a, b) in enumerate(pairs):\n    total[a] += b\n",
+            "with open(p) as h, lock:\n    data = h.read()\n",
+        ]
+    ),
+)
+def test_analysis_of_mutated_cells_never_raises(data, source):
+    from nb2prod.analysis import analyze_notebook
+
+    position = data.draw(st.integers(0, len(source)))
+    insert = data.draw(
+        st.sampled_from(["", ":", "(", ")", "=", " lambda: ", "\n    ", "*"])
+    )
+    cut = data.draw(st.integers(0, 3))
+    mutated = source[:position] + insert + source[position + cut :]
+    facts = analyze_notebook(notebook(mutated))
+    assert facts.cells[0].index == 0

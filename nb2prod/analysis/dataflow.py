@@ -29,63 +29,26 @@ _DELETED = -1
 
 def build_dataflow(cells: tuple[CellFacts, ...]) -> Dataflow:
     """Providers, needs and live-out names of each code cell, and what is wrong with them."""
-    functions = _functions_by_cell(cells)
-    defines = {cell.index: _defines(cell, functions[cell.index]) for cell in cells}
+    defines = _defines_by_cell(cells)
     definers: dict[str, list[int]] = defaultdict(list)
     for cell in cells:
         for name in defines[cell.index]:
             definers[name].append(cell.index)
-    star_seen_at = min((c.index for c in cells if c.star_imports), default=None)
-
-    last_definer: dict[str, int] = {}
-    needs: dict[int, tuple[str, ...]] = {}
-    providers: dict[int, tuple[Provider, ...]] = {}
-    undefined: list[UseBeforeDefinition] = []
-    never: list[NameUse] = []
-    flows: list[tuple[int, str, int]] = []  # (provider, name, reader)
-    for cell in cells:
-        # A builtin name a notebook rebinds (`input = ...`) is read from that cell.
-        shadowed = {
-            n for n in cell.builtins_read if last_definer.get(n, _DELETED) != _DELETED
-        }
-        needs[cell.index] = tuple(
-            sorted(set(_needs(cell, functions[cell.index])) | shadowed)
-        )
-        found = []
-        for name in needs[cell.index]:
-            provider = last_definer.get(name)
-            if provider is None or provider == _DELETED:
-                found.append(Provider(name, None))
-                later = tuple(i for i in definers.get(name, ()) if i > cell.index)
-                if later:
-                    undefined.append(UseBeforeDefinition(name, cell.index, later))
-                elif not definers.get(name) and (
-                    star_seen_at is None or star_seen_at > cell.index
-                ):
-                    never.append(NameUse(name, cell.index))
-            else:
-                found.append(Provider(name, provider))
-                flows.append((provider, name, cell.index))
-        providers[cell.index] = tuple(found)
-        for name in defines[cell.index]:
-            last_definer[name] = cell.index
-        for name in cell.deletes:
-            last_definer[name] = _DELETED
-
-    live_out = _live_out(cells, flows)
+    resolved = _Resolution(cells, defines, definers)
+    live_out = _live_out(cells, resolved.flows)
     return Dataflow(
         cells=tuple(
             CellFlow(
                 index=cell.index,
-                providers=providers[cell.index],
-                needs=needs[cell.index],
+                providers=resolved.providers[cell.index],
+                needs=resolved.needs[cell.index],
                 defines=defines[cell.index],
                 live_out=tuple(sorted(live_out[cell.index])),
             )
             for cell in cells
         ),
-        undefined_before_use=tuple(sorted(undefined)),
-        never_defined=tuple(sorted(never)),
+        undefined_before_use=tuple(sorted(resolved.undefined)),
+        never_defined=tuple(sorted(resolved.never)),
         defined_in_several_cells=tuple(
             MultipleDefinition(name, tuple(indexes))
             for name, indexes in sorted(definers.items())
@@ -96,17 +59,67 @@ def build_dataflow(cells: tuple[CellFacts, ...]) -> Dataflow:
     )
 
 
-def _functions_by_cell(
-    cells: tuple[CellFacts, ...],
-) -> dict[int, dict[str, FunctionFacts]]:
-    """For each cell, the notebook functions visible when it runs (latest definition)."""
-    visible: dict[str, FunctionFacts] = {}
-    result = {}
+def _defines_by_cell(cells: tuple[CellFacts, ...]) -> dict[int, tuple[str, ...]]:
+    defines = {}
+    visible: dict[str, FunctionFacts] = {}  # notebook functions, latest definition
     for cell in cells:
-        for function in cell.functions:
-            visible[function.name] = function
-        result[cell.index] = dict(visible)
-    return result
+        visible.update((function.name, function) for function in cell.functions)
+        defines[cell.index] = _defines(cell, visible)
+    return defines
+
+
+class _Resolution:
+    """Walk the cells in order, finding the provider of each name each cell needs."""
+
+    def __init__(
+        self,
+        cells: tuple[CellFacts, ...],
+        defines: dict[int, tuple[str, ...]],
+        definers: dict[str, list[int]],
+    ) -> None:
+        self.needs: dict[int, tuple[str, ...]] = {}
+        self.providers: dict[int, tuple[Provider, ...]] = {}
+        self.undefined: list[UseBeforeDefinition] = []
+        self.never: list[NameUse] = []
+        self.flows: list[tuple[int, str, int]] = []  # (provider, name, reader)
+        star_at = min((cell.index for cell in cells if cell.star_imports), default=None)
+        visible: dict[str, FunctionFacts] = {}
+        last_definer: dict[str, int] = {}
+        for cell in cells:
+            visible.update((function.name, function) for function in cell.functions)
+            # A builtin name the notebook rebinds (`input = ...`) is read from that cell.
+            shadowed = {
+                n for n in cell.builtins_read if last_definer.get(n, _DELETED) >= 0
+            }
+            needs = tuple(sorted(set(_needs(cell, visible)) | shadowed))
+            self.needs[cell.index] = needs
+            self.providers[cell.index] = tuple(
+                self._provide(name, cell.index, last_definer, definers, star_at)
+                for name in needs
+            )
+            for name in defines[cell.index]:
+                last_definer[name] = cell.index
+            for name in cell.deletes:
+                last_definer[name] = _DELETED
+
+    def _provide(
+        self,
+        name: str,
+        reader: int,
+        last_definer: dict[str, int],
+        definers: dict[str, list[int]],
+        star_at: int | None,
+    ) -> Provider:
+        provider = last_definer.get(name, _DELETED)
+        if provider >= 0:
+            self.flows.append((provider, name, reader))
+            return Provider(name, provider)
+        later = tuple(index for index in definers.get(name, ()) if index > reader)
+        if later:
+            self.undefined.append(UseBeforeDefinition(name, reader, later))
+        elif not definers.get(name) and (star_at is None or star_at > reader):
+            self.never.append(NameUse(name, reader))
+        return Provider(name, None)
 
 
 def _called_functions(

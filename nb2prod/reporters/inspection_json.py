@@ -8,9 +8,11 @@ changes meaning or disappears.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
 from nb2prod._version import __version__
+from nb2prod.analysis.facts import CellFacts, CellFlow, Dataflow
 from nb2prod.inspection import CellInspection, Inspection
 from nb2prod.magics import IPythonSyntax
 from nb2prod.parsing import SyntaxProblem
@@ -52,6 +54,7 @@ def inspection_document(inspection: Inspection) -> dict[str, Any]:
             "ipython_syntax": inspection.syntax_counts(),
         },
         "cells": [_cell(item) for item in inspection.cells],
+        "dataflow": _dataflow(inspection.facts.dataflow),
     }
 
 
@@ -80,6 +83,8 @@ def _cell(item: CellInspection) -> dict[str, Any]:
             _syntax(fact) for fact in item.parsed.translation.syntax
         ]
         document["problems"] = [] if problem is None else [_problem(problem)]
+    if item.facts is not None and item.flow is not None:
+        document.update(_facts(item.facts, item.flow))
     return document
 
 
@@ -108,3 +113,47 @@ def _problem(problem: SyntaxProblem) -> dict[str, Any]:
         "column": problem.column,
         "message": problem.message,
     }
+
+
+def _facts(facts: CellFacts, flow: CellFlow) -> dict[str, Any]:
+    """The analyzer's facts about one code cell (lists of names are sorted)."""
+    return {
+        "defines": list(facts.defines),
+        "reads": list(facts.reads),
+        "mutates": list(facts.mutates),
+        "deletes": list(facts.deletes),
+        "calls": list(facts.calls),
+        "functions": [_plain(function) for function in facts.functions],
+        "classes": [_plain(klass) for klass in facts.classes],
+        "imports": [_plain(fact) for fact in facts.imports],
+        "star_imports": list(facts.star_imports),
+        "prints": [_plain(fact) for fact in facts.prints],
+        "display_expression": _plain(facts.display_expression),
+        "plots": [_plain(fact) for fact in facts.plots],
+        "randomness": [_plain(fact) for fact in facts.randomness],
+        "io": [_plain(fact) for fact in facts.io],
+        "literals": [_plain(fact) for fact in facts.literals],
+        "secrets": [_plain(fact) for fact in facts.secrets],
+        "needs": list(flow.needs),
+        "providers": {provider.name: provider.cell for provider in flow.providers},
+        "live_out": list(flow.live_out),
+    }
+
+
+def _dataflow(dataflow: Dataflow) -> dict[str, Any]:
+    return {
+        "undefined_before_use": [_plain(use) for use in dataflow.undefined_before_use],
+        "never_defined": [_plain(use) for use in dataflow.never_defined],
+        "defined_in_several_cells": [
+            _plain(d) for d in dataflow.defined_in_several_cells
+        ],
+        "redefined_functions": [_plain(d) for d in dataflow.redefined_functions],
+        "functions_reading_state": [
+            _plain(r) for r in dataflow.functions_reading_state
+        ],
+    }
+
+
+def _plain(fact: Any) -> Any:
+    """A facts dataclass as JSON-ready data (tuples become lists)."""
+    return None if fact is None else asdict(fact)

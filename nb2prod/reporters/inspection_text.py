@@ -40,6 +40,8 @@ def render_inspection_text(inspection: Inspection, *, color: bool, width: int) -
         table.add_row(*_row(item))
     console.print(table)
     console.print(_summary(inspection), soft_wrap=True)
+    for line in _dataflow_lines(inspection):
+        console.print(line, soft_wrap=True)
     return buffer.getvalue()
 
 
@@ -119,3 +121,31 @@ def _summary(inspection: Inspection) -> Text:
     if problems:
         summary.append(f"; {problems} with syntax errors", style="bold red")
     return summary
+
+
+def _dataflow_lines(inspection: Inspection) -> list[Text]:
+    """What Restart & Run All would trip on, and functions that read notebook state."""
+    dataflow = inspection.facts.dataflow
+    lines = [
+        Text(
+            f"cell {use.cell + 1} needs `{use.name}` before cell "
+            f"{', '.join(str(i + 1) for i in use.defined_in)} defines it",
+            style="yellow",
+        )
+        for use in dataflow.undefined_before_use
+    ]
+    lines += [
+        Text(
+            f"cell {use.cell + 1} needs `{use.name}`, which no cell defines",
+            style="yellow",
+        )
+        for use in dataflow.never_defined
+    ]
+    lines += [
+        Text(
+            f"function `{read.function}` (cell {read.cell + 1}) reads notebook variables: "
+            + ", ".join(read.names)
+        )
+        for read in dataflow.functions_reading_state
+    ]
+    return lines
