@@ -58,3 +58,11 @@ class UnsupportedKernelError(Nb2ProdError):
 
 class CellSyntaxError(Nb2ProdError):
     """A code cell is not Python even after its IPython syntax is translated."""
+
+
+class ConfigError(Nb2ProdError):
+    """`[tool.nb2prod]` in pyproject.toml (or a command-line option) is not valid."""
+
+
+class UnknownRuleError(Nb2ProdError):
+    """A rule code or prefix that matches no rule."""

@@ -95,6 +95,7 @@ class Notebook:
     python_version: str | None = None
     upgraded_from: int | None = None  # the nbformat major version the file was in
     title: str | None = None
+    ignore_codes: tuple[str, ...] = ()  # metadata.nb2prod.ignore: lint codes to silence
 
     @property
     def code_cells(self) -> tuple[Cell, ...]:
@@ -139,6 +140,11 @@ def notebook_from_json(document: Any, path: str = "<notebook>") -> Notebook:
         python_version=version if isinstance(version, str) and version else None,
         upgraded_from=upgraded_from,
         title=title if isinstance(title, str) and title else None,
+        ignore_codes=tuple(
+            code.upper()
+            for code in _list(_mapping(metadata.get("nb2prod")).get("ignore"))
+            if isinstance(code, str)
+        ),
     )
 
 

@@ -1,0 +1,122 @@
+"""What a rule sees: one notebook, its parsed cells, its facts, and the settings."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from nb2prod.analysis.facts import CellFacts, CellFlow, NotebookFacts
+from nb2prod.lint.rule import Finding, Fix, Rule
+from nb2prod.magics import SyntaxKind
+from nb2prod.notebook import Cell, Notebook
+from nb2prod.parsing import ParsedCell
+from nb2prod.settings import LintSettings
+
+
+class RuleContext:
+    """Read-only access to a notebook for rules, and the one way to make a `Finding`."""
+
+    def __init__(
+        self,
+        notebook: Notebook,
+        parsed: tuple[ParsedCell, ...],
+        facts: NotebookFacts,
+        settings: LintSettings,
+    ) -> None:
+        self.notebook = notebook
+        self.path = notebook.path
+        self.parsed = parsed
+        self.facts = facts
+        self.settings = settings
+        self._parsed = {item.cell.index: item for item in parsed}
+        self._facts = {item.index: item for item in facts.cells}
+        self._flows = {flow.index: flow for flow in facts.dataflow.cells}
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        return self.notebook.cells
+
+    @property
+    def code_cells(self) -> tuple[Cell, ...]:
+        return self.notebook.code_cells
+
+    def parsed_cell(self, index: int) -> ParsedCell | None:
+        return self._parsed.get(index)
+
+    def cell_facts(self) -> tuple[CellFacts, ...]:
+        """Facts of every code cell, in document order."""
+        return self.facts.cells
+
+    def facts_of(self, index: int) -> CellFacts | None:
+        return self._facts.get(index)
+
+    def flow_of(self, index: int) -> CellFlow | None:
+        return self._flows.get(index)
+
+    def finding(
+        self,
+        rule: Rule,
+        cell: int | None,
+        line: int = 1,
+        column: int = 0,
+        *,
+        fix: Fix | None = None,
+        **fields: Any,
+    ) -> Finding:
+        """A finding of `rule` at (cell, line, column), its message filled from `fields`."""
+        count = self.notebook.cells[cell].execution_count if cell is not None else None
+        return Finding(
+            path=self.path,
+            cell=cell,
+            line=line,
+            column=column,
+            code=rule.code,
+            message=rule.message.format(**fields) if fields else rule.message,
+            name=rule.name,
+            execution_count=count,
+            fix=fix,
+        )
+
+    def node_finding(
+        self,
+        rule: Rule,
+        parsed: ParsedCell,
+        node: ast.AST,
+        *,
+        fix: Fix | None = None,
+        **fields: Any,
+    ) -> Finding:
+        """A finding at a syntax node, positioned in the cell as the user wrote it."""
+        line, column = self.position(parsed, node)
+        return self.finding(rule, parsed.cell.index, line, column, fix=fix, **fields)
+
+    def first_mention(self, cell: int, name: str) -> tuple[int, int]:
+        """(line, column) where `name` first appears as a word in a cell, else (1, 0)."""
+        pattern = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+        for number, line in enumerate(
+            self.notebook.cells[cell].source.splitlines(), start=1
+        ):
+            match = pattern.search(line)
+            if match:
+                return number, match.start()
+        return 1, 0
+
+    @staticmethod
+    def position(parsed: ParsedCell, node: ast.AST) -> tuple[int, int]:
+        """(line, column) of `node` in the cell: characters, not UTF-8 bytes, and
+        shifted back where `%time stmt` was translated to `stmt`."""
+        line: int = node.lineno  # type: ignore[attr-defined]
+        byte_column: int = node.col_offset  # type: ignore[attr-defined]
+        lines = parsed.translation.python.splitlines()
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        column = len(text.encode("utf-8")[:byte_column].decode("utf-8", "ignore"))
+        for fact in parsed.translation.syntax:
+            if (
+                fact.keeps_python
+                and fact.kind is SyntaxKind.LINE_MAGIC
+                and fact.span.line == line
+            ):
+                original = fact.text.splitlines()[0]
+                column += len(original) - len(fact.replacement.splitlines()[0])
+        return line, column

@@ -1,0 +1,56 @@
+"""Run rules on one notebook: parse once, analyse once, one syntax walk per cell."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from collections.abc import Sequence
+
+from nb2prod.analysis import analyze_parsed
+from nb2prod.lint.context import RuleContext
+from nb2prod.lint.noqa import without_suppressed
+from nb2prod.lint.rule import Finding, Rule
+from nb2prod.magics import SyntaxKind
+from nb2prod.notebook import Notebook
+from nb2prod.parsing import ParsedCell, parse_notebook
+from nb2prod.settings import LintSettings
+
+
+def lint_notebook(
+    notebook: Notebook, rules: Sequence[Rule], settings: LintSettings
+) -> list[Finding]:
+    """The findings of `rules` on `notebook`, suppressions applied, in document order."""
+    parsed = parse_notebook(notebook)
+    ctx = RuleContext(notebook, parsed, analyze_parsed(notebook.path, parsed), settings)
+    findings: list[Finding] = []
+    for rule in rules:
+        findings.extend(rule.check(ctx))
+    by_type: dict[type[ast.AST], list[Rule]] = defaultdict(list)
+    for rule in rules:
+        for node_type in rule.node_types:
+            by_type[node_type].append(rule)
+    if by_type:
+        for cell in parsed:
+            findings.extend(_walk(ctx, cell, by_type))
+    return sorted(set(without_suppressed(findings, notebook)))
+
+
+def _walk(
+    ctx: RuleContext, cell: ParsedCell, by_type: dict[type[ast.AST], list[Rule]]
+) -> list[Finding]:
+    """Hand each node to the rules that asked for its type, skipping IPython lines."""
+    if cell.tree is None:
+        return []
+    translated = {
+        line
+        for fact in cell.translation.syntax
+        if not fact.keeps_python and fact.kind is not SyntaxKind.TOP_LEVEL_AWAIT
+        for line in range(fact.span.line, fact.span.end_line + 1)
+    }
+    found = []
+    for node in ast.walk(cell.tree):
+        rules = by_type.get(type(node))
+        if rules and getattr(node, "lineno", 0) not in translated:
+            for rule in rules:
+                found.extend(rule.check_node(ctx, cell, node))
+    return found

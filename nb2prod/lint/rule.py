@@ -1,0 +1,132 @@
+"""What a rule is: a class with a code, a name, a message, ruff-style docs and examples.
+
+A rule looks at the notebook through a `RuleContext` (the model, the parsed cells and
+the analysis facts) and yields `Finding`s. Notebook-level rules implement `check`;
+rules that need syntax nodes list `node_types` and implement `check_node`, and the
+engine hands them each node of those types in one walk per cell. Rules never print.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from nb2prod.lint.context import RuleContext
+    from nb2prod.parsing import ParsedCell
+
+DOCS_URL = "https://github.com/nb2prod/nb2prod/blob/main/docs/rules/{code}.md"
+_CODE = re.compile(r"^NB[0-8]\d\d$")
+_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "Use instead:")
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A change that removes the finding: the new source of one cell."""
+
+    description: str
+    cell: int
+    source: str
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One smell at one place. `cell` is None for notebook-level findings."""
+
+    path: str
+    cell: int | None
+    line: int
+    column: int
+    code: str
+    message: str
+    name: str = field(compare=False)
+    execution_count: int | None = field(default=None, compare=False)
+    fix: Fix | None = field(default=None, compare=False)
+
+    @property
+    def url(self) -> str:
+        return DOCS_URL.format(code=self.code)
+
+
+@dataclass(frozen=True)
+class Valid:
+    """An example notebook the rule must accept. A string is one code cell."""
+
+    notebook: str | dict[str, Any]
+    path: str = "analysis.ipynb"
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An example the rule must flag; `at` pins (cell, line, column) when given."""
+
+    notebook: str | dict[str, Any]
+    at: tuple[int | None, int, int] | None = None
+    message: str | None = None
+    fixed: str | None = None  # the fixed source of the flagged cell
+    path: str = "analysis.ipynb"
+
+
+class Rule:
+    """Base class of every lint rule. Subclasses set the class attributes below."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    message: ClassVar[str]  # may use {placeholders} filled by `RuleContext.finding`
+    default: ClassVar[bool] = True  # enabled unless the user selects otherwise
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
+    valid: ClassVar[list[Valid]] = []
+    invalid: ClassVar[list[Invalid]] = []
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        """Findings from the notebook as a whole (model and facts)."""
+        return ()
+
+    def check_node(
+        self, ctx: RuleContext, cell: ParsedCell, node: ast.AST
+    ) -> Iterable[Finding]:
+        """Findings from one syntax node of a type in `node_types`."""
+        return ()
+
+    @classmethod
+    def fixable(cls) -> bool:
+        """A rule can fix what its own examples show it fixing, nothing more."""
+        return any(example.fixed is not None for example in cls.invalid)
+
+    @classmethod
+    def family(cls) -> str:
+        return cls.code[:3]
+
+    @classmethod
+    def docs(cls) -> str:
+        """The rule's documentation: its docstring, dedented."""
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        """One line: what the rule flags (the first sentence after "What it does")."""
+        text = cls.docs().split("## What it does", 1)[-1].strip()
+        first = text.split("\n\n", 1)[0]
+        return " ".join(first.split())
+
+    @classmethod
+    def problems(cls) -> list[str]:
+        """What is wrong with the rule's own definition (checked by the test suite)."""
+        problems = []
+        if not _CODE.match(getattr(cls, "code", "")):
+            problems.append("code must look like NB101")
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", getattr(cls, "name", "")):
+            problems.append("name must be kebab-case")
+        docs = cls.docs()
+        positions = [docs.find(section) for section in _SECTIONS]
+        if -1 in positions or positions != sorted(positions):
+            problems.append(
+                "docs need ## What it does, ## Why is this bad?, ## Example, Use instead:"
+            )
+        if not cls.invalid:
+            problems.append("at least one Invalid example")
+        return problems

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nb2prod.lint.context import RuleContext
+from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
+from nb2prod.testing import nb
+
+
+class UseBeforeDefinition(Rule):
+    """
+    ## What it does
+    Flags a name a cell needs that only a later cell defines, directly or through a
+    notebook function it calls.
+
+    ## Why is this bad?
+    It works in the author's kernel only because the later cell ran first. Restart &
+    Run All stops with a `NameError`, the most common failure after missing modules.
+
+    ## Example
+    ```python
+    # cell 1
+    print(model.score(X_test, y_test))
+    # cell 2
+    model = train(X_train, y_train)
+    ```
+
+    Use instead:
+    ```python
+    # cell 1
+    model = train(X_train, y_train)
+    # cell 2
+    print(model.score(X_test, y_test))
+    ```
+    """
+
+    code = "NB106"
+    name = "use-before-definition"
+    message = "`{name}` is used here but only defined later, in cell {later}"
+
+    valid = [
+        Valid(nb("x = 1", "print(x)")),
+        Valid(nb("def f():\n    return y", "y = 1", "f()")),
+    ]
+    invalid = [
+        Invalid(nb("print(x)", "x = 1"), at=(0, 1, 6),
+                message="`x` is used here but only defined later, in cell 2"),
+        Invalid(nb("def f():\n    return y", "f()", "y = 1"), at=(1, 1, 0)),
+    ]  # fmt: skip
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for use in ctx.facts.dataflow.undefined_before_use:
+            line, column = ctx.first_mention(use.cell, use.name)
+            later = ", ".join(str(index + 1) for index in use.defined_in)
+            yield ctx.finding(self, use.cell, line, column, name=use.name, later=later)

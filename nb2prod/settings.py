@@ -1,0 +1,121 @@
+"""Settings: frozen option objects, and `[tool.nb2prod]` from the nearest pyproject.toml.
+
+Like black's `Mode`: built once by the CLI, passed down, derived with
+`dataclasses.replace`, never mutated.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from nb2prod.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    """Which rules run, where, and their thresholds."""
+
+    select: tuple[str, ...] = ()  # codes or prefixes; empty means the default rules
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    max_cells: int = 50
+    max_cell_lines: int = 30
+    max_output_kb: int = 500
+    min_markdown_ratio: float = 0.3
+    root: str = field(default=".", compare=False)  # folder of the pyproject.toml read
+
+    def fingerprint(self) -> str:
+        """What findings depend on, for the cache key."""
+        values = [(f.name, getattr(self, f.name)) for f in fields(self) if f.compare]
+        return repr(values)
+
+
+_LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
+_INT_KEYS = ("max-cells", "max-cell-lines", "max-output-kb")
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a [tool.nb2prod] table, from `start` upwards."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in [folder.resolve(), *folder.resolve().parents]:
+        path = candidate / "pyproject.toml"
+        if path.is_file() and "nb2prod" in _read_toml(path).get("tool", {}):
+            return path
+    return None
+
+
+def load_lint_settings(start: Path, config: Path | None = None) -> LintSettings:
+    """Settings from `config`, or from the nearest pyproject.toml with [tool.nb2prod]."""
+    path = config or find_pyproject(start)
+    if path is None:
+        return LintSettings(root=os.fspath(Path.cwd()))
+    tool = _read_toml(path).get("tool", {}).get("nb2prod", {})
+    table = {
+        **{k: v for k, v in tool.items() if not isinstance(v, dict)},
+        **tool.get("lint", {}),
+    }
+    return _from_table(table, path)
+
+
+def _from_table(table: Mapping[str, Any], path: Path) -> LintSettings:
+    values: dict[str, Any] = {"root": os.fspath(path.parent)}
+    for key, value in table.items():
+        if key in _LIST_KEYS:
+            values[key.replace("-", "_")] = tuple(_strings(value, key, path))
+        elif key in _INT_KEYS:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(
+                    os.fspath(path), f"[tool.nb2prod] {key} must be a positive integer"
+                )
+            values[key.replace("-", "_")] = value
+        elif key == "min-markdown-ratio":
+            if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise ConfigError(
+                    os.fspath(path), f"[tool.nb2prod] {key} must be between 0 and 1"
+                )
+            values["min_markdown_ratio"] = float(value)
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(
+                    os.fspath(path), "[tool.nb2prod] per-file-ignores must be a table"
+                )
+            values["per_file_ignores"] = tuple(
+                (pattern, tuple(_strings(codes, key, path)))
+                for pattern, codes in value.items()
+            )
+        elif key not in ("line-length", "convert"):
+            raise ConfigError(os.fspath(path), f"[tool.nb2prod] unknown option `{key}`")
+    return replace(LintSettings(), **values)
+
+
+def _strings(value: Any, key: str, path: Path) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return list(value)
+    raise ConfigError(
+        os.fspath(path), f"[tool.nb2prod] {key} must be a list of strings"
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(os.fspath(path), f"invalid TOML ({error})") from None
+    except OSError as error:
+        raise ConfigError(os.fspath(path), f"cannot read ({error.strerror})") from None
