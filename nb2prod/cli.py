@@ -142,3 +142,168 @@ def _error_line(error: Nb2ProdError) -> None:
 
 def _exit(code: int) -> NoReturn:
     raise typer.Exit(code)
+
+
+class LintFormat(str, Enum):
+    """How `lint` prints findings."""
+
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+def _codes(values: list[str] | None) -> tuple[str, ...]:
+    """`--select NB1,NB401 --select NB5` -> ("NB1", "NB401", "NB5")."""
+    return tuple(
+        code.strip()
+        for value in values or ()
+        for code in value.split(",")
+        if code.strip()
+    )
+
+
+@app.command()
+def lint(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Notebooks, folders (searched recursively) or globs. Default: ."
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(help="Rule codes or prefixes to run (replaces the defaults)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Rule codes or prefixes to skip.")
+    ] = None,
+    extend_select: Annotated[
+        list[str] | None,
+        typer.Option(help="Rule codes or prefixes to add to the selection."),
+    ] = None,
+    output_format: Annotated[
+        LintFormat, typer.Option("--format", "-f", help="text, json, sarif or github.")
+    ] = LintFormat.text,
+    statistics: Annotated[
+        bool, typer.Option(help="Show counts per rule instead.")
+    ] = False,
+    exit_zero: Annotated[
+        bool, typer.Option(help="Exit 0 even when there are findings.")
+    ] = False,
+    output_file: Annotated[
+        str | None,
+        typer.Option("--output-file", "-o", help="Write the report to this file."),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option(help="Do not read or write .nb2prod_cache/.")
+    ] = False,
+    config: Annotated[
+        str | None, typer.Option(help="pyproject.toml to read [tool.nb2prod] from.")
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Worker processes (default: CPUs).")
+    ] = None,
+    verbose: Verbose = False,
+) -> None:
+    """Check notebooks for smells (exit 1 when there are findings, 2 on bad input)."""
+    from nb2prod.lint.session import LintRequest, run_lint
+
+    verbose = verbose or bool(ctx.obj)
+    request = LintRequest(
+        paths=tuple(paths or ["."]),
+        select=_codes(select),
+        ignore=_codes(ignore),
+        extend_select=_codes(extend_select),
+        use_cache=not no_cache,
+        jobs=jobs,
+        config=config,
+    )
+    report = _guard(lambda: run_lint(request, progress=_progress_bar()), verbose)
+    text = _render_lint(report, output_format, statistics)
+    if output_file:
+        _guard(lambda: _write_text(output_file, text), verbose)
+    else:
+        sys.stdout.write(text)
+    for error in report.errors:
+        sys.stderr.write(error + "\n")
+    if report.errors:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    raise typer.Exit(EXIT_FINDINGS if report.findings and not exit_zero else EXIT_OK)
+
+
+def _progress_bar():  # type: ignore[no-untyped-def]
+    """A rich progress bar on a terminal; nothing when output is piped."""
+    if not sys.stderr.isatty():
+        return None
+    from nb2prod.lint.progress import ProgressBar
+
+    return ProgressBar()
+
+
+def _render_lint(report, output_format: LintFormat, statistics: bool) -> str:  # type: ignore[no-untyped-def]
+    color = sys.stdout.isatty()
+    width = max(shutil.get_terminal_size((120, 24)).columns, 80)
+    if statistics:
+        from nb2prod.reporters.findings_text import render_statistics
+
+        return render_statistics(report.findings, color=color, width=width)
+    if output_format is LintFormat.json:
+        from nb2prod.reporters.findings_json import render_findings_json
+
+        return render_findings_json(report.findings)
+    if output_format is LintFormat.sarif:
+        from nb2prod.reporters.findings_sarif import render_findings_sarif
+
+        return render_findings_sarif(report.findings, report.rules, report.file_lines())
+    if output_format is LintFormat.github:
+        from nb2prod.reporters.findings_github import render_findings_github
+
+        return render_findings_github(report.findings, report.file_lines())
+    from nb2prod.reporters.findings_text import render_findings_text
+
+    return render_findings_text(
+        report.findings,
+        report.sources(),
+        color=color,
+        width=width,
+        files=len(report.files),
+    )
+
+
+def _write_text(path: str, text: str) -> None:
+    from nb2prod.errors import ConfigError
+
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise ConfigError(path, f"cannot write the report ({error.strerror})") from None
+
+
+@app.command()
+def rules(
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text (a table) or json.")
+    ] = OutputFormat.text,
+) -> None:
+    """List every rule: code, name, whether it is on by default, what it flags."""
+    from nb2prod.reporters.rules import render_rules_json, render_rules_text
+
+    if output_format is OutputFormat.json:
+        sys.stdout.write(render_rules_json())
+    else:
+        width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+        sys.stdout.write(render_rules_text(color=sys.stdout.isatty(), width=width))
+
+
+@app.command()
+def explain(
+    code: Annotated[str, typer.Argument(help="A rule code, e.g. NB401.")],
+) -> None:
+    """Show one rule's documentation."""
+    from nb2prod.reporters.rules import render_explanation
+
+    text = _guard(lambda: render_explanation(code), False)
+    sys.stdout.write(text)

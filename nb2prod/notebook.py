@@ -106,8 +106,28 @@ class Notebook:
 def read_notebook(path: str | os.PathLike[str]) -> Notebook:
     """Read an `.ipynb` file into a `Notebook`, or raise a one-line `Nb2ProdError`."""
     shown = os.fspath(path)
-    text = _read_text(shown)
-    return notebook_from_json(_parse_json(shown, text), shown)
+    return notebook_from_bytes(read_notebook_bytes(shown), shown)
+
+
+def read_notebook_bytes(path: str) -> bytes:
+    """The file's bytes, or a one-line `NotebookReadError` (missing, a folder...)."""
+    try:
+        return _read_bytes(path)
+    except FileNotFoundError:
+        raise NotebookReadError(path, "no such file") from None
+    except IsADirectoryError:
+        raise NotebookReadError(path, "is a directory, not a notebook file") from None
+    except PermissionError:
+        raise NotebookReadError(path, "permission denied") from None
+    except OSError as error:
+        raise NotebookReadError(
+            path, f"cannot read the file ({error.strerror})"
+        ) from None
+
+
+def notebook_from_bytes(data: bytes, path: str) -> Notebook:
+    """Decode and parse a notebook file's bytes (`path` names it in errors)."""
+    return notebook_from_json(_parse_json(path, _decode(path, data)), path)
 
 
 def notebook_from_json(document: Any, path: str = "<notebook>") -> Notebook:
@@ -148,19 +168,7 @@ def notebook_from_json(document: Any, path: str = "<notebook>") -> Notebook:
     )
 
 
-def _read_text(path: str) -> str:
-    try:
-        data = _read_bytes(path)
-    except FileNotFoundError:
-        raise NotebookReadError(path, "no such file") from None
-    except IsADirectoryError:
-        raise NotebookReadError(path, "is a directory, not a notebook file") from None
-    except PermissionError:
-        raise NotebookReadError(path, "permission denied") from None
-    except OSError as error:
-        raise NotebookReadError(
-            path, f"cannot read the file ({error.strerror})"
-        ) from None
+def _decode(path: str, data: bytes) -> str:
     if not data.strip():
         raise NotebookReadError(path, "empty file, not a notebook")
     try:

@@ -54,3 +54,29 @@ def split_lines(source: str) -> list[tuple[str, str]]:
     if start < len(source):
         pairs.append((source[start:], ""))
     return pairs
+
+
+_CELL_TYPE = re.compile(r'"cell_type"\s*:')
+_SOURCE = re.compile(r'"source"\s*:\s*(\[|")')
+
+
+def ipynb_line(text: str, cell: int, line: int) -> int:
+    """The line of the `.ipynb` file that holds `line` of cell number `cell` (0-based).
+
+    Annotations on GitHub point at file lines, not cell lines. Jupyter writes a cell's
+    source as a list with one string per line, so the cell's line N is N lines below
+    `"source": [`. Other layouts fall back to the line where the cell's source starts.
+    """
+    starts = [match.start() for match in _CELL_TYPE.finditer(text)]
+    if cell >= len(starts):
+        return 1
+    end = starts[cell + 1] if cell + 1 < len(starts) else len(text)
+    # The cell object may list "source" before "cell_type": search from the object's `{`.
+    opening = text.rfind("{", 0, starts[cell])
+    source = _SOURCE.search(text, opening if opening >= 0 else starts[cell], end)
+    if source is None:
+        return text.count("\n", 0, starts[cell]) + 1
+    first = text.count("\n", 0, source.start()) + 1
+    if source.group(1) == '"':
+        return first
+    return first + max(line, 1)

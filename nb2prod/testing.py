@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ def nb(
     return {
         "nbformat": 4,
         "nbformat_minor": 5,
-        "metadata": PYTHON_METADATA if metadata is None else metadata,
+        "metadata": copy.deepcopy(PYTHON_METADATA if metadata is None else metadata),
         "cells": [code(cell) if isinstance(cell, str) else cell for cell in cells],
     }
 

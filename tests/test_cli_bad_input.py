@@ -51,7 +51,7 @@ def test_not_json(run_cli, tmp_path):
 
 def test_truncated_json(run_cli, tmp_path):
     text = json.dumps(nb("x = 1", "y = 2"), indent=1)
-    path = write_nb(tmp_path / "cut.ipynb", text[: len(text) // 2])
+    path = write_nb(tmp_path / "cut.ipynb", text[: text.index('"y = 2"')])
     stderr = _inspect_error(run_cli, path)
     assert stderr.startswith(f"error: {path}: truncated JSON (line ")
     assert stderr.count("\n") == 1

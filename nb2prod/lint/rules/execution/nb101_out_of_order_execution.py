@@ -11,8 +11,8 @@ from nb2prod.testing import md, nb
 class OutOfOrderExecution(Rule):
     """
     ## What it does
-    Flags a code cell whose execution count is lower than that of a code cell above it:
-    the notebook was not run top to bottom.
+    Flags a code cell whose execution count is lower than that of the executed code cell
+    just above it: the notebook was not run top to bottom.
 
     ## Why is this bad?
     The stored outputs come from an order nobody can see. Restart & Run All may fail or
@@ -53,11 +53,11 @@ class OutOfOrderExecution(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        highest = None
+        previous = None  # the count of the executed code cell above
         for cell in ctx.code_cells:
             count = cell.execution_count
             if count is None:
                 continue
-            if highest is not None and count < highest:
-                yield ctx.finding(self, cell.index, count=count, previous=highest)
-            highest = count if highest is None else max(highest, count)
+            if previous is not None and count < previous:
+                yield ctx.finding(self, cell.index, count=count, previous=previous)
+            previous = count

@@ -1,0 +1,73 @@
+"""A content-hash cache of findings, like ruff's: unchanged notebooks are not re-analysed.
+
+The key covers the file's bytes, its path, nb2prod's version, the selected rules and
+the settings, so any change to one of them misses the cache. Entries are written
+atomically; a broken entry is ignored and rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from nb2prod._version import __version__
+from nb2prod.lint.rule import Finding, Fix
+
+CACHE_DIR = ".nb2prod_cache"
+
+
+class FindingsCache:
+    """Findings stored per (content, path, rules, settings) under `folder`."""
+
+    def __init__(self, folder: Path, context: str) -> None:
+        self.folder = folder / __version__
+        self.context = context
+
+    def key(self, path: str, content: bytes) -> str:
+        digest = hashlib.sha256()
+        for part in (__version__, self.context, path):
+            digest.update(part.encode("utf-8") + b"\0")
+        digest.update(content)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> list[Finding] | None:
+        try:
+            entries = json.loads(
+                (self.folder / f"{key}.json").read_text(encoding="utf-8")
+            )
+            return [_finding(entry) for entry in entries]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+
+    def put(self, key: str, findings: list[Finding]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _mark(self.folder.parent)
+            data = json.dumps([asdict(finding) for finding in findings])
+            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(data)
+            os.replace(temporary, self.folder / f"{key}.json")
+        except OSError:
+            pass  # a read-only checkout still lints, only slower
+
+
+def _finding(entry: dict) -> Finding:  # type: ignore[type-arg]
+    fix = entry.pop("fix")
+    return Finding(**entry, fix=Fix(**fix) if fix else None)
+
+
+def _mark(folder: Path) -> None:
+    """Tell git and backup tools the cache is not project content (as ruff does)."""
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Automatically created by nb2prod.\n*\n", encoding="utf-8")
+    tag = folder / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n", encoding="utf-8"
+        )

@@ -1,0 +1,104 @@
+"""One `nb2prod lint` run as a pure-ish core call: request in, report out.
+
+Reads settings and notebooks (never writes them), applies command-line options over
+`[tool.nb2prod]`, and returns everything reporters need. The CLI only renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from nb2prod.errors import Nb2ProdError
+from nb2prod.lint.files import discover
+from nb2prod.lint.registry import rule_class, select_codes
+from nb2prod.lint.rule import Finding, Rule
+from nb2prod.lint.runner import FileResult, lint_files
+from nb2prod.notebook import read_notebook
+from nb2prod.positions import ipynb_line
+from nb2prod.settings import LintSettings, load_lint_settings
+
+
+@dataclass(frozen=True)
+class LintRequest:
+    """What the user asked for on the command line."""
+
+    paths: tuple[str, ...] = (".",)
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    use_cache: bool = True
+    jobs: int | None = None
+    config: str | None = None
+
+
+@dataclass(frozen=True)
+class LintReport:
+    """Findings of a run, the files covered, and one error line per unreadable file."""
+
+    files: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    errors: tuple[str, ...]
+    rules: tuple[type[Rule], ...]
+    settings: LintSettings = field(compare=False)
+
+    def sources(self) -> dict[tuple[str, int], str]:
+        """(path, cell) -> cell source, for excerpts of the flagged notebooks."""
+        found: dict[tuple[str, int], str] = {}
+        for path in sorted({finding.path for finding in self.findings}):
+            try:
+                notebook = read_notebook(path)
+            except Nb2ProdError:
+                continue
+            found.update({(path, cell.index): cell.source for cell in notebook.cells})
+        return found
+
+    def file_lines(self) -> dict[Finding, int]:
+        """The line of the .ipynb file each finding points at (for annotations)."""
+        lines: dict[Finding, int] = {}
+        texts: dict[str, str] = {}
+        for finding in self.findings:
+            if finding.path not in texts:
+                try:
+                    texts[finding.path] = Path(finding.path).read_text(
+                        encoding="utf-8-sig"
+                    )
+                except (OSError, UnicodeDecodeError):
+                    texts[finding.path] = ""
+            cell = finding.cell
+            lines[finding] = (
+                1
+                if cell is None
+                else ipynb_line(texts[finding.path], cell, finding.line)
+            )
+        return lines
+
+
+def run_lint(
+    request: LintRequest,
+    progress: Callable[[int], Callable[[FileResult], None]] | None = None,
+) -> LintReport:
+    """Lint what `request` names; `progress(total)` returns a per-file callback."""
+    config = Path(request.config) if request.config else None
+    settings = load_lint_settings(Path.cwd(), config)
+    settings = replace(
+        settings,
+        select=request.select or settings.select,
+        ignore=settings.ignore + request.ignore,
+        extend_select=settings.extend_select + request.extend_select,
+    )
+    codes = select_codes(settings.select, settings.ignore, settings.extend_select)
+    files = discover(
+        list(request.paths), settings.root, settings.exclude + settings.extend_exclude
+    )
+    callback = progress(len(files)) if progress is not None and len(files) > 1 else None
+    results = lint_files(files, codes, settings, use_cache=request.use_cache, jobs=request.jobs,
+                         progress=callback)  # fmt: skip
+    return LintReport(
+        files=tuple(files),
+        findings=tuple(sorted(f for result in results for f in result.findings)),
+        errors=tuple(result.error for result in results if result.error),
+        rules=tuple(rule_class(code) for code in codes),
+        settings=settings,
+    )
