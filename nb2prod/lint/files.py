@@ -25,7 +25,7 @@ _GLOB_CHARS = frozenset("*?[")
 
 def discover(paths: list[str], root: str, exclude: tuple[str, ...]) -> list[str]:
     """Notebook paths to lint, sorted and without duplicates."""
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", exclude)
+    spec = pathspec.GitIgnoreSpec.from_lines(exclude)
     found: dict[str, None] = {}
     for given in paths:
         for path in _expand(given):
@@ -47,14 +47,14 @@ def _expand(given: str) -> list[str]:
     return sorted(glob.glob(given, recursive=True))
 
 
-def _walk(top: str, root: Path, spec: pathspec.PathSpec) -> Iterator[str]:
-    ignores: list[tuple[Path, pathspec.PathSpec]] = []
+def _walk(top: str, root: Path, spec: pathspec.GitIgnoreSpec) -> Iterator[str]:
+    ignores: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
     for folder, dirs, files in os.walk(top):
         here = Path(folder)
         gitignore = here / ".gitignore"
         if gitignore.is_file():
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-            ignores.append((here, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+            ignores.append((here, pathspec.GitIgnoreSpec.from_lines(lines)))
         dirs[:] = sorted(
             name
             for name in dirs
@@ -71,8 +71,8 @@ def _walk(top: str, root: Path, spec: pathspec.PathSpec) -> Iterator[str]:
 def _excluded(
     path: Path,
     root: Path,
-    spec: pathspec.PathSpec,
-    ignores: list[tuple[Path, pathspec.PathSpec]],
+    spec: pathspec.GitIgnoreSpec,
+    ignores: list[tuple[Path, pathspec.GitIgnoreSpec]],
     *,
     directory: bool = False,
 ) -> bool:

@@ -82,7 +82,7 @@ def codes_for(
     ignored: list[str] = []
     relative = _relative(path, settings.root)
     for pattern, entries in settings.per_file_ignores:
-        if pathspec.PathSpec.from_lines("gitwildmatch", [pattern]).match_file(relative):
+        if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(relative):
             ignored.extend(entry.upper() for entry in entries)
     return tuple(code for code in codes if not any(code.startswith(i) for i in ignored))
 
