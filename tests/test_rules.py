@@ -89,3 +89,9 @@ def test_registry_lists_every_rule_module():
         for path in Path(package.__file__).parent.glob("*/nb*.py")
     }
     assert modules == {target.partition(":")[0] for target in RULES.values()}
+
+
+def test_rule_docs_are_up_to_date():
+    from nb2prod.lint.docs import main
+
+    assert main(["--check"]) == 0, "run: python -m nb2prod.lint.docs"
