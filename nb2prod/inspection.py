@@ -6,7 +6,7 @@ Pure: takes a `Notebook`, returns an `Inspection`; reporters turn it into text o
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from nb2prod.analysis import NotebookFacts, analyze_parsed
 from nb2prod.analysis.facts import CellFacts, CellFlow
@@ -14,8 +14,7 @@ from nb2prod.notebook import Cell, CellKind, Notebook
 from nb2prod.parsing import ParsedCell, SyntaxProblem, parse_cell
 
 
-@dataclass(frozen=True)
-class CellInspection:
+class CellInspection(NamedTuple):
     """One cell, with its parse, facts and flow when it is a code cell."""
 
     cell: Cell
@@ -24,8 +23,7 @@ class CellInspection:
     flow: CellFlow | None = None
 
 
-@dataclass(frozen=True)
-class Inspection:
+class Inspection(NamedTuple):
     """A notebook and what parsing learned about every code cell."""
 
     notebook: Notebook

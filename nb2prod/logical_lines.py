@@ -11,7 +11,7 @@ It jumps between interesting characters with one regex, so it is linear in the s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _INTERESTING = re.compile(r"""[#'"()\[\]{}\\=?]""")
 _TRIPLE_QUOTES = ('"""', "'''")
@@ -19,8 +19,7 @@ _TRIPLE_QUOTES = ('"""', "'''")
 _OPERATOR_BEFORE_EQUALS = frozenset("=<>!:+-*/%&|^@~")
 
 
-@dataclass(frozen=True)
-class LogicalLine:
+class LogicalLine(NamedTuple):
     """Physical lines `first..last` (0-based, inclusive) forming one Python logical line."""
 
     first: int

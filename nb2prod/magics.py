@@ -17,8 +17,8 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from nb2prod.logical_lines import scan_logical_line
 from nb2prod.positions import Span, split_lines
@@ -177,8 +177,7 @@ _EXPANSION = re.compile(r"\$\$|\{\{|\$([A-Za-z_]\w*)|\{([^{}]+)\}")
 _NAME = re.compile(r"[A-Za-z_]")
 
 
-@dataclass(frozen=True, order=True)
-class IPythonSyntax:
+class IPythonSyntax(NamedTuple):
     """One piece of IPython syntax in a cell, where it is and what stands in its place.
 
     `text` is the original text of the physical lines `span` covers (with their line
@@ -201,8 +200,7 @@ class IPythonSyntax:
     keeps_python: bool = False  # Python inside stays as code (`%time stmt`, `%%time`)
 
 
-@dataclass(frozen=True)
-class TranslatedCell:
+class TranslatedCell(NamedTuple):
     """A code cell's source, its Python translation, and the IPython syntax in it."""
 
     source: str

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from nb2prod.errors import (
     NotebookReadError,
@@ -36,8 +35,7 @@ class CellKind(str, Enum):
     RAW = "raw"
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """One stored output of a code cell, flattened to text per MIME type."""
 
     output_type: str
@@ -54,8 +52,7 @@ class Output:
         return next((text for kind, text in self.data if kind == mime), None)
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One cell as the user wrote it; `index` is its 0-based position in the notebook."""
 
     index: int
@@ -74,8 +71,7 @@ class Cell:
         return len(split_lines(self.source))
 
 
-@dataclass(frozen=True)
-class KernelInfo:
+class KernelInfo(NamedTuple):
     """Which kernel the notebook was written for."""
 
     name: str | None
@@ -83,8 +79,7 @@ class KernelInfo:
     language: str | None
 
 
-@dataclass(frozen=True)
-class Notebook:
+class Notebook(NamedTuple):
     """A whole notebook: its cells in order and the metadata nb2prod needs."""
 
     path: str

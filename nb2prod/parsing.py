@@ -13,8 +13,7 @@ tree, which keeps comments and formatting for rewriting code, is built on demand
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from nb2prod.errors import CellSyntaxError
 from nb2prod.magics import TranslatedCell, translate_cell
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
     import libcst
 
 
-@dataclass(frozen=True, order=True)
-class SyntaxProblem:
+class SyntaxProblem(NamedTuple):
     """Why a code cell is not Python: where (1-based line, 0-based column) and what."""
 
     cell: int
@@ -35,14 +33,13 @@ class SyntaxProblem:
     message: str
 
 
-@dataclass(frozen=True)
-class ParsedCell:
+class ParsedCell(NamedTuple):
     """A code cell with its Python translation and either an `ast` tree or a problem."""
 
     cell: Cell
     translation: TranslatedCell
     problem: SyntaxProblem | None = None
-    tree: ast.Module | None = field(default=None, compare=False, repr=False)
+    tree: ast.Module | None = None
 
     @property
     def parsed(self) -> bool:

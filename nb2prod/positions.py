@@ -8,11 +8,10 @@ N = index + 1, like ruff does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(NamedTuple):
     """A stretch of one cell's source, from (line, column) up to (end_line, end_column)."""
 
     line: int
@@ -21,8 +20,7 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(NamedTuple):
     """A point in a notebook that a user can find: file, cell, and position in the cell."""
 
     path: str

@@ -78,11 +78,11 @@ def cell_facts(
         star_imports=tuple(sorted({f.module for f in walked.imports if f.name == "*"})),
         prints=tuple(_prints(calls, aliases, parsed.translation.python)),
         display_expression=_display(parsed.tree, parsed.translation.python, masked),
-        plots=tuple(sorted(categories["plots"])),
-        randomness=tuple(sorted(categories["randomness"])),
-        io=tuple(sorted(categories["io"])),
-        literals=tuple(sorted(_literals(walked, masked, aliases))),
-        secrets=tuple(sorted(set(_secrets(walked, syntax, masked)))),
+        plots=tuple(sorted(categories["plots"], key=_place)),
+        randomness=tuple(sorted(categories["randomness"], key=_place)),
+        io=tuple(sorted(categories["io"], key=_place)),
+        literals=tuple(sorted(_literals(walked, masked, aliases), key=_place)),
+        secrets=_unique(_secrets(walked, syntax, masked)),
         ipython_syntax=syntax,
         problems=problems,
     )
@@ -110,9 +110,7 @@ def _empty_facts(parsed: ParsedCell, problems: tuple) -> CellFacts:  # type: ign
         randomness=(),
         io=(),
         literals=(),
-        secrets=tuple(
-            sorted(set(_secrets(None, parsed.translation.syntax, frozenset())))
-        ),
+        secrets=_unique(_secrets(None, parsed.translation.syntax, frozenset())),
         ipython_syntax=parsed.translation.syntax,
         problems=problems,
     )
@@ -126,6 +124,15 @@ def ipython_bindings(syntax: tuple[IPythonSyntax, ...]) -> Iterator[str]:
             yield words[0]
         elif fact.name == "store" and "-r" in fact.args.split():
             yield from (word for word in words if word.isidentifier())
+
+
+def _place(fact: CallFact | LiteralFact | SecretFact) -> tuple[int, int]:
+    """Sort facts by position; ties keep the order the walk found them in."""
+    return (fact.line, fact.column)
+
+
+def _unique(secrets: Iterator[SecretFact]) -> tuple[SecretFact, ...]:
+    return tuple(sorted(dict.fromkeys(secrets), key=_place))
 
 
 def _masked_lines(syntax: tuple[IPythonSyntax, ...]) -> frozenset[int]:

@@ -6,14 +6,13 @@ Positions are (line, column) inside the cell, 1-based lines and 0-based columns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from nb2prod.magics import IPythonSyntax
 from nb2prod.parsing import SyntaxProblem
 
 
-@dataclass(frozen=True, order=True)
-class Param:
+class Param(NamedTuple):
     """One parameter of a function, in declaration order."""
 
     name: str
@@ -21,8 +20,7 @@ class Param:
     has_default: bool
 
 
-@dataclass(frozen=True, order=True)
-class FunctionFacts:
+class FunctionFacts(NamedTuple):
     """A function defined in a cell (methods are folded into their class)."""
 
     line: int
@@ -40,8 +38,7 @@ class FunctionFacts:
     body_hash: str  # equal for functions whose code is the same, whatever its position
 
 
-@dataclass(frozen=True, order=True)
-class ClassFacts:
+class ClassFacts(NamedTuple):
     """A class defined in a cell."""
 
     line: int
@@ -53,8 +50,7 @@ class ClassFacts:
     body_hash: str
 
 
-@dataclass(frozen=True, order=True)
-class ImportFact:
+class ImportFact(NamedTuple):
     """One imported name: `import a.b as c` -> module a.b, name None, alias c, bound c."""
 
     line: int
@@ -68,8 +64,7 @@ class ImportFact:
     in_function: str | None
 
 
-@dataclass(frozen=True, order=True)
-class PrintFact:
+class PrintFact(NamedTuple):
     """A call of the built-in `print`."""
 
     line: int
@@ -79,8 +74,7 @@ class PrintFact:
     in_function: str | None
 
 
-@dataclass(frozen=True, order=True)
-class DisplayFact:
+class DisplayFact(NamedTuple):
     """The last bare expression of a cell, whose value Jupyter displays."""
 
     line: int
@@ -88,8 +82,7 @@ class DisplayFact:
     text: str
 
 
-@dataclass(frozen=True, order=True)
-class CallFact:
+class CallFact(NamedTuple):
     """A call of interest (plot shown, randomness, I/O), with its qualified name."""
 
     line: int
@@ -100,8 +93,7 @@ class CallFact:
     in_function: str | None = None
 
 
-@dataclass(frozen=True, order=True)
-class LiteralFact:
+class LiteralFact(NamedTuple):
     """A literal worth configuring: a path, a URL, a keyword hyper-parameter, a constant."""
 
     line: int
@@ -114,8 +106,7 @@ class LiteralFact:
     in_function: str | None = None
 
 
-@dataclass(frozen=True, order=True)
-class SecretFact:
+class SecretFact(NamedTuple):
     """A literal that looks like a credential. Only a redacted preview is kept."""
 
     line: int
@@ -127,8 +118,7 @@ class SecretFact:
     preview: str  # first characters and the length, never the secret itself
 
 
-@dataclass(frozen=True)
-class CellFacts:
+class CellFacts(NamedTuple):
     """Everything analysis learned about one code cell."""
 
     index: int  # position among all cells, from 0
@@ -155,16 +145,14 @@ class CellFacts:
     problems: tuple[SyntaxProblem, ...]
 
 
-@dataclass(frozen=True, order=True)
-class NameUse:
+class NameUse(NamedTuple):
     """A name and the cell (index) that reads or defines it."""
 
     name: str
     cell: int
 
 
-@dataclass(frozen=True, order=True)
-class UseBeforeDefinition:
+class UseBeforeDefinition(NamedTuple):
     """A name a cell reads before any earlier cell defines it (NameError on Run All)."""
 
     name: str
@@ -172,16 +160,14 @@ class UseBeforeDefinition:
     defined_in: tuple[int, ...]  # later cells that define it
 
 
-@dataclass(frozen=True, order=True)
-class MultipleDefinition:
+class MultipleDefinition(NamedTuple):
     """A name (or function) bound in more than one cell."""
 
     name: str
     cells: tuple[int, ...]
 
 
-@dataclass(frozen=True, order=True)
-class StateRead:
+class StateRead(NamedTuple):
     """A function that reads notebook state: variables, not functions, classes or modules."""
 
     cell: int
@@ -189,16 +175,14 @@ class StateRead:
     names: tuple[str, ...]
 
 
-@dataclass(frozen=True, order=True)
-class Provider:
+class Provider(NamedTuple):
     """The cell that provides a name a cell reads (None: no earlier cell defines it)."""
 
     name: str
     cell: int | None
 
 
-@dataclass(frozen=True, order=True)
-class CellFlow:
+class CellFlow(NamedTuple):
     """What one code cell takes from earlier cells and leaves to later ones."""
 
     index: int
@@ -208,8 +192,7 @@ class CellFlow:
     live_out: tuple[str, ...]  # names it defines or mutates that a later cell needs
 
 
-@dataclass(frozen=True)
-class Dataflow:
+class Dataflow(NamedTuple):
     """How values flow between cells, in document order."""
 
     cells: tuple[CellFlow, ...]
@@ -224,8 +207,7 @@ class Dataflow:
         return next((flow for flow in self.cells if flow.index == index), None)
 
 
-@dataclass(frozen=True)
-class NotebookFacts:
+class NotebookFacts(NamedTuple):
     """The facts of every code cell plus the dataflow between them."""
 
     path: str

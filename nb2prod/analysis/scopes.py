@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nb2prod.analysis.facts import ClassFacts, FunctionFacts, ImportFact, Param
 from nb2prod.analysis.names import MUTATING_FUNCTIONS, MUTATING_METHODS, is_builtin
@@ -26,24 +26,26 @@ _IMPORT_ERRORS = frozenset(
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
-@dataclass
 class _Scope:
     """A scope being walked. Function scopes resolve their names when they end."""
 
-    kind: str  # module | class | function | comprehension
-    name: str | None = None
-    bound: set[str] = field(default_factory=set)
-    loads: set[str] = field(default_factory=set)
-    mutated: set[str] = field(default_factory=set)
-    called: set[str] = field(default_factory=set)
-    declared_global: set[str] = field(default_factory=set)
-    declared_nonlocal: set[str] = field(default_factory=set)
-    assigned_global: set[str] = field(default_factory=set)
-    prints: bool = False
+    __slots__ = ("assigned_global", "bound", "called", "declared_global",
+                 "declared_nonlocal", "kind", "loads", "mutated", "name", "prints")  # fmt: skip
+
+    def __init__(self, kind: str, name: str | None = None) -> None:
+        self.kind = kind  # module | class | function | comprehension
+        self.name = name
+        self.bound: set[str] = set()
+        self.loads: set[str] = set()
+        self.mutated: set[str] = set()
+        self.called: set[str] = set()
+        self.declared_global: set[str] = set()
+        self.declared_nonlocal: set[str] = set()
+        self.assigned_global: set[str] = set()
+        self.prints = False
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
     """Where the expression being walked sits: assigned to `target`, or an argument."""
 
     target: str | None = None  # `name = <here>`
@@ -51,8 +53,7 @@ class _Context:
     callee: str | None = None
 
 
-@dataclass(frozen=True)
-class RawCall:
+class RawCall(NamedTuple):
     """A call as written, before the notebook's imports qualify its name."""
 
     line: int
@@ -60,17 +61,16 @@ class RawCall:
     func: str | None  # dotted name (`np.random.rand`), None for computed callees
     args: tuple[
         object, ...
-    ]  # literal value of each positional argument, else NOT_LITERAL
+    ]  # literal value of each positional argument, or NOT_LITERAL
     keywords: tuple[tuple[str, object], ...]  # (keyword, literal value or NOT_LITERAL)
     in_function: str | None
-    node: ast.Call = field(compare=False, repr=False)
+    node: ast.Call
 
 
 NOT_LITERAL = object()
 
 
-@dataclass(frozen=True)
-class RawLiteral:
+class RawLiteral(NamedTuple):
     """A string anywhere, or a number given a name (assigned, or a keyword argument)."""
 
     line: int
@@ -81,22 +81,22 @@ class RawLiteral:
     in_function: str | None
 
 
-@dataclass
 class CellScan:
     """What the walk found; `cells.py` turns it into `CellFacts`."""
 
-    defines: dict[str, None] = field(default_factory=dict)  # ordered set
-    deletes: dict[str, None] = field(default_factory=dict)
-    reads: dict[str, None] = field(default_factory=dict)
-    builtins_read: dict[str, None] = field(default_factory=dict)
-    mutates: dict[str, None] = field(default_factory=dict)
-    calls: dict[str, None] = field(default_factory=dict)
-    lambda_reads: dict[str, None] = field(default_factory=dict)
-    functions: list[FunctionFacts] = field(default_factory=list)
-    classes: list[ClassFacts] = field(default_factory=list)
-    imports: list[ImportFact] = field(default_factory=list)
-    raw_calls: list[RawCall] = field(default_factory=list)
-    literals: list[RawLiteral] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.defines: dict[str, None] = {}  # dicts as ordered sets
+        self.deletes: dict[str, None] = {}
+        self.reads: dict[str, None] = {}
+        self.builtins_read: dict[str, None] = {}
+        self.mutates: dict[str, None] = {}
+        self.calls: dict[str, None] = {}
+        self.lambda_reads: dict[str, None] = {}
+        self.functions: list[FunctionFacts] = []
+        self.classes: list[ClassFacts] = []
+        self.imports: list[ImportFact] = []
+        self.raw_calls: list[RawCall] = []
+        self.literals: list[RawLiteral] = []
 
 
 def scan_cell(tree: ast.Module, source: str) -> CellScan:

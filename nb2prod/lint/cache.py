@@ -11,11 +11,11 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 from nb2prod._version import __version__
 from nb2prod.lint.rule import Finding, Fix
+from nb2prod.plain import plain
 
 CACHE_DIR = ".nb2prod_cache"
 
@@ -47,7 +47,7 @@ class FindingsCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _mark(self.folder.parent)
-            data = json.dumps([asdict(finding) for finding in findings])
+            data = json.dumps([plain(finding) for finding in findings])
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(data)

@@ -19,7 +19,11 @@ DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "docs" / "rules"
 
 def rule_page(rule: type[Rule]) -> str:
     """The Markdown page of one rule."""
-    state = "on by default" if rule.default else "off by default (turn it on with `--select`)"
+    state = (
+        "on by default"
+        if rule.default
+        else "off by default (turn it on with `--select`)"
+    )
     fix = "yes" if rule.fixable() else "no"
     return (
         f"# {rule.code} `{rule.name}`\n\n"
@@ -46,7 +50,9 @@ def index_page(rules: list[type[Rule]]) -> str:
         for rule in members:
             default = "on" if rule.default else "off"
             summary = rule.summary().replace("|", "\\|")
-            lines.append(f"| [{rule.code}]({rule.code}.md) | `{rule.name}` | {default} | {summary} |")
+            lines.append(
+                f"| [{rule.code}]({rule.code}.md) | `{rule.name}` | {default} | {summary} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -67,9 +73,14 @@ def main(argv: list[str]) -> int:
     stale = sorted(
         name
         for name, text in pages.items()
-        if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text
+        if not (folder / name).is_file()
+        or (folder / name).read_text(encoding="utf-8") != text
     )
-    extra = sorted(p.name for p in folder.glob("*.md") if p.name not in pages) if folder.is_dir() else []
+    extra = (
+        sorted(p.name for p in folder.glob("*.md") if p.name not in pages)
+        if folder.is_dir()
+        else []
+    )
     if check:
         for name in stale + extra:
             print(f"docs/rules/{name} is out of date; run python -m nb2prod.lint.docs")

@@ -32,7 +32,7 @@ def lint_notebook(
     if by_type:
         for cell in parsed:
             findings.extend(_walk(ctx, cell, by_type))
-    return sorted(set(without_suppressed(findings, notebook)))
+    return sorted(set(without_suppressed(findings, notebook)), key=Finding.sort_key)
 
 
 def _walk(

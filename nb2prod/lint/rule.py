@@ -12,8 +12,7 @@ import ast
 import inspect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
     from nb2prod.lint.context import RuleContext
@@ -24,8 +23,7 @@ _CODE = re.compile(r"^NB[0-8]\d\d$")
 _SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "Use instead:")
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """A change that removes the finding: the new source of one cell."""
 
     description: str
@@ -33,8 +31,7 @@ class Fix:
     source: str
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
+class Finding(NamedTuple):
     """One smell at one place. `cell` is None for notebook-level findings."""
 
     path: str
@@ -43,25 +40,28 @@ class Finding:
     column: int
     code: str
     message: str
-    name: str = field(compare=False)
-    execution_count: int | None = field(default=None, compare=False)
-    fix: Fix | None = field(default=None, compare=False)
+    name: str
+    execution_count: int | None = None
+    fix: Fix | None = None
 
     @property
     def url(self) -> str:
         return DOCS_URL.format(code=self.code)
 
+    def sort_key(self) -> tuple[str, int, int, int, str, str]:
+        """Document order; notebook-level findings (cell None) first."""
+        cell = -1 if self.cell is None else self.cell
+        return (self.path, cell, self.line, self.column, self.code, self.message)
 
-@dataclass(frozen=True)
-class Valid:
+
+class Valid(NamedTuple):
     """An example notebook the rule must accept. A string is one code cell."""
 
     notebook: str | dict[str, Any]
     path: str = "analysis.ipynb"
 
 
-@dataclass(frozen=True)
-class Invalid:
+class Invalid(NamedTuple):
     """An example the rule must flag; `at` pins (cell, line, column) when given."""
 
     notebook: str | dict[str, Any]

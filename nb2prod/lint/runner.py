@@ -10,8 +10,8 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pathspec
 
@@ -27,8 +27,7 @@ from nb2prod.settings import LintSettings
 PARALLEL_THRESHOLD = 8
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     """What linting one file gave: findings, or the error that stopped it."""
 
     path: str

@@ -97,7 +97,11 @@ def run_lint(
                          progress=callback)  # fmt: skip
     return LintReport(
         files=tuple(files),
-        findings=tuple(sorted(f for result in results for f in result.findings)),
+        findings=tuple(
+            sorted(
+                (f for result in results for f in result.findings), key=Finding.sort_key
+            )
+        ),
         errors=tuple(result.error for result in results if result.error),
         rules=tuple(rule_class(code) for code in codes),
         settings=settings,

@@ -8,7 +8,6 @@ changes meaning or disappears.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 
 from nb2prod._version import __version__
@@ -16,6 +15,7 @@ from nb2prod.analysis.facts import CellFacts, CellFlow, Dataflow
 from nb2prod.inspection import CellInspection, Inspection
 from nb2prod.magics import IPythonSyntax
 from nb2prod.parsing import SyntaxProblem
+from nb2prod.plain import plain
 
 SCHEMA_VERSION = 1
 
@@ -155,5 +155,5 @@ def _dataflow(dataflow: Dataflow) -> dict[str, Any]:
 
 
 def _plain(fact: Any) -> Any:
-    """A facts dataclass as JSON-ready data (tuples become lists)."""
-    return None if fact is None else asdict(fact)
+    """A fact as JSON-ready data."""
+    return plain(fact)
