@@ -307,3 +307,74 @@ def explain(
 
     text = _guard(lambda: render_explanation(code), False)
     sys.stdout.write(text)
+
+
+@app.command()
+def convert(
+    ctx: typer.Context,
+    notebook: Annotated[str, typer.Argument(help="The .ipynb file to convert.")],
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Package folder (default: ./PACKAGE)."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Package name (default: from the file name).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Replace a non-empty output folder.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="Print the plan; write nothing.")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            help="Exit 1 if the output folder differs from what would be written."
+        ),
+    ] = False,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="text or json (for --dry-run)."),
+    ] = OutputFormat.text,
+    verbose: Verbose = False,
+) -> None:
+    """Turn a notebook into an installable, tested Python package."""
+    from pathlib import Path
+
+    from nb2prod.convert import convert_notebook, plan_notebook
+    from nb2prod.notebook import read_notebook
+
+    verbose = verbose or bool(ctx.obj)
+    model = _guard(lambda: read_notebook(notebook), verbose)
+    if dry_run:
+        from nb2prod.reporters.plan_report import render_plan_json, render_plan_text
+
+        plan = _guard(lambda: plan_notebook(model, name).plan, verbose)
+        if output_format is OutputFormat.json:
+            sys.stdout.write(render_plan_json(plan))
+        else:
+            width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+            sys.stdout.write(
+                render_plan_text(plan, color=sys.stdout.isatty(), width=width)
+            )
+        return
+    result = _guard(lambda: convert_notebook(model, name), verbose)
+    target = Path(output or result.plan.package)
+    if check:
+        from nb2prod.writer import stale_files
+
+        stale = stale_files(result.package, target)
+        for relative in stale:
+            sys.stdout.write(f"would change {target / relative}\n")
+        raise typer.Exit(EXIT_FINDINGS if stale else EXIT_OK)
+    from nb2prod.writer import write_package
+
+    _guard(lambda: write_package(result.package, target, force=force), verbose)
+    plan = result.plan
+    sys.stdout.write(
+        f"wrote {target}/: package {plan.package}, {len(plan.steps)} steps in "
+        f"{len(plan.modules)} modules, {len(result.package)} files\n"
+    )
+    for warning in plan.warnings:
+        where = f"cell {warning.cell + 1}: " if warning.cell is not None else ""
+        sys.stderr.write(f"warning: {notebook}: {where}{warning.message}\n")

@@ -66,3 +66,11 @@ class ConfigError(Nb2ProdError):
 
 class UnknownRuleError(Nb2ProdError):
     """A rule code or prefix that matches no rule."""
+
+
+class OutputExistsError(Nb2ProdError):
+    """The output folder holds files `convert` would replace, and `--force` was not given."""
+
+
+class ConversionError(Nb2ProdError):
+    """A notebook that cannot be converted, for a stated reason."""

@@ -46,17 +46,48 @@ PYTHON_STATEMENT_LINE_MAGICS = frozenset({"time", "prun", "debug"})
 
 #: Cell magics whose body is Python code (the rest hold shell, HTML, SQL, file text...).
 PYTHON_BODY_CELL_MAGICS = frozenset(
-    {"time", "timeit", "capture", "prun", "debug", "python", "python2", "python3",
-     "pypy", "memit", "px", "ipytest", "snakeviz", "heat"}
-)  # fmt: skip
+    {
+        "time",
+        "timeit",
+        "capture",
+        "prun",
+        "debug",
+        "python",
+        "python2",
+        "python3",
+        "pypy",
+        "memit",
+        "px",
+        "ipytest",
+        "snakeviz",
+        "heat",
+    }
+)
 
 _BODY_LANGUAGES = {
-    "bash": "shell", "sh": "shell", "script": "shell", "system": "shell", "sx": "shell",
-    "!": "shell", "html": "html", "HTML": "html", "javascript": "javascript",
-    "js": "javascript", "latex": "latex", "markdown": "markdown", "svg": "svg",
-    "SVG": "svg", "writefile": "text", "file": "text", "sql": "sql", "perl": "perl",
-    "ruby": "ruby", "R": "r", "cython": "cython", "code_wrap": "python",
-}  # fmt: skip
+    "bash": "shell",
+    "sh": "shell",
+    "script": "shell",
+    "system": "shell",
+    "sx": "shell",
+    "!": "shell",
+    "html": "html",
+    "HTML": "html",
+    "javascript": "javascript",
+    "js": "javascript",
+    "latex": "latex",
+    "markdown": "markdown",
+    "svg": "svg",
+    "SVG": "svg",
+    "writefile": "text",
+    "file": "text",
+    "sql": "sql",
+    "perl": "perl",
+    "ruby": "ruby",
+    "R": "r",
+    "cython": "cython",
+    "code_wrap": "python",
+}
 
 #: IPython's line magics and shell aliases, callable without `%` when automagic is on.
 AUTOMAGIC_NAMES = frozenset(

@@ -28,26 +28,62 @@ CONVENTIONAL_ALIASES = {
 # ---- randomness -------------------------------------------------------------------------
 
 _SEEDING = frozenset(
-    {"numpy.random.seed", "random.seed", "torch.manual_seed", "torch.cuda.manual_seed",
-     "torch.cuda.manual_seed_all", "tensorflow.random.set_seed", "tensorflow.set_random_seed",
-     "tensorflow.compat.v1.set_random_seed", "keras.utils.set_random_seed",
-     "tensorflow.keras.utils.set_random_seed", "lightning.seed_everything",
-     "pytorch_lightning.seed_everything", "transformers.set_seed"}
-)  # fmt: skip
+    {
+        "numpy.random.seed",
+        "random.seed",
+        "torch.manual_seed",
+        "torch.cuda.manual_seed",
+        "torch.cuda.manual_seed_all",
+        "tensorflow.random.set_seed",
+        "tensorflow.set_random_seed",
+        "tensorflow.compat.v1.set_random_seed",
+        "keras.utils.set_random_seed",
+        "tensorflow.keras.utils.set_random_seed",
+        "lightning.seed_everything",
+        "pytorch_lightning.seed_everything",
+        "transformers.set_seed",
+    }
+)
 #: Generators that are seeded when given an argument (`default_rng(42)`).
 _GENERATORS = frozenset(
-    {"numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.Generator",
-     "random.Random", "torch.Generator"}
-)  # fmt: skip
+    {
+        "numpy.random.default_rng",
+        "numpy.random.RandomState",
+        "numpy.random.Generator",
+        "random.Random",
+        "torch.Generator",
+    }
+)
 _RNG_MODULES = ("numpy.random.", "torch.distributions.", "tensorflow.random.")
 _RNG_FUNCTIONS = frozenset(
-    {"random.random", "random.randint", "random.choice", "random.choices", "random.shuffle",
-     "random.sample", "random.uniform", "random.gauss", "random.randrange",
-     "random.normalvariate", "random.triangular", "random.betavariate", "random.expovariate",
-     "torch.rand", "torch.randn", "torch.randint", "torch.randperm", "torch.normal",
-     "torch.bernoulli", "torch.multinomial", "torch.rand_like", "torch.randn_like",
-     "scipy.stats.norm.rvs", "sklearn.utils.shuffle", "sklearn.utils.resample"}
-)  # fmt: skip
+    {
+        "random.random",
+        "random.randint",
+        "random.choice",
+        "random.choices",
+        "random.shuffle",
+        "random.sample",
+        "random.uniform",
+        "random.gauss",
+        "random.randrange",
+        "random.normalvariate",
+        "random.triangular",
+        "random.betavariate",
+        "random.expovariate",
+        "torch.rand",
+        "torch.randn",
+        "torch.randint",
+        "torch.randperm",
+        "torch.normal",
+        "torch.bernoulli",
+        "torch.multinomial",
+        "torch.rand_like",
+        "torch.randn_like",
+        "scipy.stats.norm.rvs",
+        "sklearn.utils.shuffle",
+        "sklearn.utils.resample",
+    }
+)
 #: scikit-learn (and look-alike) callables whose results vary unless given random_state.
 RANDOM_STATE_CALLABLES = frozenset(
     "train_test_split RandomForestClassifier RandomForestRegressor ExtraTreesClassifier "
@@ -97,33 +133,97 @@ def randomness(call: RawCall, name: str) -> CallFact | None:
 
 #: Function or method name -> (read|write, index of the path argument).
 _IO_CALLS: dict[str, tuple[str, int]] = {
-    **{f"read_{kind}": ("read", 0) for kind in (
-        "csv", "table", "excel", "json", "parquet", "pickle", "feather", "hdf", "stata",
-        "sas", "spss", "orc", "fwf", "xml", "html", "clipboard")},
-    **{f"to_{kind}": ("write", 0) for kind in (
-        "csv", "excel", "json", "parquet", "pickle", "feather", "hdf", "stata", "orc",
-        "xml", "html", "latex", "markdown", "netcdf")},
-    "loadtxt": ("read", 0), "genfromtxt": ("read", 0), "fromfile": ("read", 0),
-    "savetxt": ("write", 0), "savez": ("write", 0), "savez_compressed": ("write", 0),
-    "tofile": ("write", 0), "savefig": ("write", 0), "imsave": ("write", 0),
-    "imread": ("read", 0), "imwrite": ("write", 0), "load_model": ("read", 0),
-    "load_workbook": ("read", 0), "open_dataset": ("read", 0), "read_file": ("read", 0),
-    "load_dataset": ("read", 0), "ExcelWriter": ("write", 0),
-}  # fmt: skip
+    **{
+        f"read_{kind}": ("read", 0)
+        for kind in (
+            "csv",
+            "table",
+            "excel",
+            "json",
+            "parquet",
+            "pickle",
+            "feather",
+            "hdf",
+            "stata",
+            "sas",
+            "spss",
+            "orc",
+            "fwf",
+            "xml",
+            "html",
+            "clipboard",
+        )
+    },
+    **{
+        f"to_{kind}": ("write", 0)
+        for kind in (
+            "csv",
+            "excel",
+            "json",
+            "parquet",
+            "pickle",
+            "feather",
+            "hdf",
+            "stata",
+            "orc",
+            "xml",
+            "html",
+            "latex",
+            "markdown",
+            "netcdf",
+        )
+    },
+    "loadtxt": ("read", 0),
+    "genfromtxt": ("read", 0),
+    "fromfile": ("read", 0),
+    "savetxt": ("write", 0),
+    "savez": ("write", 0),
+    "savez_compressed": ("write", 0),
+    "tofile": ("write", 0),
+    "savefig": ("write", 0),
+    "imsave": ("write", 0),
+    "imread": ("read", 0),
+    "imwrite": ("write", 0),
+    "load_model": ("read", 0),
+    "load_workbook": ("read", 0),
+    "open_dataset": ("read", 0),
+    "read_file": ("read", 0),
+    "load_dataset": ("read", 0),
+    "ExcelWriter": ("write", 0),
+}
 #: Names that mean different things on different objects; qualified names decide.
 _QUALIFIED_IO: dict[str, tuple[str, int]] = {
-    "numpy.load": ("read", 0), "numpy.save": ("write", 0),
-    "joblib.load": ("read", 0), "joblib.dump": ("write", 1),
-    "pickle.load": ("read", 0), "pickle.dump": ("write", 1),
-    "json.load": ("read", 0), "json.dump": ("write", 1),
-    "yaml.safe_load": ("read", 0), "yaml.load": ("read", 0), "yaml.dump": ("write", 1),
-    "torch.load": ("read", 0), "torch.save": ("write", 1),
-    "PIL.Image.open": ("read", 0), "h5py.File": ("read", 0),
-    "shutil.copy": ("write", 1), "os.remove": ("write", 0), "os.makedirs": ("write", 0),
+    "numpy.load": ("read", 0),
+    "numpy.save": ("write", 0),
+    "joblib.load": ("read", 0),
+    "joblib.dump": ("write", 1),
+    "pickle.load": ("read", 0),
+    "pickle.dump": ("write", 1),
+    "json.load": ("read", 0),
+    "json.dump": ("write", 1),
+    "yaml.safe_load": ("read", 0),
+    "yaml.load": ("read", 0),
+    "yaml.dump": ("write", 1),
+    "torch.load": ("read", 0),
+    "torch.save": ("write", 1),
+    "PIL.Image.open": ("read", 0),
+    "h5py.File": ("read", 0),
+    "shutil.copy": ("write", 1),
+    "os.remove": ("write", 0),
+    "os.makedirs": ("write", 0),
     "os.mkdir": ("write", 0),
-}  # fmt: skip
-_PATH_KEYWORDS = ("path", "filepath_or_buffer", "path_or_buf", "io", "fname", "file",
-                  "filename", "filepath", "excel_writer")  # fmt: skip
+}
+_PATH_KEYWORDS = (
+    "path",
+    "filepath_or_buffer",
+    "path_or_buf",
+    "io",
+    "fname",
+    "file",
+    "filename",
+    "filepath",
+    "excel_writer",
+)
 
 
 def file_io(call: RawCall, name: str) -> CallFact | None:
@@ -174,8 +274,11 @@ def classify(
         if call.func is None:
             continue
         name = qualified_name(call.func, qualify)
-        for category, detector in (("plots", shows_plot), ("randomness", randomness),
-                                   ("io", file_io)):  # fmt: skip
+        for category, detector in (
+            ("plots", shows_plot),
+            ("randomness", randomness),
+            ("io", file_io),
+        ):
             fact = detector(call, name)
             if fact is not None:
                 yield category, fact

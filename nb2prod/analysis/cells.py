@@ -171,8 +171,9 @@ def _display(
     expression = tree.body[-1].value
     if expression.lineno in masked:
         return None
-    if isinstance(expression, ast.Call) and getattr(expression.func, "id", None) in (
-        _NOT_DISPLAYED_CALLS
+    if isinstance(expression, ast.Call) and (
+        getattr(expression.func, "id", None) in _NOT_DISPLAYED_CALLS
+        or getattr(expression.func, "attr", None) == "show"  # plt.show() returns None
     ):
         return None
     lines = source.splitlines()

@@ -10,10 +10,33 @@ import re
 
 #: Names IPython puts in every notebook's namespace (ruff adds the same for notebooks).
 IPYTHON_BUILTINS = frozenset(
-    {"display", "get_ipython", "In", "Out", "_", "__", "___", "_i", "_ii", "_iii", "_ih",
-     "_oh", "_dh", "exit", "quit", "__IPYTHON__", "__builtins__", "__name__", "__doc__",
-     "__file__", "__spec__", "__loader__", "__package__", "__annotations__"}
-)  # fmt: skip
+    {
+        "display",
+        "get_ipython",
+        "In",
+        "Out",
+        "_",
+        "__",
+        "___",
+        "_i",
+        "_ii",
+        "_iii",
+        "_ih",
+        "_oh",
+        "_dh",
+        "exit",
+        "quit",
+        "__IPYTHON__",
+        "__builtins__",
+        "__name__",
+        "__doc__",
+        "__file__",
+        "__spec__",
+        "__loader__",
+        "__package__",
+        "__annotations__",
+    }
+)
 _IPYTHON_NUMBERED = re.compile(r"_i?\d+$")  # _5 is Out[5], _i5 is In[5]
 PYTHON_BUILTINS = frozenset(dir(builtins))
 
@@ -29,12 +52,41 @@ def is_builtin(name: str) -> bool:
 
 #: Methods that change their receiver in place (lists, dicts, sets, estimators).
 MUTATING_METHODS = frozenset(
-    {"append", "extend", "insert", "update", "pop", "popitem", "remove", "clear", "sort",
-     "reverse", "setdefault", "add", "discard", "difference_update", "intersection_update",
-     "symmetric_difference_update", "fit", "partial_fit", "fit_transform", "set_params",
-     "fit_predict", "__setitem__", "__delitem__", "appendleft", "extendleft", "popleft",
-     "rotate", "put", "resize", "fill", "itemset", "setflags"}
-)  # fmt: skip
+    {
+        "append",
+        "extend",
+        "insert",
+        "update",
+        "pop",
+        "popitem",
+        "remove",
+        "clear",
+        "sort",
+        "reverse",
+        "setdefault",
+        "add",
+        "discard",
+        "difference_update",
+        "intersection_update",
+        "symmetric_difference_update",
+        "fit",
+        "partial_fit",
+        "fit_transform",
+        "set_params",
+        "fit_predict",
+        "__setitem__",
+        "__delitem__",
+        "appendleft",
+        "extendleft",
+        "popleft",
+        "rotate",
+        "put",
+        "resize",
+        "fill",
+        "itemset",
+        "setflags",
+    }
+)
 
 #: Functions that change their first argument in place (`random.shuffle(xs)`).
 MUTATING_FUNCTIONS = frozenset({"shuffle"})

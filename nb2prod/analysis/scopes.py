@@ -29,8 +29,18 @@ _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 class _Scope:
     """A scope being walked. Function scopes resolve their names when they end."""
 
-    __slots__ = ("assigned_global", "bound", "called", "declared_global",
-                 "declared_nonlocal", "kind", "loads", "mutated", "name", "prints")  # fmt: skip
+    __slots__ = (
+        "assigned_global",
+        "bound",
+        "called",
+        "declared_global",
+        "declared_nonlocal",
+        "kind",
+        "loads",
+        "mutated",
+        "name",
+        "prints",
+    )
 
     def __init__(self, kind: str, name: str | None = None) -> None:
         self.kind = kind  # module | class | function | comprehension

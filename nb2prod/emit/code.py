@@ -1,0 +1,335 @@
+"""The package's step modules: each step becomes a function made of its cells' code,
+each notebook function or class moves to module level, imports go where they are used.
+
+All rewriting is libcst on the user's own code, so names and comments survive.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+import libcst as cst
+
+from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.errors import CellSyntaxError
+from nb2prod.magics import SyntaxKind
+from nb2prod.parsing import ParsedCell
+from nb2prod.planning.ipython import decide
+from nb2prod.planning.plan import FunctionPlan, Plan, Step
+from nb2prod.transforms.cell_parts import hoisted_import, split_cell
+from nb2prod.transforms.figures import ShowToSave
+from nb2prod.transforms.globals_to_returns import (
+    AssignCallResults,
+    GlobalsToReturns,
+    returns_values,
+)
+from nb2prod.transforms.literals import replace_literals
+from nb2prod.transforms.parameters import AddParameters, PassArguments
+from nb2prod.transforms.print_to_logging import PrintToLogging
+
+LOGGER = "logger"
+
+
+class ModuleCode(NamedTuple):
+    """A module's imports (source lines) and its code (definitions, then steps)."""
+
+    name: str
+    imports: tuple[str, ...]
+    code: str
+    docstring: str
+
+
+class _Cell(NamedTuple):
+    imports: list[cst.BaseStatement]
+    definitions: list[cst.BaseStatement]
+    body: list[cst.BaseStatement]
+    trailing: list[cst.EmptyLine]
+
+
+def render_module_code(
+    plan: Plan, parsed: dict[int, ParsedCell], facts: NotebookFacts
+) -> dict[str, ModuleCode]:
+    """Module name -> its code, for every step module of the plan."""
+    config = frozenset(value.name for value in plan.config)
+    cells = {
+        index: _cell_parts(parsed[index], plan, facts, config)
+        for step in plan.steps
+        for index in step.cells
+    }
+    notebook_imports = _unique_code(s for cell in cells.values() for s in cell.imports)
+    extra = {f.name: f.extra_params for f in plan.functions if f.extra_params}
+    returned = _returned_globals(plan, cells)
+    definitions = _definitions(plan, cells, extra, returned)
+    modules: dict[str, ModuleCode] = {}
+    for module in plan.modules:
+        steps = [step for step in plan.steps if step.module == module]
+        functions = [d for f, d in definitions if f.module == module]
+        step_defs = [_step_function(step, cells, extra, returned) for step in steps]
+        code = "\n\n".join(
+            cst.Module(body=[node]).code for node in [*functions, *step_defs]
+        )
+        imports = _imports_used(code, notebook_imports, plan, module)
+        titles = ", ".join(f'"{step.title}"' for step in steps)
+        modules[module] = ModuleCode(
+            module, imports, code, f"Notebook sections {titles}."
+        )
+    return modules
+
+
+def _cell_parts(
+    parsed: ParsedCell, plan: Plan, facts: NotebookFacts, config: frozenset[str]
+) -> _Cell:
+    """One cell's code with IPython syntax decided, secrets replaced, displays logged."""
+    source = _production_source(parsed)
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        raise CellSyntaxError(
+            plan.notebook,
+            error.message.splitlines()[0] if error.message else "invalid syntax",
+            cell=parsed.cell.index,
+            line=error.raw_line,
+            column=error.raw_column,
+        ) from None
+    secrets = {
+        (secret.line, secret.column): cst.parse_expression(
+            f"secret({secret.variable!r})"
+        )
+        for secret in plan.secrets
+        if secret.cell == parsed.cell.index
+    }
+    module = replace_literals(module, secrets)
+    cell_facts = facts.cell(parsed.cell.index)
+    display = cell_facts.display_expression if cell_facts is not None else None
+    if display is not None:
+        module = _log_display(module)
+    parts = split_cell(module, config)
+    marker = cst.EmptyLine(
+        comment=cst.Comment(f"# notebook cell {parsed.cell.index + 1}")
+    )
+    body = list(parts.body)
+    if body:
+        first = body[0]
+        body[0] = first.with_changes(leading_lines=[marker, *getattr(first, "leading_lines", ())])  # type: ignore[assignment]
+    return _Cell(parts.imports, parts.definitions, body, parts.trailing)
+
+
+def _production_source(parsed: ParsedCell) -> str:
+    """The cell's Python translation with each piece of IPython syntax handled."""
+    lines = parsed.translation.python.split("\n")
+    for fact in parsed.translation.syntax:
+        handling = decide(parsed.cell.index, fact)
+        action = handling.decision.action
+        if (
+            action in ("unwrapped", "kept_as_python")
+            or fact.kind is SyntaxKind.TOP_LEVEL_AWAIT
+        ):
+            continue
+        first, last = fact.span.line - 1, fact.span.end_line - 1
+        indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
+        text = handling.decision.text.replace("\r", "")
+        if action == "translated" and handling.code:
+            replacement = [indent + handling.code]
+        elif action == "todo":
+            replacement = [
+                f"{indent}# TODO(nb2prod): {text} ({handling.decision.detail})"
+            ]
+            if fact.target:
+                replacement.append(f"{indent}{fact.target} = None")
+        else:
+            replacement = [f"{indent}# nb2prod: {handling.decision.action}: {text}"]
+        if indent and len(replacement) == 1:
+            replacement.append(f"{indent}pass")
+        if action == "data_file":
+            return ""
+        lines[first : last + 1] = replacement + [""] * max(
+            0, last - first + 1 - len(replacement)
+        )
+    return "\n".join(lines)
+
+
+def _log_display(module: cst.Module) -> cst.Module:
+    """The cell's last bare expression -> `logger.debug("%s", expression)`."""
+    if not module.body or not isinstance(module.body[-1], cst.SimpleStatementLine):
+        return module
+    line = module.body[-1]
+    last = line.body[-1]
+    if not isinstance(last, cst.Expr) or isinstance(last.semicolon, cst.Semicolon):
+        return module
+    call = cst.Call(
+        cst.Attribute(cst.Name(LOGGER), cst.Name("debug")),
+        [cst.Arg(cst.SimpleString('"%s"')), cst.Arg(last.value)],
+    )
+    body = [*line.body[:-1], last.with_changes(value=call)]
+    return module.with_changes(body=[*module.body[:-1], line.with_changes(body=body)])
+
+
+def _unique_code(statements) -> list[str]:  # type: ignore[no-untyped-def]
+    seen: dict[str, None] = {}
+    for statement in statements:
+        seen[cst.Module(body=[hoisted_import(statement)]).code.strip()] = None
+    return list(seen)
+
+
+def _returned_globals(
+    plan: Plan, cells: dict[int, _Cell]
+) -> dict[str, tuple[str, ...]]:
+    """Functions whose `global` assignments become returns (those without a return value)."""
+    returned = {}
+    for function in plan.functions:
+        if function.returns_globals:
+            node = _find_definition(function, cells)
+            if isinstance(node, cst.FunctionDef) and not returns_values(node):
+                returned[function.name] = function.returns_globals
+    return returned
+
+
+def _find_definition(
+    function: FunctionPlan, cells: dict[int, _Cell]
+) -> cst.BaseStatement | None:
+    for node in cells[function.cell].definitions:
+        if (
+            isinstance(node, (cst.FunctionDef, cst.ClassDef))
+            and node.name.value == function.name
+        ):
+            return node
+    return None
+
+
+def _definitions(
+    plan: Plan,
+    cells: dict[int, _Cell],
+    extra: dict[str, tuple[str, ...]],
+    returned: dict[str, tuple[str, ...]],
+) -> list[tuple[FunctionPlan, cst.BaseStatement]]:
+    result = []
+    for function in plan.functions:
+        node = _find_definition(function, cells)
+        if node is None:
+            continue
+        if function.name in extra:
+            node = node.visit(AddParameters(extra[function.name]))
+        if function.name in returned:
+            node = node.visit(GlobalsToReturns(returned[function.name]))
+        node = _rewrite(node, function.name, extra, returned)
+        result.append((function, node))
+    return result
+
+
+def _rewrite(
+    node: cst.CSTNode,
+    label: str,
+    extra: dict[str, tuple[str, ...]],
+    returned: dict[str, tuple[str, ...]],
+) -> cst.CSTNode:
+    for transformer in (
+        PrintToLogging(LOGGER),
+        ShowToSave(label),
+        PassArguments(extra),
+        AssignCallResults(returned),
+    ):
+        node = node.visit(transformer)
+    return node
+
+
+def _step_function(
+    step: Step,
+    cells: dict[int, _Cell],
+    extra: dict[str, tuple[str, ...]],
+    returned: dict[str, tuple[str, ...]],
+) -> cst.FunctionDef:
+    body: list[cst.BaseStatement] = []
+    pending: list[cst.EmptyLine] = []
+    for index in step.cells:
+        cell = cells[index]
+        for statement in cell.body:
+            if pending:
+                statement = statement.with_changes(  # type: ignore[assignment]
+                    leading_lines=[*pending, *getattr(statement, "leading_lines", ())]
+                )
+                pending = []
+            body.append(statement)
+        pending += cell.trailing
+    rewritten = _rewrite(cst.Module(body=body), step.name, extra, returned)
+    assert isinstance(rewritten, cst.Module)
+    first_cell, last_cell = step.cells[0] + 1, step.cells[-1] + 1
+    where = (
+        f"cell {first_cell}"
+        if first_cell == last_cell
+        else f"cells {first_cell}-{last_cell}"
+    )
+    title = step.title.replace("\\", "/").replace('"', "'").rstrip(".")
+    docstring = cst.SimpleStatementLine(
+        [cst.Expr(cst.SimpleString(f'"""{title}: notebook {where}."""'))]
+    )
+    statements: list[cst.BaseStatement] = [docstring, *rewritten.body]
+    if step.returns:
+        value: cst.BaseExpression = (
+            cst.Name(step.returns[0])
+            if len(step.returns) == 1
+            else cst.Tuple(
+                [cst.Element(cst.Name(n)) for n in step.returns], lpar=[], rpar=[]
+            )
+        )
+        statements.append(
+            cst.SimpleStatementLine([cst.Return(value)], leading_lines=pending)
+        )
+    params = [cst.Param(cst.Name(name)) for name in (*step.params, *step.undefined)]
+    return cst.FunctionDef(
+        name=cst.Name(step.name),
+        params=cst.Parameters(params=params),
+        body=cst.IndentedBlock(body=statements),
+    )
+
+
+def _imports_used(
+    code: str, notebook_imports: list[str], plan: Plan, module: str
+) -> tuple[str, ...]:
+    """The import lines this module's code needs: notebook imports it uses, notebook
+    functions from other modules, and what the rewrites introduced."""
+    used = _names_used(code)
+    lines = ["import logging"]
+    if "functools" in used:
+        lines.append("import functools")
+    for line in notebook_imports:
+        bound = _bound_names(line)
+        if bound & used:
+            lines.append(line)
+    elsewhere: dict[str, list[str]] = {}
+    for function in plan.functions:
+        if function.module != module and function.name in used:
+            elsewhere.setdefault(function.module, []).append(function.name)
+    for other, names in sorted(elsewhere.items()):
+        lines.append(f"from {plan.package}.{other} import {', '.join(sorted(names))}")
+    if "save_figure" in used:
+        lines.append(f"from {plan.package}.figures import save_figure")
+    if "secret" in used:
+        lines.append(f"from {plan.package}.config import secret")
+    if "os" in used and not any(_bound_names(line) & {"os"} for line in lines):
+        lines.append("import os")
+    return tuple(dict.fromkeys(lines))
+
+
+def _names_used(code: str) -> set[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
+def _bound_names(line: str) -> set[str]:
+    try:
+        tree = ast.parse(line)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    names.add("*")
+                else:
+                    names.add((alias.asname or alias.name).split(".")[0])
+    return names

@@ -1,0 +1,175 @@
+"""Turn a plan into a package in memory (relative path -> text), every file from a
+template, every Python file formatted with black and compiled as a guard."""
+
+from __future__ import annotations
+
+import ast
+import json
+from typing import Any
+
+from nb2prod._version import __version__
+from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.emit.code import LOGGER, render_module_code
+from nb2prod.parsing import ParsedCell
+from nb2prod.planning.plan import ConfigValue, Plan
+
+Package = dict[str, str]
+
+
+class GeneratedCodeError(Exception):
+    """Code nb2prod generated does not compile: a bug in nb2prod, not in the notebook."""
+
+
+def render_package(
+    plan: Plan, parsed: dict[int, ParsedCell], facts: NotebookFacts
+) -> Package:
+    """All files of the package, by relative path."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    environment = Environment(
+        loader=PackageLoader("nb2prod", "templates"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+
+    def render(template: str, **values: Any) -> str:
+        return environment.get_template(template).render(**values)
+
+    source = f"src/{plan.package}"
+    files: Package = {}
+    for name, module in render_module_code(plan, parsed, facts).items():
+        files[f"{source}/{name}.py"] = render(
+            "module.py.j2",
+            docstring=module.docstring,
+            imports=module.imports,
+            logger=LOGGER,
+            code=module.code,
+        )
+    if plan.uses_figures:
+        files[f"{source}/figures.py"] = render("figures.py.j2")
+    files[f"{source}/config.py"] = render(
+        "config.py.j2",
+        package=plan.package,
+        values=[_field(v) for v in plan.config],
+        data_dir=any(v.original is not None for v in plan.config),
+    )
+    files[f"{source}/pipeline.py"] = render("pipeline.py.j2", **_pipeline(plan))
+    files[f"{source}/__main__.py"] = render(
+        "__main__.py.j2",
+        package=plan.package,
+        script=_script(plan),
+        title=_text(plan.title),
+        data_dir=any(v.original is not None for v in plan.config),
+    )
+    files[f"{source}/__init__.py"] = render(
+        "__init__.py.j2",
+        title=plan.title,
+        notebook=plan.notebook,
+        version=__version__,
+        package=plan.package,
+    )
+    for data in plan.data_files:
+        files[f"{source}/data/{data.path.lstrip('/')}"] = data.content
+    files["tests/test_smoke.py"] = render(
+        "test_smoke.py.j2",
+        package=plan.package,
+        modules=[*plan.modules, "config", "pipeline", "__main__"],
+    )
+    files["requirements.txt"] = render(
+        "requirements.txt.j2", package=plan.package, requirements=_requirements(plan)
+    )
+    files["pyproject.toml"] = render(
+        "pyproject.toml.j2",
+        distribution=plan.package.replace("_", "-"),
+        package=plan.package,
+        description=_text(plan.title),
+        python_version=plan.python_version,
+        dependencies=[r.name for r in _requirements(plan)],
+        script=_script(plan),
+    )
+    files["README.md"] = render(
+        "README.md.j2",
+        title=plan.title,
+        notebook=plan.notebook,
+        package=plan.package,
+        steps=plan.steps,
+    )
+    return {path: _formatted(path, text) for path, text in sorted(files.items())}
+
+
+def _field(value: ConfigValue) -> dict[str, str]:
+    annotation = {
+        "number": type(ast.literal_eval(value.value)).__name__,
+        "flag": "bool",
+    }
+    comment = f"was {value.original} in the notebook" if value.original else ""
+    return {
+        "name": value.name,
+        "annotation": annotation.get(value.kind, "str"),
+        "default": value.value,
+        "comment": comment,
+    }
+
+
+def _pipeline(plan: Plan) -> dict[str, Any]:
+    config = {value.name: value for value in plan.config}
+    modules: dict[str, list[str]] = {}
+    calls = []
+    produced: dict[str, None] = {}
+    for step in plan.steps:
+        modules.setdefault(step.module, []).append(step.name)
+        arguments = []
+        for name in step.params:
+            value = config.get(name)
+            if value is None:
+                arguments.append(f"{name}={name}")
+            elif value.original is not None:
+                arguments.append(f"{name}=os.path.join(config.DATA_DIR, config.{name})")
+            else:
+                arguments.append(f"{name}=config.{name}")
+        arguments += [f"{name}=None" for name in step.undefined]
+        targets = ", ".join(step.returns)
+        produced.update(dict.fromkeys(step.returns))
+        calls.append(
+            {"name": step.name, "targets": targets, "arguments": ", ".join(arguments)}
+        )
+    return {
+        "package": plan.package,
+        "uses_os": any(v.original is not None for v in plan.config),
+        "uses_figures": plan.uses_figures,
+        "step_imports": sorted(
+            (module, sorted(names)) for module, names in modules.items()
+        ),
+        "calls": calls,
+        "results": list(produced),
+    }
+
+
+def _requirements(plan: Plan) -> list[Any]:
+    return sorted(plan.requirements, key=lambda requirement: requirement.name.lower())
+
+
+def _script(plan: Plan) -> str:
+    return plan.package.replace("_", "-")
+
+
+def _text(text: str) -> str:
+    """Text safe inside a double-quoted Python or TOML string."""
+    return json.dumps(text)[1:-1]
+
+
+def _formatted(path: str, text: str) -> str:
+    """Black-format a Python file and make sure it compiles; other files as they are."""
+    if not path.endswith(".py"):
+        return text
+    import black
+
+    try:
+        formatted = black.format_str(text, mode=black.Mode())
+        compile(formatted, path, "exec", dont_inherit=True)
+    except (black.InvalidInput, SyntaxError) as error:
+        raise GeneratedCodeError(f"{path}: {error}") from error
+    return formatted

@@ -1,0 +1,242 @@
+"""Build the plan of a conversion from the notebook model and its analysis facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.magics import SyntaxKind
+from nb2prod.notebook import Notebook
+from nb2prod.parsing import ParsedCell
+from nb2prod.planning.config import find_constants, find_secrets
+from nb2prod.planning.ipython import decide
+from nb2prod.planning.naming import (
+    is_safe_identifier,
+    module_name,
+    package_name,
+    snake_case,
+    unique,
+)
+from nb2prod.planning.plan import DataFile, FunctionPlan, Plan, Step, Warning
+from nb2prod.planning.requirements import requirements_for
+from nb2prod.planning.signatures import (
+    bindings,
+    function_parameters,
+    outputs,
+    step_signatures,
+)
+from nb2prod.planning.steps import ROLE_TITLES, split_into_sections
+
+ROLE_MODULES = {
+    "data": "data",
+    "features": "features",
+    "training": "training",
+    "evaluation": "evaluation",
+    "plots": "plots",
+    None: "steps",
+}
+
+
+def build_plan(
+    notebook: Notebook,
+    parsed: tuple[ParsedCell, ...],
+    facts: NotebookFacts,
+    package: str | None = None,
+) -> Plan:
+    """Every decision of the conversion, made once."""
+    by_index = {item.cell.index: item for item in parsed}
+    warnings: list[Warning] = []
+    decisions, installs, data_files, skipped = _ipython(parsed, warnings)
+    code_cells = {i: item for i, item in by_index.items() if i not in skipped}
+    config = find_constants(code_cells, facts)
+    config_names = {value.name for value in config}
+    known = bindings(facts, config_names)
+    sections = split_into_sections(notebook, code_cells)
+    signatures = step_signatures([s.cells for s in sections], facts, known)
+    taken = _notebook_names(facts)
+    modules: dict[str, str] = {}
+    steps = []
+    for number, (section, signature) in enumerate(
+        zip(sections, signatures, strict=True)
+    ):
+        # Modules follow the notebook's headings when it has them, else what cells do.
+        module_key = (
+            f"{number}:{section.title}"
+            if section.heading
+            else ROLE_MODULES[section.role]
+        )
+        if module_key not in modules:
+            label = section.title if section.heading else ROLE_MODULES[section.role]
+            modules[module_key] = module_name(label, set(modules.values()))
+        name = snake_case(
+            section.title if section.heading else ROLE_TITLES[section.role]
+        )
+        if name in taken or not is_safe_identifier(name):
+            name = f"{name}_step"
+        steps.append(
+            Step(
+                name=unique(name, taken),
+                title=section.title,
+                module=modules[module_key],
+                cells=section.cells,
+                params=signature.params,
+                returns=signature.returns,
+                undefined=signature.undefined,
+            )
+        )
+    for step in steps:
+        for name in step.undefined:
+            warnings.append(
+                Warning(
+                    step.cells[0],
+                    f"`{name}` is read but no cell defines it; "
+                    f"`{step.name}` receives None for it",
+                )
+            )
+    if steps:
+        steps[-1] = steps[-1]._replace(
+            returns=tuple(
+                dict.fromkeys(
+                    (*steps[-1].returns, *outputs(steps[-1].cells, facts, known))
+                )
+            )
+        )
+    functions = _functions(facts, steps, warnings)
+    imports = [
+        fact
+        for cell in facts.cells
+        if cell.index in code_cells
+        for fact in cell.imports
+    ]
+    local = (
+        {p.stem for p in Path(notebook.path).parent.glob("*.py")}
+        | {
+            p.name
+            for p in Path(notebook.path).parent.iterdir()
+            if (p / "__init__.py").is_file()
+        }
+        if Path(notebook.path).parent.is_dir()
+        else set()
+    )
+    uses_figures = any(cell.plots for cell in facts.cells)
+    return Plan(
+        package=package or package_name(Path(notebook.path).stem),
+        notebook=notebook.path,
+        python_version=_minor(notebook.python_version),
+        title=_title(notebook),
+        steps=tuple(steps),
+        modules=tuple(dict.fromkeys(step.module for step in steps)),
+        functions=tuple(functions),
+        config=tuple(config),
+        secrets=tuple(find_secrets(facts)),
+        decisions=tuple(decisions),
+        requirements=requirements_for(
+            imports,
+            installs,
+            local,
+            ("typer", *(("matplotlib",) if uses_figures else ())),
+        ),
+        data_files=tuple(data_files),
+        outputs=steps[-1].returns if steps else (),
+        warnings=tuple(warnings),
+        uses_figures=uses_figures,
+    )
+
+
+def _ipython(parsed: tuple[ParsedCell, ...], warnings: list[Warning]):  # type: ignore[no-untyped-def]
+    decisions, installs, data_files, skipped = [], [], [], set()
+    for item in parsed:
+        for fact in item.translation.syntax:
+            handling = decide(item.cell.index, fact)
+            decision = handling.decision
+            decisions.append(decision)
+            installs.extend(handling.requirements)
+            if decision.action == "todo":
+                warnings.append(
+                    Warning(
+                        item.cell.index,
+                        f"`{decision.text}`: {decision.detail}; "
+                        "kept as a TODO comment",
+                    )
+                )
+            if decision.action == "data_file" and fact.kind is SyntaxKind.CELL_MAGIC:
+                body = "".join(fact.text.splitlines(keepends=True)[1:])
+                data_files.append(
+                    DataFile(item.cell.index, decision.detail or "file.txt", body)
+                )
+                skipped.add(item.cell.index)
+    return decisions, installs, data_files, skipped
+
+
+def _notebook_names(facts: NotebookFacts) -> set[str]:
+    names = {name for cell in facts.cells for name in (*cell.defines, *cell.reads)}
+    names |= {"run", "main", "config", "logger", "logging"}
+    return names
+
+
+def _functions(
+    facts: NotebookFacts, steps: list[Step], warnings: list[Warning]
+) -> list[FunctionPlan]:
+    module_of = {cell: step.module for step in steps for cell in step.cells}
+    extra = function_parameters(facts)
+    seen: dict[str, FunctionPlan] = {}
+    for cell in facts.cells:
+        module = module_of.get(cell.index)
+        if module is None:
+            continue
+        for function in cell.functions:
+            seen[function.name] = FunctionPlan(
+                function.name,
+                "function",
+                cell.index,
+                module,
+                extra.get(function.name, ()),
+                function.globals_written,
+            )
+        for klass in cell.classes:
+            seen[klass.name] = FunctionPlan(
+                klass.name, "class", cell.index, module, (), ()
+            )
+            state = [n for n in klass.globals_read if n in _variables(facts)]
+            if state:
+                warnings.append(
+                    Warning(
+                        cell.index,
+                        f"methods of class `{klass.name}` read "
+                        f"notebook variables {', '.join(state)}; pass them in",
+                    )
+                )
+    for redefined in facts.dataflow.redefined_functions:
+        warnings.append(
+            Warning(
+                redefined.cells[-1],
+                f"`{redefined.name}` is defined in several "
+                "cells with different code; the package keeps the last one",
+            )
+        )
+    return list(seen.values())
+
+
+def _variables(facts: NotebookFacts) -> set[str]:
+    code = {f.name for c in facts.cells for f in c.functions} | {
+        k.name for c in facts.cells for k in c.classes
+    }
+    code |= {i.bound for c in facts.cells for i in c.imports if i.bound}
+    return {n for c in facts.cells for n in c.defines} - code
+
+
+def _minor(version: str | None) -> str:
+    if version:
+        parts = version.split(".")
+        if len(parts) >= 2 and parts[0] == "3" and parts[1].isdigit():
+            return f"3.{parts[1]}"
+    return "3.11"
+
+
+def _title(notebook: Notebook) -> str:
+    for cell in notebook.cells:
+        if cell.kind.value == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return notebook.title or Path(notebook.path).stem

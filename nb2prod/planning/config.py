@@ -1,0 +1,195 @@
+"""Which notebook constants become config values, and which literals are secrets.
+
+A constant is a name bound once in the whole notebook, by a top-level `NAME = literal`,
+never changed in place: UPPER_CASE names, paths and URLs, and numbers that are passed
+as keyword arguments (hyper-parameters such as `n_estimators = 200`). Absolute or
+user-specific paths are split into a data directory (a config value of its own) and
+a relative part, so the package runs anywhere.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from collections import Counter
+
+from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.analysis.literals import is_absolute_or_user_path, is_url, looks_like_path
+from nb2prod.parsing import ParsedCell
+from nb2prod.planning.plan import ConfigValue, Secret
+
+DATA_DIR = "DATA_DIR"
+
+
+def find_constants(
+    parsed: dict[int, ParsedCell], facts: NotebookFacts
+) -> list[ConfigValue]:
+    """Config values, in notebook order."""
+    bindings = _module_bindings(parsed)
+    changed = {n for cell in facts.cells for n in (*cell.mutates, *cell.deletes)}
+    changed |= {
+        n for cell in facts.cells for f in cell.functions for n in f.globals_written
+    }
+    keyword_values = {
+        literal.value
+        for cell in facts.cells
+        for literal in cell.literals
+        if literal.kind == "hyperparameter"
+    }
+    found = []
+    for index, item in parsed.items():
+        if item.tree is None:
+            continue
+        for node in item.tree.body:
+            candidate = _literal_assignment(node)
+            if candidate is None:
+                continue
+            name, value = candidate
+            if bindings[name] != 1 or name in changed:
+                continue
+            kind = _kind(value)
+            wanted = (
+                name.isupper()
+                or kind in ("path", "url")
+                or (kind == "number" and _used_as_keyword(name, parsed))
+            )
+            if wanted or (repr(value) in keyword_values and name.isupper()):
+                found.append(ConfigValue(name, repr(value), index, kind))
+    return _portable_paths(found)
+
+
+def _literal_assignment(node: ast.stmt) -> tuple[str, object] | None:
+    if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+        return None
+    target, value = node.targets[0], node.value
+    if not isinstance(target, ast.Name):
+        return None
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
+        operand = value.operand
+        if isinstance(operand, ast.Constant) and isinstance(
+            operand.value, (int, float)
+        ):
+            return target.id, -operand.value
+        return None
+    if isinstance(value, ast.Constant) and isinstance(
+        value.value, (str, int, float, bool)
+    ):
+        if isinstance(value.value, str) and (
+            "\n" in value.value or len(value.value) > 200
+        ):
+            return None
+        return target.id, value.value
+    return None
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "flag"
+    if isinstance(value, (int, float)):
+        return "number"
+    text = str(value)
+    if is_url(text):
+        return "url"
+    return "path" if looks_like_path(text) else "text"
+
+
+def _module_bindings(parsed: dict[int, ParsedCell]) -> Counter[str]:
+    """How many times each name is bound at notebook scope, across all cells."""
+    counts: Counter[str] = Counter()
+    for item in parsed.values():
+        if item.tree is not None:
+            for node in _module_level_nodes(item.tree):
+                if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                    counts[node.id] += 1
+                elif isinstance(node, ast.AugAssign) and isinstance(
+                    node.target, ast.Name
+                ):
+                    counts[node.target.id] += 1
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    for alias in node.names:
+                        counts[(alias.asname or alias.name).split(".")[0]] += 1
+                elif isinstance(
+                    node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+                ):
+                    counts[node.name] += 1
+    return counts
+
+
+def _module_level_nodes(tree: ast.Module) -> list[ast.AST]:
+    """Nodes that run at notebook scope (function and class bodies excluded)."""
+    nodes: list[ast.AST] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        if isinstance(
+            node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+        ):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return nodes
+
+
+def _used_as_keyword(name: str, parsed: dict[int, ParsedCell]) -> bool:
+    """`n_estimators = 200` ... `Model(n_estimators=n_estimators)`: a hyper-parameter."""
+    for item in parsed.values():
+        if item.tree is None or name not in item.translation.python:
+            continue
+        for node in ast.walk(item.tree):
+            value = node.value if isinstance(node, ast.keyword) else None
+            if isinstance(value, ast.Name) and value.id == name:
+                return True
+    return False
+
+
+def _portable_paths(values: list[ConfigValue]) -> list[ConfigValue]:
+    """Absolute paths become relative to DATA_DIR (defaulting to where they pointed)."""
+    absolute = [
+        v for v in values if v.kind == "path" and is_absolute_or_user_path(_text(v))
+    ]
+    if not absolute:
+        return values
+    folders = [posixpath.dirname(_text(v).replace("\\", "/")) for v in absolute]
+    common = (
+        posixpath.commonpath(folders) if all(f.startswith("/") for f in folders) else ""
+    )
+    result = []
+    for value in values:
+        if value in absolute:
+            text = _text(value).replace("\\", "/")
+            relative = (
+                posixpath.relpath(text, common) if common else posixpath.basename(text)
+            )
+            result.append(value._replace(value=repr(relative), original=value.value))
+        else:
+            result.append(value)
+    result.insert(0, ConfigValue(DATA_DIR, repr("."), absolute[0].cell, "path"))
+    return result
+
+
+def _text(value: ConfigValue) -> str:
+    text = ast.literal_eval(value.value)
+    return text if isinstance(text, str) else ""
+
+
+def find_secrets(facts: NotebookFacts) -> list[Secret]:
+    """Secret literals in code, each with the environment variable that replaces it."""
+    found: list[Secret] = []
+    used: set[str] = set()
+    for cell in facts.cells:
+        for secret in cell.secrets:
+            if any(fact.span.line == secret.line for fact in cell.ipython_syntax):
+                continue  # in a magic or shell line: reported, handled with the magic
+            base = (
+                re.sub(r"\W+", "_", secret.name or secret.kind).strip("_").upper()
+                or "SECRET"
+            )
+            variable, number = base, 2
+            while variable in used:
+                variable, number = f"{base}_{number}", number + 1
+            used.add(variable)
+            found.append(
+                Secret(cell.index, secret.line, secret.column, variable, secret.name)
+            )
+    return found

@@ -1,0 +1,143 @@
+"""What happens to each piece of IPython syntax in `convert` (SPEC property 5): dropped,
+unwrapped, a requirement, a data file, translated, or a TODO comment that is reported.
+Never lost silently."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import NamedTuple
+
+from nb2prod.magics import IPythonSyntax, SyntaxKind
+from nb2prod.planning.plan import Decision
+
+#: UI-only magics: they change how the notebook looks, not what it computes.
+DROPPED_MAGICS = frozenset(
+    "matplotlib config load_ext reload_ext unload_ext autoreload aimport precision xmode colors "
+    "who whos who_ls history hist lsmagic magic pinfo pinfo2 psearch pdoc pdef psource pfile "
+    "autosave autocall automagic autoawait doctest_mode page pprint notebook qtconsole "
+    "connect_info tensorflow_version tensorboard quickref gui ls ll lf lk lx ldir pwd dhist "
+    "dirs bookmark alias unalias rehashx load_ext timeit time prun memit lprun mprun "
+    "snakeviz".split()
+)
+INSTALLERS = frozenset({"pip", "pip3", "conda", "mamba", "micromamba", "uv"})
+HIDDEN_STATE = frozenset(
+    {"store", "run", "load", "reset", "reset_selective", "xdel", "recall"}
+)
+
+
+class Handling(NamedTuple):
+    """A decision plus what replaces the syntax in the package's code."""
+
+    decision: Decision
+    requirements: tuple[str, ...] = ()  # pip specifiers from an install line
+    code: str | None = None  # Python that replaces the syntax (None: a comment)
+
+
+def decide(cell: int, fact: IPythonSyntax) -> Handling:
+    """The handling of one piece of IPython syntax."""
+    first = fact.text.splitlines()[0].strip() if fact.text else ""
+
+    def decision(action: str, detail: str = "") -> Decision:
+        return Decision(cell, fact.span.line, first, action, detail)
+
+    kind, name = fact.kind, fact.name
+    if kind is SyntaxKind.CELL_MAGIC:
+        if name in ("writefile", "file"):
+            return Handling(
+                decision("data_file", fact.args.split()[-1] if fact.args else "")
+            )
+        if name == "timeit":
+            return Handling(
+                decision("dropped", "a benchmark; its body does not change state")
+            )
+        if fact.body_language == "python":
+            return Handling(decision("unwrapped"))
+        return Handling(decision("todo", f"a `%%{name}` cell is not Python"))
+    if kind in (SyntaxKind.HELP,):
+        return Handling(decision("dropped", "help"))
+    if kind is SyntaxKind.AUTOCALL:
+        return Handling(decision("kept_as_python"))
+    if kind is SyntaxKind.TOP_LEVEL_AWAIT:
+        return Handling(decision("todo", "top-level await needs an event loop"))
+    command = name if kind in (SyntaxKind.SHELL, SyntaxKind.SHELL_CAPTURE) else None
+    if command is not None:
+        return _shell(fact, decision)
+    if fact.keeps_python:
+        return Handling(decision("unwrapped"))
+    if name in INSTALLERS and fact.args.split()[:1] == ["install"]:
+        specs = install_specifiers(fact.args)
+        return Handling(
+            decision("requirement", " ".join(specs)), requirements=tuple(specs)
+        )
+    if name in ("env", "set_env") and ("=" in fact.args or name == "set_env"):
+        return _environment(fact, decision)
+    if name in DROPPED_MAGICS:
+        return Handling(decision("dropped", "notebook-only"))
+    if name in HIDDEN_STATE:
+        return Handling(
+            decision("todo", f"`%{name}` brings in state from outside the notebook")
+        )
+    if name == "cd":
+        return Handling(
+            decision("todo", "changes the working directory; run from there")
+        )
+    return Handling(decision("todo", f"no Python equivalent for `%{name}`"))
+
+
+def _shell(fact: IPythonSyntax, decision) -> Handling:  # type: ignore[no-untyped-def]
+    words = fact.args.split()
+    if fact.name in INSTALLERS and words[:1] == ["install"]:
+        specs = install_specifiers(fact.args)
+        return Handling(
+            decision("requirement", " ".join(specs)), requirements=tuple(specs)
+        )
+    if fact.name.startswith("python") and words[:3] == ["-m", "pip", "install"]:
+        specs = install_specifiers(" ".join(words[2:]))
+        return Handling(
+            decision("requirement", " ".join(specs)), requirements=tuple(specs)
+        )
+    return Handling(
+        decision("todo", "a shell command; run it outside Python or use subprocess")
+    )
+
+
+def _environment(fact: IPythonSyntax, decision) -> Handling:  # type: ignore[no-untyped-def]
+    match = re.match(r"\s*([A-Za-z_]\w*)\s*[= ]\s*(.*)$", fact.args)
+    if match is None:
+        return Handling(decision("todo", "could not read the variable"))
+    key, value = match.group(1), match.group(2).strip()
+    code = f"os.environ[{key!r}] = {value!r}"
+    return Handling(decision("translated", code), code=code)
+
+
+def install_specifiers(args: str) -> list[str]:
+    """`install -q -U pandas==2.2 "scikit-learn>=1.3"` -> the requirement specifiers."""
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        words = args.split()
+    specs, skip = [], False
+    for word in words[1:]:
+        if skip:
+            skip = False
+            continue
+        if word in (
+            "-r",
+            "--requirement",
+            "-c",
+            "--constraint",
+            "-i",
+            "--index-url",
+            "--extra-index-url",
+            "-f",
+            "--find-links",
+            "--target",
+            "-t",
+        ):
+            skip = True
+            continue
+        if word.startswith("-") or word in (".", "-e") or "{" in word or "$" in word:
+            continue
+        specs.append(word)
+    return specs

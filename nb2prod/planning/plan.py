@@ -1,0 +1,105 @@
+"""The plan of a conversion: steps, modules, functions, config, IPython decisions,
+warnings. Immutable data; `build.py` makes it, emitters and `--dry-run` read it."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class ConfigValue(NamedTuple):
+    """A notebook constant that becomes a config field the CLI can override."""
+
+    name: str
+    value: str  # Python source of the default (a literal)
+    cell: int
+    kind: str  # path | url | number | text | flag
+    original: str | None = (
+        None  # the notebook's value, when the default differs (paths)
+    )
+
+
+class Secret(NamedTuple):
+    """A credential literal replaced by an environment-variable lookup."""
+
+    cell: int
+    line: int
+    column: int
+    variable: str  # the environment variable the package reads
+    name: str | None  # the notebook name it was bound to
+
+
+class Decision(NamedTuple):
+    """What happens to one piece of IPython syntax."""
+
+    cell: int
+    line: int
+    text: str  # the first line as the user wrote it
+    action: str  # dropped | unwrapped | requirement | data_file | todo | kept_as_python
+    detail: str = ""
+
+
+class Warning(NamedTuple):
+    """Something the conversion could not carry over exactly; said once, with a place."""
+
+    cell: int | None
+    message: str
+
+
+class FunctionPlan(NamedTuple):
+    """A function or class defined in the notebook, moved to a module as it is."""
+
+    name: str
+    kind: str  # function | class
+    cell: int
+    module: str
+    extra_params: tuple[str, ...]  # notebook variables it read, now parameters
+    returns_globals: tuple[str, ...]  # names it assigned with `global`, now returned
+
+
+class Step(NamedTuple):
+    """Consecutive cells that become one function the pipeline calls."""
+
+    name: str  # the function name
+    title: str  # the heading (or role) it came from
+    module: str
+    cells: tuple[int, ...]
+    params: tuple[str, ...]  # values it needs from earlier steps or the config
+    returns: tuple[str, ...]  # values later steps (or the caller of run) need
+    undefined: tuple[str, ...] = ()  # names no cell defines; the pipeline passes None
+
+
+class Requirement(NamedTuple):
+    """A third-party distribution the package needs."""
+
+    name: str  # the distribution (scikit-learn), or a pip specifier from the notebook
+    source: str  # import | pip_install
+    imports: tuple[str, ...] = ()  # the import names it provides (sklearn)
+    optional: bool = False
+
+
+class DataFile(NamedTuple):
+    """A `%%writefile` cell turned into a file shipped with the package."""
+
+    cell: int
+    path: str
+    content: str
+
+
+class Plan(NamedTuple):
+    """Everything `convert` will write, decided."""
+
+    package: str
+    notebook: str
+    python_version: str  # major.minor
+    title: str
+    steps: tuple[Step, ...]
+    modules: tuple[str, ...]  # in the order they are first used
+    functions: tuple[FunctionPlan, ...]
+    config: tuple[ConfigValue, ...]
+    secrets: tuple[Secret, ...]
+    decisions: tuple[Decision, ...]
+    requirements: tuple[Requirement, ...]
+    data_files: tuple[DataFile, ...]
+    outputs: tuple[str, ...]  # names `run()` returns
+    warnings: tuple[Warning, ...]
+    uses_figures: bool

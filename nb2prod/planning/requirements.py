@@ -1,0 +1,155 @@
+"""Third-party distributions a package needs, from its imports and the notebook's
+`pip install` lines. Never queries the network.
+
+Import names map to distributions through a curated table of the well-known mismatches
+(sklearn -> scikit-learn, cv2 -> opencv-python-headless...) and then through
+`importlib.metadata.packages_distributions()` of the running environment; versions are
+pinned to what is installed there, unless the notebook's own install line says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import cache
+from importlib import metadata
+
+from nb2prod.analysis.facts import ImportFact
+from nb2prod.planning.plan import Requirement
+
+#: Import name -> distribution, where they differ (EMITTERS.md section 1.2).
+KNOWN_DISTRIBUTIONS = {
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "cv2": "opencv-python-headless",
+    "PIL": "Pillow",
+    "yaml": "PyYAML",
+    "bs4": "beautifulsoup4",
+    "dateutil": "python-dateutil",
+    "dotenv": "python-dotenv",
+    "attr": "attrs",
+    "Bio": "biopython",
+    "docx": "python-docx",
+    "pptx": "python-pptx",
+    "fitz": "PyMuPDF",
+    "Crypto": "pycryptodome",
+    "OpenSSL": "pyOpenSSL",
+    "jwt": "PyJWT",
+    "serial": "pyserial",
+    "usb": "pyusb",
+    "magic": "python-magic",
+    "git": "GitPython",
+    "github": "PyGithub",
+    "zmq": "pyzmq",
+    "dns": "dnspython",
+    "jose": "python-jose",
+    "telegram": "python-telegram-bot",
+    "slugify": "python-slugify",
+    "Levenshtein": "Levenshtein",
+    "OpenGL": "PyOpenGL",
+    "MySQLdb": "mysqlclient",
+    "psycopg2": "psycopg2-binary",
+    "googleapiclient": "google-api-python-client",
+    "hydra": "hydra-core",
+    "umap": "umap-learn",
+    "imblearn": "imbalanced-learn",
+    "skopt": "scikit-optimize",
+    "faiss": "faiss-cpu",
+    "mpl_toolkits": "matplotlib",
+    "pkg_resources": "setuptools",
+    "osgeo": "GDAL",
+    "community": "python-louvain",
+    "talib": "TA-Lib",
+    "IPython": "ipython",
+    "ydata_profiling": "ydata-profiling",
+    "pandas_profiling": "pandas-profiling",
+    "tensorflow_hub": "tensorflow-hub",
+    "sentence_transformers": "sentence-transformers",
+    "typing_extensions": "typing-extensions",
+    "google.protobuf": "protobuf",
+    "google.cloud.storage": "google-cloud-storage",
+    "google.cloud.bigquery": "google-cloud-bigquery",
+    "lightgbm": "lightgbm",
+    "xgboost": "xgboost",
+    "catboost": "catboost",
+    "statsmodels": "statsmodels",
+}
+#: Imports that only make sense inside a notebook; production code never needs them.
+NOTEBOOK_ONLY = frozenset(
+    {"IPython", "ipywidgets", "google.colab", "tqdm.notebook", "jupyter"}
+)
+
+
+def requirements_for(
+    imports: list[ImportFact],
+    installs: list[str],
+    local_modules: set[str],
+    package_needs: tuple[str, ...] = (),
+) -> tuple[Requirement, ...]:
+    """One requirement per distribution, sorted by name; install lines win on versions.
+    `package_needs` are distributions the generated code itself uses (typer...)."""
+    found: dict[str, Requirement] = {
+        _normal(name): Requirement(pinned(name), "package", ())
+        for name in package_needs
+    }
+    for fact in imports:
+        if fact.level or not fact.module:
+            continue
+        name = fact.module.split(".")[0]
+        if (
+            name in sys.stdlib_module_names
+            or name in local_modules
+            or name == "__future__"
+        ):
+            continue
+        if fact.module in NOTEBOOK_ONLY or name in NOTEBOOK_ONLY:
+            continue
+        distribution = distribution_of(
+            fact.module if fact.name is None else f"{fact.module}.{fact.name}"
+        )
+        key = _normal(distribution)
+        previous = found.get(key)
+        optional = fact.optional and (previous is None or previous.optional)
+        imports_of = tuple(sorted({*(previous.imports if previous else ()), name}))
+        found[key] = Requirement(pinned(distribution), "import", imports_of, optional)
+    for specifier in installs:
+        key = _normal(re.split(r"[<>=!~\[;@ ]", specifier, maxsplit=1)[0])
+        previous = found.get(key)
+        imports_of = previous.imports if previous else ()
+        found[key] = Requirement(specifier, "pip_install", imports_of, False)
+    return tuple(found[key] for key in sorted(found))
+
+
+def distribution_of(dotted: str) -> str:
+    """The distribution that provides an import (`sklearn.model_selection` -> scikit-learn)."""
+    parts = dotted.split(".")
+    for size in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:size])
+        if prefix in KNOWN_DISTRIBUTIONS:
+            return KNOWN_DISTRIBUTIONS[prefix]
+    installed = _installed().get(parts[0])
+    if installed:
+        return installed[0]
+    return parts[0].replace("_", "-")
+
+
+@cache
+def _installed() -> dict[str, list[str]]:
+    """Import name -> distributions installed in this environment (no network)."""
+    return {
+        name: sorted(set(dists))
+        for name, dists in metadata.packages_distributions().items()
+    }
+
+
+def pinned(distribution: str) -> str:
+    """`name==version` when installed here, else the bare name."""
+    try:
+        return f"{distribution}=={metadata.version(distribution)}"
+    except metadata.PackageNotFoundError:
+        return distribution
+
+
+def _normal(name: str) -> str:
+    """PEP 503 normalised name."""
+    return re.sub(r"[-_.]+", "-", name).lower()

@@ -1,0 +1,253 @@
+"""Split a notebook into steps: at markdown headings of the level that best partitions
+it (soorgeon splits at H2 only and refuses notebooks without them), else by what the
+cells do (load data, features, training, evaluation, plots). Tiny steps merge.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from typing import NamedTuple
+
+from nb2prod.notebook import Cell, CellKind, Notebook
+from nb2prod.parsing import ParsedCell
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_METRICS = re.compile(
+    r"(_score|_error|_report|confusion_matrix|^score$|^evaluate$|^predict|_curve$|^cross_val)"
+)
+_PLOTTING_MODULES = ("plt", "sns", "px", "go", "matplotlib", "seaborn", "plotly")
+_PLOTTING_METHODS = frozenset(
+    {
+        "plot",
+        "hist",
+        "scatter",
+        "bar",
+        "barh",
+        "boxplot",
+        "heatmap",
+        "imshow",
+        "subplots",
+        "figure",
+        "pairplot",
+        "countplot",
+    }
+)
+MAX_STEPS = 12
+ROLE_TITLES = {
+    "data": "load data",
+    "features": "prepare features",
+    "training": "train model",
+    "evaluation": "evaluate model",
+    "plots": "plot results",
+    None: "run",
+}
+
+
+class Section(NamedTuple):
+    """Cells that will become one step, with the title and role they suggest."""
+
+    title: str
+    role: str | None
+    cells: tuple[int, ...]  # code cell indexes
+    heading: bool  # the title comes from a markdown heading
+
+
+def split_into_sections(
+    notebook: Notebook, parsed: dict[int, ParsedCell]
+) -> list[Section]:
+    """Sections of code cells in notebook order, merged so that each does some work."""
+    roles = {index: cell_role(item) for index, item in parsed.items()}
+    work = {index: work_statements(item) for index, item in parsed.items()}
+    sections = _by_headings(notebook, roles) or _by_roles(notebook, roles)
+    sections = [s for s in sections if s.cells]
+    return _merge_tiny(sections, work)
+
+
+def _headings(cell: Cell) -> list[tuple[int, str]]:
+    """(level, text) of the markdown headings in a cell."""
+    return [
+        (len(m.group(1)), _plain(m.group(2))) for m in _HEADING.finditer(cell.source)
+    ]
+
+
+def _plain(text: str) -> str:
+    text = re.sub(r"<[^>]+>", "", text)  # inline HTML such as anchors
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links
+    return text.replace("`", "").replace("*", "").strip()
+
+
+def _by_headings(notebook: Notebook, roles: dict[int, str | None]) -> list[Section]:
+    levels = sorted(
+        {
+            level
+            for cell in notebook.cells
+            if cell.kind is CellKind.MARKDOWN
+            for level, _ in _headings(cell)
+        }
+    )
+    for level in levels:
+        sections = _split_at(notebook, level, roles)
+        with_code = [section for section in sections if section.cells]
+        if len(with_code) >= 2:
+            return sections
+    return []
+
+
+def _split_at(
+    notebook: Notebook, level: int, roles: dict[int, str | None]
+) -> list[Section]:
+    sections: list[Section] = []
+    title, from_heading, cells = "", False, []
+    for cell in notebook.cells:
+        if cell.kind is CellKind.MARKDOWN:
+            found = [text for depth, text in _headings(cell) if depth <= level]
+            if found:
+                sections.append(_section(title, from_heading, cells, roles))
+                title, from_heading, cells = found[0], True, []
+        elif cell.kind is CellKind.CODE and cell.index in roles:
+            cells.append(cell.index)
+    sections.append(_section(title, from_heading, cells, roles))
+    return sections
+
+
+def _section(
+    title: str, heading: bool, cells: list[int], roles: dict[int, str | None]
+) -> Section:
+    counted = Counter(roles[index] for index in cells if roles[index] is not None)
+    role = _main_role(counted)
+    return Section(
+        title or ROLE_TITLES[role], role, tuple(cells), heading and bool(title)
+    )
+
+
+def _main_role(counted: Counter[str]) -> str | None:
+    if not counted:
+        return None
+    priority = ("training", "evaluation", "data", "plots", "features")
+    best = max(counted.values())
+    return next(role for role in priority if counted.get(role) == best)
+
+
+def _by_roles(notebook: Notebook, roles: dict[int, str | None]) -> list[Section]:
+    """Consecutive cells doing the same kind of work; setup cells join the next group."""
+    sections: list[Section] = []
+    pending: list[int] = []
+    for cell in notebook.code_cells:
+        if cell.index not in roles:
+            continue
+        role = roles[cell.index]
+        previous = sections[-1] if sections else None
+        if role is None:
+            pending.append(cell.index)
+        elif previous is not None and previous.role == role and not pending:
+            sections[-1] = previous._replace(cells=(*previous.cells, cell.index))
+        else:
+            sections.append(
+                Section(ROLE_TITLES[role], role, (*pending, cell.index), False)
+            )
+            pending = []
+    if pending:
+        if sections:
+            last = sections[-1]
+            sections[-1] = last._replace(cells=(*last.cells, *pending))
+        else:
+            sections.append(Section(ROLE_TITLES[None], None, tuple(pending), False))
+    return sections
+
+
+def _merge_tiny(sections: list[Section], work: dict[int, int]) -> list[Section]:
+    """Fold sections without real work into the next one (the last into the previous)."""
+    merged: list[Section] = []
+    carry: tuple[int, ...] = ()
+    for section in sections:
+        cells = carry + section.cells
+        if sum(work[index] for index in section.cells) == 0:
+            carry = cells
+            continue
+        merged.append(section._replace(cells=cells))
+        carry = ()
+    if carry:
+        if merged:
+            merged[-1] = merged[-1]._replace(cells=merged[-1].cells + carry)
+        else:
+            merged.append(Section(ROLE_TITLES[None], None, carry, False))
+    while len(merged) > MAX_STEPS:
+        smallest = min(
+            range(len(merged) - 1),
+            key=lambda i: sum(work[c] for c in merged[i].cells + merged[i + 1].cells),
+        )
+        first, second = merged[smallest], merged[smallest + 1]
+        merged[smallest : smallest + 2] = [
+            first._replace(cells=first.cells + second.cells)
+        ]
+    return merged
+
+
+def work_statements(parsed: ParsedCell) -> int:
+    """Top-level statements that do something when the cell runs (not imports, defs,
+    constants or IPython lines)."""
+    if parsed.tree is None:
+        return 0
+    masked = {f.span.line for f in parsed.translation.syntax if not f.keeps_python}
+    count = 0
+    for node in parsed.tree.body:
+        if (
+            isinstance(
+                node,
+                (
+                    ast.Import,
+                    ast.ImportFrom,
+                    ast.FunctionDef,
+                    ast.AsyncFunctionDef,
+                    ast.ClassDef,
+                ),
+            )
+            or node.lineno in masked
+        ):
+            continue
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            continue
+        count += 1
+    return count
+
+
+def cell_role(parsed: ParsedCell) -> str | None:
+    """What the cell mainly does, from the calls in it."""
+    if parsed.tree is None or work_statements(parsed) == 0:
+        return None
+    names = [
+        _call_name(node) for node in ast.walk(parsed.tree) if isinstance(node, ast.Call)
+    ]
+    receivers = [
+        _receiver(node) for node in ast.walk(parsed.tree) if isinstance(node, ast.Call)
+    ]
+    if any(name in ("fit", "partial_fit", "train", "fit_generator") for name in names):
+        return "training"
+    if any(name and _METRICS.search(name) for name in names):
+        return "evaluation"
+    if any(
+        name and (name.startswith("read_") or name in ("load", "loadtxt", "open"))
+        for name in names
+    ):
+        return "data"
+    if any(r in _PLOTTING_MODULES for r in receivers) or any(
+        n in _PLOTTING_METHODS for n in names
+    ):
+        return "plots"
+    return "features"
+
+
+def _call_name(node: ast.Call) -> str | None:
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
+
+
+def _receiver(node: ast.Call) -> str | None:
+    func = node.func
+    while isinstance(func, ast.Attribute):
+        func = func.value
+    return func.id if isinstance(func, ast.Name) else None

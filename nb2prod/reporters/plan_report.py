@@ -1,0 +1,83 @@
+"""`convert --dry-run`: the plan as a rich tree, or as JSON data."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from rich.console import Console
+from rich.tree import Tree
+
+from nb2prod.plain import plain
+from nb2prod.planning.plan import Plan
+
+
+def render_plan_json(plan: Plan) -> str:
+    """The plan as data (every field of `nb2prod.planning.plan.Plan`)."""
+    return (
+        json.dumps({"schema": 1, "plan": plain(plan)}, indent=2, ensure_ascii=False)
+        + "\n"
+    )
+
+
+def render_plan_text(plan: Plan, *, color: bool, width: int) -> str:
+    """The plan as a tree: package, modules and their steps, config, IPython, warnings."""
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        highlight=False,
+    )
+    tree = Tree(
+        f"[bold]{plan.package}[/bold]  from {plan.notebook} (Python {plan.python_version})"
+    )
+    modules = tree.add("modules")
+    for module in plan.modules:
+        branch = modules.add(f"[bold]{module}.py[/bold]")
+        for function in plan.functions:
+            if function.module == module:
+                extra = (
+                    f"  + parameters {', '.join(function.extra_params)}"
+                    if function.extra_params
+                    else ""
+                )
+                branch.add(
+                    f"{function.kind} {function.name}  (cell {function.cell + 1}){extra}"
+                )
+        for step in plan.steps:
+            if step.module == module:
+                cells = ", ".join(str(c + 1) for c in step.cells)
+                node = branch.add(
+                    f'step [bold]{step.name}[/bold]  "{step.title}"  cells {cells}'
+                )
+                node.add(f"takes: {', '.join(step.params) or '-'}")
+                node.add(f"returns: {', '.join(step.returns) or '-'}")
+    if plan.config:
+        config = tree.add("config.py")
+        for value in plan.config:
+            note = f"  (was {value.original})" if value.original else ""
+            config.add(f"{value.name} = {value.value}{note}")
+    if plan.decisions:
+        ipython = tree.add("IPython syntax")
+        for decision in plan.decisions:
+            detail = f": {decision.detail}" if decision.detail else ""
+            ipython.add(
+                f"cell {decision.cell + 1}: {decision.text}  -> {decision.action}{detail}"
+            )
+    if plan.secrets:
+        secrets = tree.add("secrets")
+        for secret in plan.secrets:
+            secrets.add(
+                f"cell {secret.cell + 1}, line {secret.line}: read from ${secret.variable}"
+            )
+    requirements = tree.add("requirements")
+    for requirement in plan.requirements:
+        requirements.add(requirement.name)
+    if plan.warnings:
+        warnings = tree.add("[yellow]warnings[/yellow]")
+        for warning in plan.warnings:
+            where = f"cell {warning.cell + 1}: " if warning.cell is not None else ""
+            warnings.add(f"{where}{warning.message}")
+    console.print(tree)
+    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]

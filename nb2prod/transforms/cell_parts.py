@@ -1,0 +1,145 @@
+"""Split a cell into what moves to module level and what runs in its step.
+
+Imports (and `try: import ... except ImportError` blocks) are hoisted, `def` and
+`class` move to module level as they are, config constants leave for config.py, and
+top-level `global` statements disappear; everything else is the step's code. Comments
+above a statement that leaves go to the next statement that stays, so none are lost.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import libcst as cst
+
+
+class CellParts(NamedTuple):
+    imports: list[cst.BaseStatement]
+    definitions: list[cst.BaseStatement]  # FunctionDef / ClassDef (decorators included)
+    body: list[cst.BaseStatement]
+    trailing: list[
+        cst.EmptyLine
+    ]  # comments of statements that left, with nothing after
+
+
+def split_cell(module: cst.Module, config_names: frozenset[str]) -> CellParts:
+    """The parts of one cell's code."""
+    imports: list[cst.BaseStatement] = []
+    definitions: list[cst.BaseStatement] = []
+    body: list[cst.BaseStatement] = []
+    carried: list[cst.EmptyLine] = list(module.header)
+    for statement in module.body:
+        kind, kept = _classify(statement, config_names)
+        if kind == "import":
+            imports.append(_without_comments(statement))
+            carried += _comments(statement)
+        elif kind == "definition":
+            definitions.append(statement)
+        elif kind == "dropped":
+            carried += _comments(statement)
+        if kept is not None:
+            body.append(_with_comments(kept, carried))
+            carried = []
+    return CellParts(
+        imports, definitions, body, carried + _comment_lines(module.footer)
+    )
+
+
+def _classify(
+    statement: cst.BaseStatement, config_names: frozenset[str]
+) -> tuple[str, cst.BaseStatement | None]:
+    """("import" | "definition" | "dropped" | "body", what stays in the step)."""
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return "definition", None
+    if isinstance(statement, cst.Try) and _only_imports(statement):
+        return "import", None
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return "body", statement
+    small = list(statement.body)
+    imports = [s for s in small if isinstance(s, (cst.Import, cst.ImportFrom))]
+    rest = [
+        s for s in small if not isinstance(s, (cst.Import, cst.ImportFrom, cst.Global))
+    ]
+    rest = [s for s in rest if not _is_config_assignment(s, config_names)]
+    if imports and not rest:
+        return "import", None
+    if not rest:
+        return "dropped", None
+    if len(rest) != len(small):  # `import os; x = 1`: the import leaves, the rest stays
+        kept = [_last(r, i == len(rest) - 1) for i, r in enumerate(rest)]
+        return "body", statement.with_changes(body=kept)
+    return "body", statement
+
+
+def hoisted_import(statement: cst.BaseStatement) -> cst.BaseStatement:
+    """An import statement as it should appear at module level (imports only)."""
+    if isinstance(statement, cst.SimpleStatementLine):
+        imports = [
+            s for s in statement.body if isinstance(s, (cst.Import, cst.ImportFrom))
+        ]
+        return statement.with_changes(
+            body=[_last(s, i == len(imports) - 1) for i, s in enumerate(imports)]
+        )
+    return statement
+
+
+def _last(small: cst.BaseSmallStatement, last: bool) -> cst.BaseSmallStatement:
+    return small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT) if last else small
+
+
+def _only_imports(statement: cst.Try) -> bool:
+    blocks = [statement.body, *(handler.body for handler in statement.handlers)]
+    if statement.orelse is not None or statement.finalbody is not None:
+        return False
+    for block in blocks:
+        for inner in block.body:
+            if not isinstance(inner, cst.SimpleStatementLine):
+                return False
+            for small in inner.body:
+                if not isinstance(
+                    small, (cst.Import, cst.ImportFrom, cst.Pass, cst.Assign, cst.Expr)
+                ):
+                    return False
+    return any(
+        isinstance(small, (cst.Import, cst.ImportFrom))
+        for inner in statement.body.body
+        if isinstance(inner, cst.SimpleStatementLine)
+        for small in inner.body
+    )
+
+
+def _is_config_assignment(small: cst.BaseSmallStatement, names: frozenset[str]) -> bool:
+    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+        return False
+    target = small.targets[0].target
+    value = small.value
+    literal = isinstance(
+        value, (cst.SimpleString, cst.Integer, cst.Float, cst.Name)
+    ) or (
+        isinstance(value, cst.UnaryOperation)
+        and isinstance(value.expression, (cst.Integer, cst.Float))
+    )
+    if isinstance(value, cst.Name) and value.value not in ("True", "False"):
+        literal = False
+    return isinstance(target, cst.Name) and target.value in names and literal
+
+
+def _comments(statement: cst.BaseStatement) -> list[cst.EmptyLine]:
+    return _comment_lines(getattr(statement, "leading_lines", ()))
+
+
+def _comment_lines(lines: object) -> list[cst.EmptyLine]:
+    return [line for line in lines if line.comment is not None]  # type: ignore[attr-defined]
+
+
+def _without_comments(statement: cst.BaseStatement) -> cst.BaseStatement:
+    return statement.with_changes(leading_lines=[])  # type: ignore[return-value]
+
+
+def _with_comments(
+    statement: cst.BaseStatement, comments: list[cst.EmptyLine]
+) -> cst.BaseStatement:
+    if not comments:
+        return statement
+    existing = list(getattr(statement, "leading_lines", ()))
+    return statement.with_changes(leading_lines=[*comments, *existing])  # type: ignore[return-value]

@@ -1,0 +1,81 @@
+"""Functions that read notebook variables get them as keyword-only parameters, and every
+call site passes them (`clean()` -> `clean(df=df)`; a function handed over as a value
+becomes `functools.partial(clean, df=df)`)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+
+class AddParameters(cst.CSTTransformer):
+    """Add keyword-only parameters to the top-level function being rewritten."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        super().__init__()
+        self.names = names
+        self.depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        return True
+
+    def leave_FunctionDef(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self.depth -= 1
+        if self.depth or not self.names:
+            return updated
+        params = updated.params
+        existing = {
+            p.name.value
+            for p in (*params.params, *params.kwonly_params, *params.posonly_params)
+        }
+        added = [
+            cst.Param(cst.Name(name)) for name in self.names if name not in existing
+        ]
+        star = (
+            params.star_arg
+            if not isinstance(params.star_arg, cst.MaybeSentinel)
+            else cst.ParamStar()
+        )
+        return updated.with_changes(
+            params=params.with_changes(
+                star_arg=star, kwonly_params=[*params.kwonly_params, *added]
+            )
+        )
+
+
+class PassArguments(cst.CSTTransformer):
+    """Pass the new parameters at every call of the functions that gained them."""
+
+    def __init__(self, extra: dict[str, tuple[str, ...]]) -> None:
+        super().__init__()
+        self.extra = extra
+        self.partials = 0
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        func = updated.func
+        if not isinstance(func, cst.Name) or func.value not in self.extra:
+            return updated
+        given = {arg.keyword.value for arg in updated.args if arg.keyword is not None}
+        added = [
+            cst.Arg(keyword=cst.Name(name), value=cst.Name(name))
+            for name in self.extra[func.value]
+            if name not in given
+        ]
+        return updated.with_changes(args=[*updated.args, *added]) if added else updated
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        value = updated.value
+        if isinstance(value, cst.Name) and value.value in self.extra:
+            self.partials += 1
+            keywords = [
+                cst.Arg(keyword=cst.Name(n), value=cst.Name(n))
+                for n in self.extra[value.value]
+            ]
+            partial = cst.Call(
+                cst.Attribute(cst.Name("functools"), cst.Name("partial")),
+                [cst.Arg(value), *keywords],
+            )
+            return updated.with_changes(value=partial)
+        return updated

@@ -1,0 +1,179 @@
+"""`print(...)` -> a lazily formatted call on the module logger, same text.
+
+`print("acc", acc)` becomes `logger.info("acc %s", acc)`: literal arguments fold into
+the format string (with `%` escaped), f-string fields become `%s`/`%r`/`%.3f` with
+their expressions as arguments, `sep` is honoured, `file=sys.stderr` logs a warning,
+and `file=<real file>` keeps the print (that is output, not logging). The logged text
+is exactly what print wrote, so runs of the notebook and the package can be compared.
+`display(x)` (IPython's) becomes `logger.debug("%s", x)`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import libcst as cst
+
+_SIMPLE_SPEC = re.compile(r"^(?:\.\d+)?[dfeEgGxXo]$|^\.\d+[fFeEgG]$")
+_NOT_OUTPUT_FILES = ("sys.stdout", "sys.stderr", "None")
+
+
+class PrintToLogging(cst.CSTTransformer):
+    """Rewrite print and display calls; `logger` names the module logger."""
+
+    def __init__(self, logger: str = "logger") -> None:
+        super().__init__()
+        self.logger = logger
+        self.rewritten = 0
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = updated.func
+        if not isinstance(func, cst.Name):
+            return updated
+        if func.value == "print":
+            call = self._print(updated)
+        elif func.value == "display" and updated.args:
+            call = self._log(
+                "debug", *_fold([a.value for a in updated.args if not a.keyword], " ")
+            )
+        else:
+            return updated
+        if call is None:
+            return updated
+        self.rewritten += 1
+        return call
+
+    def _print(self, call: cst.Call) -> cst.Call | None:
+        keywords = {arg.keyword.value: arg.value for arg in call.args if arg.keyword}
+        positional = [arg for arg in call.args if not arg.keyword]
+        target = keywords.get("file")
+        level = "info"
+        if target is not None:
+            text = cst.Module([]).code_for_node(target)
+            if text not in _NOT_OUTPUT_FILES:
+                return None  # writing to a real file is output, not logging
+            level = "warning" if text == "sys.stderr" else "info"
+        if any(arg.star for arg in call.args) or (
+            "sep" in keywords and _string(keywords["sep"]) is None
+        ):
+            return self._log(level, "%s", [_joined(call, keywords.get("sep"))])
+        separator = _string(keywords["sep"]) if "sep" in keywords else " "
+        return self._log(
+            level, *_fold([arg.value for arg in positional], separator or "")
+        )
+
+    def _log(
+        self, level: str, message: str, args: list[cst.BaseExpression]
+    ) -> cst.Call:
+        pieces = [cst.Arg(cst.SimpleString(repr(message)))]
+        pieces += [cst.Arg(value) for value in args]
+        return cst.Call(
+            func=cst.Attribute(cst.Name(self.logger), cst.Name(level)), args=pieces
+        )
+
+
+def _fold(
+    values: list[cst.BaseExpression], separator: str
+) -> tuple[str, list[cst.BaseExpression]]:
+    """A %-format and its arguments printing `values` joined by `separator`."""
+    parts: list[str] = []
+    args: list[cst.BaseExpression] = []
+    for value in values:
+        literal = _string(value)
+        if literal is not None:
+            parts.append(_escape(literal))
+        elif isinstance(value, cst.FormattedString) and _simple_fstring(value):
+            text, extra = _from_fstring(value)
+            parts.append(text)
+            args.extend(extra)
+        else:
+            parts.append("%s")
+            args.append(value)
+    return _escape(separator).join(parts), args
+
+
+def _simple_fstring(value: cst.FormattedString) -> bool:
+    return "b" not in value.prefix.lower() and all(
+        isinstance(part, cst.FormattedStringText)
+        or (isinstance(part, cst.FormattedStringExpression) and part.equal is None)
+        for part in value.parts
+    )
+
+
+def _from_fstring(value: cst.FormattedString) -> tuple[str, list[cst.BaseExpression]]:
+    text: list[str] = []
+    args: list[cst.BaseExpression] = []
+    raw = "r" in value.prefix.lower()
+    for part in value.parts:
+        if isinstance(part, cst.FormattedStringText):
+            text.append(_escape(_unescape(part.value, raw)))
+            continue
+        assert isinstance(part, cst.FormattedStringExpression)
+        expression = part.expression
+        spec = part.format_spec
+        if not spec:
+            text.append("%" + (part.conversion or "s"))  # %r and %a match !r and !a
+            args.append(expression)
+            continue
+        if part.conversion in ("r", "a", "s"):
+            function = {"r": "repr", "a": "ascii", "s": "str"}[part.conversion]
+            expression = cst.Call(cst.Name(function), [cst.Arg(expression)])
+        literal_spec = all(isinstance(p, cst.FormattedStringText) for p in spec)
+        spec_text = "".join(
+            p.value for p in spec if isinstance(p, cst.FormattedStringText)
+        )
+        if literal_spec and part.conversion is None and _SIMPLE_SPEC.match(spec_text):
+            text.append("%" + spec_text)
+            args.append(expression)
+        else:  # keep the exact formatting: format(value, spec) as a %s argument
+            spec_node: cst.BaseExpression = (
+                cst.SimpleString(repr(spec_text))
+                if literal_spec
+                else cst.FormattedString(parts=list(spec))
+            )
+            text.append("%s")
+            args.append(
+                cst.Call(cst.Name("format"), [cst.Arg(expression), cst.Arg(spec_node)])
+            )
+    return "".join(text), args
+
+
+def _joined(call: cst.Call, separator: cst.BaseExpression | None) -> cst.BaseExpression:
+    """`sep.join(map(str, (a, *b)))` for prints too unusual to fold."""
+    elements = [
+        cst.StarredElement(arg.value) if arg.star == "*" else cst.Element(arg.value)
+        for arg in call.args
+        if not arg.keyword and arg.star != "**"
+    ]
+    items = cst.Tuple(elements) if elements else cst.Tuple([])
+    mapped = cst.Call(cst.Name("map"), [cst.Arg(cst.Name("str")), cst.Arg(items)])
+    sep = separator if separator is not None else cst.SimpleString('" "')
+    return cst.Call(cst.Attribute(sep, cst.Name("join")), [cst.Arg(mapped)])
+
+
+def _string(node: cst.BaseExpression) -> str | None:
+    """The value of a plain (or implicitly concatenated) string literal, else None."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            value = ast.literal_eval(cst.Module([]).code_for_node(node))
+        except (ValueError, SyntaxError):
+            return None
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _unescape(text: str, raw: bool) -> str:
+    """The characters an f-string's literal part stands for."""
+    text = text.replace("{{", "{").replace("}}", "}")
+    if raw:
+        return text
+    try:
+        value = ast.literal_eval('"""' + text.replace('"', '\\"') + '"""')
+    except (ValueError, SyntaxError):
+        return text
+    return value if isinstance(value, str) else text
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%%")
