@@ -39,14 +39,23 @@ def rule_page(rule: type[Rule]) -> str:
 
 def index_page(rules: list[type[Rule]]) -> str:
     """The table of all rules, by family."""
-    lines = ["# nb2prod lint rules", "", "Generated from the rule classes by "
-             "`python -m nb2prod.lint.docs`; do not edit by hand.", ""]  # fmt: skip
+    lines = [
+        "# nb2prod lint rules",
+        "",
+        "Generated from the rule classes by "
+        "`python -m nb2prod.lint.docs`; do not edit by hand.",
+        "",
+    ]
     for prefix, family in FAMILIES.items():
         members = [rule for rule in rules if rule.code.startswith(prefix)]
         if not members:
             continue
-        lines += [f"## {prefix}xx {family}", "", "| code | name | default | what it flags |",
-                  "|---|---|---|---|"]  # fmt: skip
+        lines += [
+            f"## {prefix}xx {family}",
+            "",
+            "| code | name | default | what it flags |",
+            "|---|---|---|---|",
+        ]
         for rule in members:
             default = "on" if rule.default else "off"
             summary = rule.summary().replace("|", "\\|")

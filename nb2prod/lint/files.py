@@ -17,9 +17,21 @@ import pathspec
 from nb2prod.errors import NotebookReadError
 
 _SKIPPED_DIRS = frozenset(
-    {".ipynb_checkpoints", "__pycache__", "node_modules", "site-packages", ".git",
-     ".venv", "venv", ".tox", ".nox", "build", "dist", ".nb2prod_cache"}
-)  # fmt: skip
+    {
+        ".ipynb_checkpoints",
+        "__pycache__",
+        "node_modules",
+        "site-packages",
+        ".git",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "build",
+        "dist",
+        ".nb2prod_cache",
+    }
+)
 _GLOB_CHARS = frozenset("*?[")
 
 

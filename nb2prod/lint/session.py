@@ -93,8 +93,14 @@ def run_lint(
         list(request.paths), settings.root, settings.exclude + settings.extend_exclude
     )
     callback = progress(len(files)) if progress is not None and len(files) > 1 else None
-    results = lint_files(files, codes, settings, use_cache=request.use_cache, jobs=request.jobs,
-                         progress=callback)  # fmt: skip
+    results = lint_files(
+        files,
+        codes,
+        settings,
+        use_cache=request.use_cache,
+        jobs=request.jobs,
+        progress=callback,
+    )
     return LintReport(
         files=tuple(files),
         findings=tuple(

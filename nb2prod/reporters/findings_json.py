@@ -30,8 +30,13 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         "cell": finding.cell,
         "execution_count": finding.execution_count,
         "location": {"line": finding.line, "column": finding.column},
-        "fix": None
-        if finding.fix is None
-        else {"description": finding.fix.description, "cell": finding.fix.cell,
-              "source": finding.fix.source},
-    }  # fmt: skip
+        "fix": (
+            None
+            if finding.fix is None
+            else {
+                "description": finding.fix.description,
+                "cell": finding.fix.cell,
+                "source": finding.fix.source,
+            }
+        ),
+    }

@@ -13,16 +13,24 @@ from nb2prod.lint.registry import FAMILIES, all_rules, rule_class
 
 def render_rules_text(*, color: bool, width: int) -> str:
     """A table of every rule."""
-    console = Console(file=io.StringIO(), width=width, force_terminal=color,
-                      color_system="standard" if color else None, highlight=False)  # fmt: skip
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        highlight=False,
+    )
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     for column in ("code", "name", "default", "fix", "what it flags"):
         table.add_column(column, overflow="fold")
     for rule in all_rules():
         table.add_row(
-            rule.code, rule.name, "on" if rule.default else "off",
-            "yes" if rule.fixable() else "", rule.summary(),
-        )  # fmt: skip
+            rule.code,
+            rule.name,
+            "on" if rule.default else "off",
+            "yes" if rule.fixable() else "",
+            rule.summary(),
+        )
     console.print(table)
     console.print(
         f"{len(all_rules())} rules; turn on more with --select or --extend-select."
