@@ -19,11 +19,7 @@ from nb2prod.planning.ipython import decide
 from nb2prod.planning.plan import FunctionPlan, Plan, Step
 from nb2prod.transforms.cell_parts import hoisted_import, split_cell
 from nb2prod.transforms.figures import ShowToSave
-from nb2prod.transforms.globals_to_returns import (
-    AssignCallResults,
-    GlobalsToReturns,
-    returns_values,
-)
+from nb2prod.transforms.globals_to_returns import AssignCallResults, GlobalsToReturns
 from nb2prod.transforms.literals import replace_literals
 from nb2prod.transforms.parameters import AddParameters, PassArguments
 from nb2prod.transforms.print_to_logging import PrintToLogging
@@ -59,7 +55,7 @@ def render_module_code(
     }
     notebook_imports = _unique_code(s for cell in cells.values() for s in cell.imports)
     extra = {f.name: f.extra_params for f in plan.functions if f.extra_params}
-    returned = _returned_globals(plan, cells)
+    returned = _returned_globals(plan)
     definitions = _definitions(plan, cells, extra, returned)
     modules: dict[str, ModuleCode] = {}
     for module in plan.modules:
@@ -166,23 +162,21 @@ def _log_display(module: cst.Module) -> cst.Module:
 
 
 def _unique_code(statements) -> list[str]:  # type: ignore[no-untyped-def]
+    """Import statements as source, deduplicated; a print in a `try: import` block logs
+    through `logging.getLogger(__name__)` (the module logger is defined after imports).
+    """
     seen: dict[str, None] = {}
     for statement in statements:
-        seen[cst.Module(body=[hoisted_import(statement)]).code.strip()] = None
+        node = hoisted_import(statement).visit(
+            PrintToLogging("logging.getLogger(__name__)")
+        )
+        seen[cst.Module(body=[node]).code.strip()] = None
     return list(seen)
 
 
-def _returned_globals(
-    plan: Plan, cells: dict[int, _Cell]
-) -> dict[str, tuple[str, ...]]:
-    """Functions whose `global` assignments become returns (those without a return value)."""
-    returned = {}
-    for function in plan.functions:
-        if function.returns_globals:
-            node = _find_definition(function, cells)
-            if isinstance(node, cst.FunctionDef) and not returns_values(node):
-                returned[function.name] = function.returns_globals
-    return returned
+def _returned_globals(plan: Plan) -> dict[str, tuple[str, ...]]:
+    """Functions whose `global` assignments become returns, as the plan decided."""
+    return {f.name: f.returns_globals for f in plan.functions if f.returns_globals}
 
 
 def _find_definition(

@@ -71,8 +71,10 @@ def render_package(
         version=__version__,
         package=plan.package,
     )
-    for data in plan.data_files:
-        files[f"{source}/data/{data.path.lstrip('/')}"] = data.content
+    for (
+        data
+    ) in plan.data_files:  # `%%writefile` cells: files the notebook wrote, as written
+        files[f"data/{data.path.lstrip('/')}"] = data.content
     files["tests/test_smoke.py"] = render(
         "test_smoke.py.j2",
         package=plan.package,
@@ -162,10 +164,17 @@ def _text(text: str) -> str:
 
 
 def _formatted(path: str, text: str) -> str:
-    """Black-format a Python file and make sure it compiles; other files as they are."""
+    """Black-format a Python file and make sure it compiles; other files as they are.
+    A `%%writefile` script is formatted when it is Python, else kept as written."""
     if not path.endswith(".py"):
         return text
     import black
+
+    if path.startswith("data/"):
+        try:
+            return black.format_str(text, mode=black.Mode())
+        except black.InvalidInput:
+            return text
 
     try:
         formatted = black.format_str(text, mode=black.Mode())

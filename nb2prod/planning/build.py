@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from nb2prod.analysis.facts import NotebookFacts
@@ -101,7 +102,7 @@ def build_plan(
                 )
             )
         )
-    functions = _functions(facts, steps, warnings)
+    functions = _functions(facts, steps, warnings, code_cells)
     imports = [
         fact
         for cell in facts.cells
@@ -175,7 +176,10 @@ def _notebook_names(facts: NotebookFacts) -> set[str]:
 
 
 def _functions(
-    facts: NotebookFacts, steps: list[Step], warnings: list[Warning]
+    facts: NotebookFacts,
+    steps: list[Step],
+    warnings: list[Warning],
+    parsed: dict[int, ParsedCell],
 ) -> list[FunctionPlan]:
     module_of = {cell: step.module for step in steps for cell in step.cells}
     extra = function_parameters(facts)
@@ -185,13 +189,28 @@ def _functions(
         if module is None:
             continue
         for function in cell.functions:
+            declared = set(function.global_declarations)
+            params = set(extra.get(function.name, ())) - declared
+            returned: tuple[str, ...] = ()
+            if function.globals_written:
+                if _returns_value(parsed[cell.index], function.name):
+                    warnings.append(
+                        Warning(
+                            cell.index,
+                            f"`{function.name}` sets notebook "
+                            "globals and returns a value; its `global` stays",
+                        )
+                    )
+                else:  # `global x` assignments become returns; x read first is a parameter
+                    returned = function.globals_written
+                    params |= set(function.globals_read) & set(returned)
             seen[function.name] = FunctionPlan(
                 function.name,
                 "function",
                 cell.index,
                 module,
-                extra.get(function.name, ()),
-                function.globals_written,
+                tuple(sorted(params)),
+                returned,
             )
         for klass in cell.classes:
             seen[klass.name] = FunctionPlan(
@@ -215,6 +234,20 @@ def _functions(
             )
         )
     return list(seen.values())
+
+
+def _returns_value(parsed: ParsedCell, name: str) -> bool:
+    """Whether the top-level function `name` of the cell returns a value anywhere."""
+    for node in parsed.tree.body if parsed.tree is not None else []:
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.name == name
+        ):
+            return any(
+                isinstance(inner, ast.Return) and inner.value is not None
+                for inner in ast.walk(node)
+            )
+    return False
 
 
 def _variables(facts: NotebookFacts) -> set[str]:

@@ -5,16 +5,6 @@ as notebook globals, and each call statement assigns them (`setup()` -> `cfg = s
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
-
-
-def returns_values(function: cst.FunctionDef) -> bool:
-    """Whether the function already returns a value somewhere (then it is left alone)."""
-    return any(
-        ret.value is not None and not m.matches(ret.value, m.Name("None"))
-        for ret in m.findall(function.body, m.Return())
-        if isinstance(ret, cst.Return)
-    )
 
 
 class GlobalsToReturns(cst.CSTTransformer):

@@ -20,7 +20,7 @@ _NOT_OUTPUT_FILES = ("sys.stdout", "sys.stderr", "None")
 
 
 class PrintToLogging(cst.CSTTransformer):
-    """Rewrite print and display calls; `logger` names the module logger."""
+    """Rewrite print and display calls; `logger` is the logger expression to call."""
 
     def __init__(self, logger: str = "logger") -> None:
         super().__init__()
@@ -68,9 +68,8 @@ class PrintToLogging(cst.CSTTransformer):
     ) -> cst.Call:
         pieces = [cst.Arg(cst.SimpleString(repr(message)))]
         pieces += [cst.Arg(value) for value in args]
-        return cst.Call(
-            func=cst.Attribute(cst.Name(self.logger), cst.Name(level)), args=pieces
-        )
+        logger = cst.parse_expression(self.logger)
+        return cst.Call(func=cst.Attribute(logger, cst.Name(level)), args=pieces)
 
 
 def _fold(

@@ -1,0 +1,323 @@
+"""Convert report: convert every corpus notebook and check the packages.
+
+    python -m benchmarks.convert_report [--corpus DIR] [--out DIR] [--run PYTHON]
+
+Per converted notebook: compiles, black-clean, `ruff check --select E9,F` clean, no
+`print` left, no function reading a module-level variable, no top-level work in any
+module, and byte-identical on a second conversion. With `--run PYTHON` (a Python that
+has the corpus' data-science stack, see corpus/requirements-ds.txt), the runnable
+subset is also run as `python -m PKG` and the lines the notebook printed are looked
+for in what the package logged. Exits 1 when a floor of the convert issue is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from benchmarks._timing import percentile
+from benchmarks.corpus import DEFAULT_CORPUS
+from benchmarks.run_packages import run_subset
+from nb2prod.convert import convert_notebook
+from nb2prod.errors import Nb2ProdError
+from nb2prod.notebook import read_notebook
+
+FLOORS = {
+    "converted": 0.98,
+    "compile": 1.0,
+    "black": 1.0,
+    "ruff": 0.97,
+    "no_print": 1.0,
+    "no_global_reads": 0.97,
+    "no_top_level_work": 0.97,
+    "deterministic": 1.0,
+}
+
+
+def convert_all(notebooks: list[Path], out: Path) -> dict:  # type: ignore[type-arg]
+    """Convert each notebook into out/<stem>/, recording outcomes and times."""
+    results: dict[str, dict] = {}  # type: ignore[type-arg]
+    for path in notebooks:
+        start = time.perf_counter()
+        entry: dict = {"seconds": None}  # type: ignore[type-arg]
+        try:
+            notebook = read_notebook(path)
+            first = convert_notebook(notebook)
+            entry["seconds"] = time.perf_counter() - start
+            second = convert_notebook(read_notebook(path))
+            entry["deterministic"] = first.package == second.package
+            target = out / path.stem
+            for relative, text in first.package.items():
+                file = target / relative
+                file.parent.mkdir(parents=True, exist_ok=True)
+                file.write_text(text, encoding="utf-8")
+            entry.update(
+                package=first.plan.package,
+                folder=str(target),
+                status="converted",
+                warnings=len(first.plan.warnings),
+            )
+        except Nb2ProdError as error:
+            python2 = "Python 2" in error.message
+            entry.update(
+                status="python2" if python2 else "refused", error=error.error_line()
+            )
+        except (
+            Exception
+        ) as error:
+            entry.update(status="crashed", error=f"{type(error).__name__}: {error}")
+        results[path.name] = entry
+    return results
+
+
+def check_packages(results: dict, out: Path) -> None:  # type: ignore[type-arg]
+    """Add static checks of every converted package to its entry."""
+    import black
+
+    ruff = _ruff_findings(out)
+    for entry in results.values():
+        if entry.get("status") != "converted":
+            continue
+        folder = Path(entry["folder"])
+        sources = {p: p.read_text(encoding="utf-8") for p in folder.rglob("*.py")}
+        trees = {}
+        compiled = True
+        for path, text in sources.items():
+            try:
+                trees[path] = ast.parse(text)
+                compile(text, str(path), "exec")
+            except SyntaxError:
+                compiled = False
+        entry["compile"] = compiled
+        entry["black"] = all(
+            black.format_str(text, mode=black.Mode()) == text
+            for text in sources.values()
+        )
+        entry["ruff"] = ruff.get(folder.resolve(), [])
+        package_trees = {p: t for p, t in trees.items() if "src" in p.parts}
+        entry["prints"] = sum(_prints(tree) for tree in package_trees.values())
+        entry["global_reads"] = sorted(
+            f"{path.name}: {name}"
+            for path, tree in package_trees.items()
+            for name in _global_reads(tree)
+        )
+        entry["top_level_work"] = sorted(
+            f"{path.name}:{line}"
+            for path, tree in package_trees.items()
+            if path.name != "__main__.py"
+            for line in _top_level_work(tree)
+        )
+
+
+def _ruff_findings(out: Path) -> dict[Path, list[str]]:
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    completed = subprocess.run(
+        [
+            ruff,
+            "check",
+            "--select",
+            "E9,F",
+            "--output-format",
+            "json",
+            "--no-cache",
+            "--exit-zero",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found: dict[Path, list[str]] = {}
+    for item in json.loads(completed.stdout or "[]"):
+        path = Path(item["filename"]).resolve()
+        package = next((p for p in path.parents if p.parent == out.resolve()), None)
+        if package is not None:
+            found.setdefault(package, []).append(
+                f"{path.name}: {item['code']} {item['message']}"
+            )
+    return found
+
+
+def _prints(tree: ast.AST) -> int:
+    return sum(
+        1
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "print"
+    )
+
+
+def _global_reads(tree: ast.Module) -> set[str]:
+    """Module-level variables (not imports, defs, or the logger) that functions read."""
+    variables: set[str] = set()
+    for node in tree.body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else ([node.target] if isinstance(node, ast.AnnAssign) else [])
+        )
+        for target in targets:
+            for name in ast.walk(target):
+                if isinstance(name, ast.Name):
+                    variables.add(name.id)
+    variables -= {"logger", "__all__", "__version__"}
+    variables = {v for v in variables if not v.startswith("_")}
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            local = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+            for inner in (n for statement in node.body for n in ast.walk(statement)):
+                loaded = isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load)
+                if loaded and inner.id in variables and inner.id not in local:
+                    found.add(inner.id)
+    return found
+
+
+def _top_level_work(tree: ast.Module) -> list[int]:
+    """Lines of module-level statements other than docstrings, imports, definitions,
+    the logger, and the `if __name__ == "__main__":` guard."""
+    lines = []
+    for index, node in enumerate(tree.body):
+        if isinstance(
+            node,
+            (
+                ast.Import,
+                ast.ImportFrom,
+                ast.FunctionDef,
+                ast.AsyncFunctionDef,
+                ast.ClassDef,
+            ),
+        ):
+            continue
+        if (
+            index == 0
+            and isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Constant)
+        ):
+            continue
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and not any(
+            isinstance(n, ast.Call) and not _is_logger_call(n) for n in ast.walk(node)
+        ):
+            continue
+        if isinstance(node, ast.Assign) and _is_logger_call(node.value):
+            continue
+        if isinstance(node, ast.If) and "__name__" in ast.dump(node.test):
+            continue
+        lines.append(node.lineno)
+    return lines
+
+
+def _is_logger_call(node: ast.AST) -> bool:
+    return (
+        (isinstance(node, ast.Call)
+        and "getLogger" in ast.dump(node.func))
+        or (isinstance(node, ast.Call) and "Typer" in ast.dump(node.func))
+    )
+
+
+def summarise(results: dict) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
+    """Rates and the floors they miss."""
+    total = len(results)
+    statuses = Counter(entry["status"] for entry in results.values())
+    converted = [e for e in results.values() if e["status"] == "converted"]
+    count = len(converted) or 1
+    rates = {
+        "converted": statuses["converted"] / (total - statuses["python2"] or 1),
+        "compile": sum(e["compile"] for e in converted) / count,
+        "black": sum(e["black"] for e in converted) / count,
+        "ruff": sum(not e["ruff"] for e in converted) / count,
+        "no_print": sum(e["prints"] == 0 for e in converted) / count,
+        "no_global_reads": sum(not e["global_reads"] for e in converted) / count,
+        "no_top_level_work": sum(not e["top_level_work"] for e in converted) / count,
+        "deterministic": sum(e["deterministic"] for e in converted) / count,
+    }
+    failures = [
+        f"{name} {rates[name]:.1%} < {floor:.0%}"
+        for name, floor in FLOORS.items()
+        if rates[name] < floor
+    ]
+    if statuses["crashed"]:
+        failures.append(f"{statuses['crashed']} notebooks crashed the converter")
+    return {"statuses": dict(statuses), "rates": rates}, failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="nb2prod convert report")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path(os.environ.get("NB2PROD_CORPUS", DEFAULT_CORPUS)),
+    )
+    parser.add_argument("--out", type=Path, help="keep the packages here")
+    parser.add_argument(
+        "--run", help="Python with the data-science stack: run the runnable subset"
+    )
+    parser.add_argument("--json", type=Path, help="write the details to this file")
+    args = parser.parse_args(argv)
+    folder = args.corpus / "notebooks"
+    if not folder.is_dir():
+        print(f"error: no corpus at {folder}", file=sys.stderr)
+        return 2
+    out = args.out or Path(tempfile.mkdtemp(prefix="nb2prod-convert-"))
+    results = convert_all(sorted(folder.glob("*.ipynb")), out)
+    check_packages(results, out)
+    summary, failures = summarise(results)
+    if args.run:
+        run_summary, run_failures = run_subset(args.corpus, results, args.run)
+        summary["runnable"] = run_summary
+        failures += run_failures
+    times = [e["seconds"] for e in results.values() if e.get("seconds")]
+    summary["seconds"] = {
+        "median": statistics.median(times),
+        "p95": percentile(times, 0.95),
+    }
+    _print(summary, results)
+    if args.json:
+        args.json.write_text(
+            json.dumps({"summary": summary, "notebooks": results}, indent=2)
+        )
+    for failure in failures:
+        print(f"FLOOR MISSED: {failure}")
+    if not failures:
+        print("all convert floors met")
+    return 1 if failures else 0
+
+
+def _print(summary: dict, results: dict) -> None:  # type: ignore[type-arg]
+    print("convert report")
+    print(f"  notebooks by outcome: {summary['statuses']}")
+    for name, value in summary["rates"].items():
+        print(f"  {name:<18} {value:7.1%}")
+    seconds = summary["seconds"]
+    print(
+        f"  convert time per notebook: median {seconds['median']:.3f} s, p95 {seconds['p95']:.3f} s"
+    )
+    if "runnable" in summary:
+        for name, value in summary["runnable"].items():
+            print(f"  runnable {name}: {value}")
+    for name, entry in sorted(results.items()):
+        problems = []
+        if entry["status"] in ("refused", "crashed"):
+            problems.append(entry["error"])
+        for key in ("ruff", "global_reads", "top_level_work"):
+            if entry.get(key):
+                problems.append(f"{key}: {entry[key][:3]}")
+        if entry.get("prints"):
+            problems.append(f"prints: {entry['prints']}")
+        if problems:
+            print(f"  - {name}: " + "; ".join(problems))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
