@@ -83,3 +83,16 @@ def write_nb(path: Path, document: dict[str, Any] | str | bytes) -> Path:
     else:
         path.write_text(json.dumps(document, indent=1), encoding="utf-8")
     return path
+
+
+def assert_transform(transformer: Any, before: str, after: str) -> None:
+    """Apply a libcst transformer to `before` and compare with `after` (both dedented,
+    blank edges trimmed); on failure, show both texts."""
+    import textwrap
+
+    import libcst
+
+    source = textwrap.dedent(before).strip("\n") + "\n"
+    expected = textwrap.dedent(after).strip("\n") + "\n"
+    actual = libcst.parse_module(source).visit(transformer).code
+    assert actual == expected, f"--- expected ---\n{expected}--- actual ---\n{actual}"

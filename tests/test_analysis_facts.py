@@ -383,3 +383,8 @@ def test_cell_with_syntax_error_has_a_problem_and_no_facts():
     facts = facts_of("x = (")
     assert facts.problems[0].message == "'(' was never closed"
     assert facts.defines == () and facts.reads == ()
+
+
+def test_long_expression_chains_are_analysed():
+    facts = facts_of("x = 1\ny = x" + " + 1" * 1500)
+    assert facts.defines == ("x", "y") and facts.problems == ()

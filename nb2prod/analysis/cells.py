@@ -24,7 +24,7 @@ from nb2prod.analysis.secrets import (
     token_kind,
 )
 from nb2prod.magics import IPythonSyntax, SyntaxKind
-from nb2prod.parsing import ParsedCell
+from nb2prod.parsing import TOO_NESTED, ParsedCell, SyntaxProblem
 
 _NOT_DISPLAYED_CALLS = frozenset({"print", "display"})
 
@@ -33,7 +33,10 @@ def scan(parsed: ParsedCell) -> CellScan | None:
     """Walk a parsed cell (None for a cell that is not Python)."""
     if parsed.tree is None:
         return None
-    return scan_cell(parsed.tree, parsed.translation.python)
+    try:
+        return scan_cell(parsed.tree, parsed.translation.python)
+    except RecursionError:
+        return None  # `cell_facts` reports the cell as too deeply nested to analyse
 
 
 def aliases_of(imports: list[ImportFact]) -> dict[str, str]:
@@ -55,6 +58,9 @@ def cell_facts(
     """Assemble the facts of one code cell."""
     cell, syntax = parsed.cell, parsed.translation.syntax
     problems = () if parsed.problem is None else (parsed.problem,)
+    if walked is None and parsed.tree is not None:
+        problem = SyntaxProblem(cell.index, cell.execution_count, 1, 0, TOO_NESTED)
+        return _empty_facts(parsed, (problem,))
     if walked is None or parsed.tree is None:
         return _empty_facts(parsed, problems)
     masked = _masked_lines(syntax)

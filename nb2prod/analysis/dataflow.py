@@ -140,7 +140,9 @@ def _called_functions(
 
 
 def _needs(cell: CellFacts, functions: dict[str, FunctionFacts]) -> tuple[str, ...]:
-    called = _called_functions(cell.calls, functions)
+    # A function handed over as a value (`odeint(f, ...)`) runs too: count every mention.
+    mentioned = {*cell.calls, *cell.reads, *cell.lambda_reads}
+    called = _called_functions(mentioned, functions)
     written_by_calls = {
         name for function in called for name in function.globals_written
     }

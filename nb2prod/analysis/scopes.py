@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import sys
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -112,7 +113,14 @@ class CellScan:
 def scan_cell(tree: ast.Module, source: str) -> CellScan:
     """Walk a parsed cell and collect its names, definitions, calls and constants."""
     walker = _Walker(source)
-    walker.run(tree)
+    # The walk recurses once per nesting level, a few frames each; CPython's parser
+    # accepts chains (`a + b + ...`) a few thousand deep, so allow that much here.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 12_000))
+    try:
+        walker.run(tree)
+    finally:
+        sys.setrecursionlimit(limit)
     return walker.scan
 
 

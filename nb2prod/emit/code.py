@@ -53,7 +53,9 @@ def render_module_code(
         for step in plan.steps
         for index in step.cells
     }
-    notebook_imports = _unique_code(s for cell in cells.values() for s in cell.imports)
+    notebook_imports = _resolve_stars(
+        _unique_code(s for cell in cells.values() for s in cell.imports), plan
+    )
     extra = {f.name: f.extra_params for f in plan.functions if f.extra_params}
     returned = _returned_globals(plan)
     definitions = _definitions(plan, cells, extra, returned)
@@ -174,6 +176,30 @@ def _unique_code(statements) -> list[str]:  # type: ignore[no-untyped-def]
     return list(seen)
 
 
+def _resolve_stars(lines: list[str], plan: Plan) -> list[str]:
+    """`from m import *` -> `from m import a, b` with the names the plan resolved."""
+    resolved = {
+        star.module: star.names for star in plan.star_imports if star.names is not None
+    }
+    result = []
+    for line in lines:
+        try:
+            node = ast.parse(line).body[0]
+        except (SyntaxError, IndexError):
+            result.append(line)
+            continue
+        star = isinstance(node, ast.ImportFrom) and [a.name for a in node.names] == [
+            "*"
+        ]
+        if star and node.module in resolved:  # type: ignore[union-attr]
+            names = resolved[node.module]  # type: ignore[union-attr,index]
+            if names:
+                result.append(f"from {node.module} import {', '.join(names)}")  # type: ignore[union-attr]
+        else:
+            result.append(line)
+    return result
+
+
 def _returned_globals(plan: Plan) -> dict[str, tuple[str, ...]]:
     """Functions whose `global` assignments become returns, as the plan decided."""
     return {f.name: f.returns_globals for f in plan.functions if f.returns_globals}
@@ -288,7 +314,9 @@ def _imports_used(
         lines.append("import functools")
     for line in notebook_imports:
         bound = _bound_names(line)
-        if bound & used:
+        if (
+            bound & used or "*" in bound
+        ):  # an unresolved star import may provide anything
             lines.append(line)
     elsewhere: dict[str, list[str]] = {}
     for function in plan.functions:

@@ -21,11 +21,13 @@ from nb2prod.planning.naming import (
 from nb2prod.planning.plan import DataFile, FunctionPlan, Plan, Step, Warning
 from nb2prod.planning.requirements import requirements_for
 from nb2prod.planning.signatures import (
+    assigned_results,
     bindings,
+    config_reads,
     function_parameters,
-    outputs,
     step_signatures,
 )
+from nb2prod.planning.star_imports import resolve_star_imports
 from nb2prod.planning.steps import ROLE_TITLES, split_into_sections
 
 ROLE_MODULES = {
@@ -51,7 +53,8 @@ def build_plan(
     code_cells = {i: item for i, item in by_index.items() if i not in skipped}
     config = find_constants(code_cells, facts)
     config_names = {value.name for value in config}
-    known = bindings(facts, config_names)
+    stars = resolve_star_imports(facts)
+    known = bindings(facts, config_names, stars)
     sections = split_into_sections(notebook, code_cells)
     signatures = step_signatures([s.cells for s in sections], facts, known)
     taken = _notebook_names(facts)
@@ -94,13 +97,13 @@ def build_plan(
                     f"`{step.name}` receives None for it",
                 )
             )
-    if steps:
-        steps[-1] = steps[-1]._replace(
-            returns=tuple(
-                dict.fromkeys(
-                    (*steps[-1].returns, *outputs(steps[-1].cells, facts, known))
-                )
-            )
+    for number, step in enumerate(steps):
+        last = number == len(steps) - 1
+        results = assigned_results(step.cells, code_cells, known, last)
+        config_used = config_reads(step.cells, code_cells, config_names)
+        steps[number] = step._replace(
+            params=tuple(dict.fromkeys((*step.params, *config_used))),
+            returns=tuple(dict.fromkeys((*step.returns, *results))),
         )
     functions = _functions(facts, steps, warnings, code_cells)
     imports = [
@@ -138,6 +141,7 @@ def build_plan(
             ("typer", *(("matplotlib",) if uses_figures else ())),
         ),
         data_files=tuple(data_files),
+        star_imports=stars,
         outputs=steps[-1].returns if steps else (),
         warnings=tuple(warnings),
         uses_figures=uses_figures,

@@ -77,6 +77,13 @@ class Requirement(NamedTuple):
     optional: bool = False
 
 
+class StarImport(NamedTuple):
+    """`from module import *`: the names the notebook uses from it, or None if unknown."""
+
+    module: str
+    names: tuple[str, ...] | None
+
+
 class DataFile(NamedTuple):
     """A `%%writefile` cell turned into a file shipped with the package."""
 
@@ -100,6 +107,7 @@ class Plan(NamedTuple):
     decisions: tuple[Decision, ...]
     requirements: tuple[Requirement, ...]
     data_files: tuple[DataFile, ...]
+    star_imports: tuple[StarImport, ...]
     outputs: tuple[str, ...]  # names `run()` returns
     warnings: tuple[Warning, ...]
     uses_figures: bool

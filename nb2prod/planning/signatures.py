@@ -7,10 +7,13 @@ to module level and notebook functions are imported, so neither travels between 
 
 from __future__ import annotations
 
+import ast
 from collections import defaultdict
 from typing import NamedTuple
 
 from nb2prod.analysis.facts import CellFacts, FunctionFacts, NotebookFacts
+from nb2prod.parsing import ParsedCell
+from nb2prod.planning.plan import StarImport
 
 
 class Signature(NamedTuple):
@@ -25,6 +28,11 @@ class Bindings(NamedTuple):
     imports: dict[int, set[str]]
     definitions: dict[int, set[str]]  # functions and classes
     config: set[str]
+    star_names: frozenset[str]  # names star imports provide
+    unresolved_star: bool  # a star import whose names are unknown
+
+    def imported_by_star(self, name: str) -> bool:
+        return self.unresolved_star or name in self.star_names
 
     def travels(self, name: str, provider: int) -> bool:
         """Whether a value provided by `provider` is passed from step to step."""
@@ -33,7 +41,9 @@ class Bindings(NamedTuple):
         ) and name not in self.definitions.get(provider, set())
 
 
-def bindings(facts: NotebookFacts, config: set[str]) -> Bindings:
+def bindings(
+    facts: NotebookFacts, config: set[str], stars: tuple[StarImport, ...] = ()
+) -> Bindings:
     return Bindings(
         imports={
             c.index: {i.bound for i in c.imports if i.bound and not i.in_function}
@@ -44,6 +54,8 @@ def bindings(facts: NotebookFacts, config: set[str]) -> Bindings:
             for c in facts.cells
         },
         config=config,
+        star_names=frozenset(n for star in stars for n in star.names or ()),
+        unresolved_star=any(star.names is None for star in stars),
     )
 
 
@@ -64,7 +76,8 @@ def step_signatures(
             if name in known.config:
                 params[step][name] = None
             elif provider.cell is None:
-                undefined[step][name] = None
+                if not known.imported_by_star(name):
+                    undefined[step][name] = None
             elif known.travels(name, provider.cell):
                 flows.append((provider.cell, name, flow.index))
                 if step_of.get(provider.cell) != step:
@@ -98,18 +111,64 @@ def _returns(
     return [list(names) for names in returns]
 
 
-def outputs(
-    last: tuple[int, ...], facts: NotebookFacts, known: Bindings
+def assigned_results(
+    cells: tuple[int, ...], parsed: dict[int, ParsedCell], known: Bindings, last: bool
 ) -> tuple[str, ...]:
-    """What `run()` returns: the values the last step defines."""
-    names: dict[str, None] = {}
-    for cell in facts.cells:
-        if cell.index in last:
-            for name in cell.defines:
-                kept = known.travels(name, cell.index) and name not in known.config
-                if kept and not name.startswith("_"):
-                    names[name] = None
-    return tuple(names)
+    """Names a step assigns at its top level that it never reads itself (the last step:
+    every such name). Returning them keeps the values reachable from `run()` and leaves
+    no dead local in the generated function. Only plain top-level assignments count:
+    a loop variable or an `except ... as` name may be unbound at the end."""
+    assigned: dict[str, None] = {}
+    loaded: set[str] = set()
+    for index in cells:
+        tree = parsed[index].tree if index in parsed else None
+        if tree is None:
+            continue
+        for statement in tree.body:
+            targets = _plain_targets(statement)
+            assigned.update(dict.fromkeys(targets))
+            for node in _runs_in_step(statement):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    loaded.add(node.id)
+    return tuple(
+        name
+        for name in assigned
+        if name not in known.config
+        and not name.startswith("_")
+        and (last or name not in loaded)
+    )
+
+
+def config_reads(
+    cells: tuple[int, ...], parsed: dict[int, ParsedCell], config: set[str]
+) -> tuple[str, ...]:
+    """Config names the step's own code reads (its `NAME = literal` line moved to config.py,
+    so even a read right after it in the same cell now needs the config value)."""
+    found: dict[str, None] = {}
+    for index in cells:
+        tree = parsed[index].tree if index in parsed else None
+        for statement in tree.body if tree is not None else []:
+            for node in _runs_in_step(statement):
+                if isinstance(node, ast.Name) and node.id in config:
+                    found[node.id] = None
+    return tuple(found)
+
+
+def _plain_targets(statement: ast.stmt) -> list[str]:
+    if isinstance(statement, ast.Assign):
+        return [t.id for t in statement.targets if isinstance(t, ast.Name)]
+    if isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        return [statement.target.id] if isinstance(statement.target, ast.Name) else []
+    if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+        return [statement.target.id]
+    return []
+
+
+def _runs_in_step(statement: ast.stmt) -> list[ast.AST]:
+    """Nodes of a statement that stay in the step (function and class bodies move out)."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return []
+    return list(ast.walk(statement))
 
 
 def function_parameters(facts: NotebookFacts) -> dict[str, tuple[str, ...]]:
@@ -126,7 +185,7 @@ def function_parameters(facts: NotebookFacts) -> dict[str, tuple[str, ...]]:
         changed = False
         for name, function in latest.items():
             own = {p.name for p in function.params}
-            for callee in function.calls:
+            for callee in function.globals_read:  # called, or passed on as a value
                 if callee in extra and callee != name:
                     added = extra[callee] - extra[name] - own
                     if added:

@@ -41,7 +41,10 @@ class GlobalsToReturns(cst.CSTTransformer):
 
     def leave_Return(self, original: cst.Return, updated: cst.Return) -> cst.Return:
         if self.depth == 1 and updated.value is None:
-            return updated.with_changes(value=_value(self.names))
+            return updated.with_changes(
+                value=_value(self.names),
+                whitespace_after_return=cst.SimpleWhitespace(" "),
+            )
         return updated
 
 

@@ -1,0 +1,165 @@
+"""The plan: steps, config, parameters and returns, IPython decisions, requirements."""
+
+from __future__ import annotations
+
+import pytest
+
+from nb2prod.convert import plan_notebook
+from nb2prod.magics import translate_cell
+from nb2prod.planning.ipython import decide, install_specifiers
+from nb2prod.planning.naming import module_name, package_name, snake_case
+from nb2prod.planning.requirements import distribution_of
+from nb2prod.testing import code, md, notebook
+
+
+def plan_of(*cells, path="analysis.ipynb"):
+    return plan_notebook(notebook(*cells, path=path)).plan
+
+
+def test_steps_split_at_the_heading_level_that_partitions():
+    plan = plan_of(
+        md("# Churn study"),
+        code("import pandas as pd\nRATE = 0.1"),
+        md("## Load data"),
+        code("df = pd.read_csv('d.csv')"),
+        md("### detail"),
+        code("df = df.dropna()"),
+        md("## Model"),
+        code("model = fit(df, RATE)\nprint(model)"),
+    )
+    assert [(s.name, s.title, s.cells) for s in plan.steps] == [
+        ("load_data", "Load data", (1, 3, 5)),
+        ("model_step", "Model", (7,)),
+    ]
+    assert plan.modules == ("load_data", "model")
+
+
+def test_without_headings_cells_group_by_what_they_do():
+    plan = plan_of(
+        "import pandas as pd\nfrom sklearn.linear_model import LinearRegression",
+        "df = pd.read_csv('d.csv')",
+        "X = df[['a']]\ny = df['b']",
+        "model = LinearRegression().fit(X, y)",
+        "score = model.score(X, y)\nprint(score)",
+    )
+    assert [(s.name, s.module) for s in plan.steps] == [
+        ("load_data", "data"),
+        ("prepare_features", "features"),
+        ("train_model", "training"),
+        ("evaluate_model", "evaluation"),
+    ]
+
+
+def test_parameters_and_returns_follow_the_dataflow():
+    plan = plan_of(
+        md("## a"), code("x = compute()\nunused = 5"),
+        md("## b"), code("y = x + 1\nx = 3"),
+        md("## c"), code("z = x + y"),
+    )  # fmt: skip
+    first, second, third = plan.steps
+    assert (first.params, first.returns) == ((), ("x", "unused"))
+    assert (second.params, second.returns) == (("x",), ("x", "y"))
+    assert third.params == ("x", "y")
+    assert plan.outputs == ("z",)
+
+
+def test_imports_and_functions_do_not_travel_between_steps():
+    plan = plan_of(
+        md("## a"), code("import numpy as np\ndef half(v):\n    return v / 2\nv = np.ones(3)"),
+        md("## b"), code("w = half(np.sum(v))"),
+    )  # fmt: skip
+    assert plan.steps[1].params == ("v",)
+
+
+def test_constants_become_config_values():
+    plan = plan_of(
+        "DATA = '/home/ana/project/data/train.csv'\nOUT = '/home/ana/project/out.csv'\n"
+        "n_estimators = 200\nLIMIT = 3\nLIMIT2 = 4\nname = 'x'\ncounter = 0",
+        "counter += 1\nLIMIT2 = 5\nm = Model(n_estimators=n_estimators)\nprint(DATA, OUT, LIMIT, LIMIT2)",
+    )
+    values = {value.name: (value.value, value.original) for value in plan.config}
+    assert values == {
+        "DATA_DIR": ("'.'", None),
+        "DATA": ("'data/train.csv'", "'/home/ana/project/data/train.csv'"),
+        "OUT": ("'out.csv'", "'/home/ana/project/out.csv'"),
+        "n_estimators": ("200", None),
+        "LIMIT": ("3", None),
+    }
+
+
+def test_function_reading_notebook_state_gets_parameters():
+    plan = plan_of(
+        "df = load()\nLIMIT = 3",
+        "def top():\n    return df.head(LIMIT)\ndef report():\n    return top()",
+        "def setup():\n    global cfg\n    cfg = {}",
+    )
+    functions = {f.name: (f.extra_params, f.returns_globals) for f in plan.functions}
+    assert functions == {
+        "top": (("LIMIT", "df"), ()),
+        "report": (("LIMIT", "df"), ()),
+        "setup": ((), ("cfg",)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "action"),
+    [
+        ("%matplotlib inline", "dropped"),
+        ("%load_ext autoreload", "dropped"),
+        ("%time x = f()", "unwrapped"),
+        ("%%time\nx = 1", "unwrapped"),
+        ("%%capture out\nx = 1", "unwrapped"),
+        ("%%timeit\nx = 1", "dropped"),
+        ("!pip install -q pandas==2.2.0", "requirement"),
+        ("%pip install seaborn", "requirement"),
+        ("!python -m pip install xgboost", "requirement"),
+        ("%%writefile helper.py\nx = 1", "data_file"),
+        ("%env MODE=prod", "translated"),
+        ("%store -r model", "todo"),
+        ("%run other.ipynb", "todo"),
+        ("!wget https://example.com/d.csv", "todo"),
+        ("%%bash\nls", "todo"),
+        ("df?", "dropped"),
+        ("/f a b", "kept_as_python"),
+        ("cd data", "todo"),
+    ],
+)
+def test_every_kind_of_ipython_syntax_gets_a_decision(source, action):
+    (fact,) = translate_cell(source).syntax
+    assert decide(0, fact).decision.action == action
+
+
+def test_install_lines_give_requirement_specifiers():
+    assert install_specifiers("install -q -U pandas==2.2 'scikit-learn>=1.3' -r req.txt x[y]") == [
+        "pandas==2.2", "scikit-learn>=1.3", "x[y]",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("dotted", "distribution"),
+    [("sklearn.model_selection", "scikit-learn"), ("cv2", "opencv-python-headless"),
+     ("PIL.Image", "Pillow"), ("yaml", "PyYAML"), ("google.cloud.storage", "google-cloud-storage")],
+)  # fmt: skip
+def test_import_names_map_to_distributions(dotted, distribution):
+    assert distribution_of(dotted) == distribution
+
+
+def test_requirements_skip_stdlib_and_honour_install_lines():
+    plan = plan_of(
+        "import os, json\nimport numpy as np\nfrom sklearn import svm\n!pip install numpy==1.26.4"
+    )
+    names = [r.name for r in plan.requirements]
+    assert "numpy==1.26.4" in names
+    assert any(name.startswith("scikit-learn") for name in names)
+    assert not any(name.split("=")[0] in ("os", "json") for name in names)
+
+
+def test_names_are_safe_identifiers():
+    assert snake_case("## 2. Load the Data!") == "load_the_data"
+    assert snake_case("Évaluation du modèle") == "evaluation_du_modele"
+    assert (
+        module_name("json", set()) == "json_steps"
+    )  # never shadows the standard library
+    assert module_name("config", set()) == "config_steps"
+    assert package_name("Churn Model v2") == "churn_model_v2"
+    assert package_name("1st try") == "st_try"

@@ -1,0 +1,159 @@
+"""libcst rewrites, tested by before/after strings and no-op inputs (STYLE section 6)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+
+import libcst
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nb2prod.testing import assert_transform
+from nb2prod.transforms.cell_parts import split_cell
+from nb2prod.transforms.figures import ShowToSave
+from nb2prod.transforms.globals_to_returns import AssignCallResults, GlobalsToReturns
+from nb2prod.transforms.parameters import AddParameters, PassArguments
+from nb2prod.transforms.print_to_logging import PrintToLogging
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('print("Loading data")', "logger.info('Loading data')"),
+        ('print("rows:", n)', "logger.info('rows: %s', n)"),
+        ("print(a, b, c)", "logger.info('%s %s %s', a, b, c)"),
+        ('print("100% done", x)', "logger.info('100%% done %s', x)"),
+        ('print(a, b, sep=", ")', "logger.info('%s, %s', a, b)"),
+        ('print(f"acc={acc:.3f} n={n}")', "logger.info('acc=%.3f n=%s', acc, n)"),
+        ('print(f"{x!r}")', "logger.info('%r', x)"),
+        (
+            'print(f"{p:.1%} of {total:,}")',
+            "logger.info('%s of %s', format(p, '.1%'), format(total, ','))",
+        ),
+        ('print(f"{x=}")', "logger.info('%s', f\"{x=}\")"),
+        ("print(x, file=sys.stderr)", "logger.warning('%s', x)"),
+        ("print(x, flush=True)", "logger.info('%s', x)"),
+        ("print()", "logger.info('')"),
+        ("print(*rows)", "logger.info('%s', \" \".join(map(str, (*rows,))))"),
+        ("print(a, sep=s)", "logger.info('%s', s.join(map(str, (a,))))"),
+        ("display(df)", "logger.debug('%s', df)"),
+        ("def f(x):\n    print(x)", "def f(x):\n    logger.info('%s', x)"),
+    ],
+    ids=lambda value: value if len(value) < 30 else value[:30],
+)
+def test_print_becomes_lazy_logging(before, after):
+    assert_transform(PrintToLogging(), before, after)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "logger.info('x')",
+        "pprint = 1",
+        "obj.print('x')",
+        "print(x, file=handle)",
+        "display",
+    ],
+)
+def test_print_to_logging_leaves_other_code_alone(source):
+    assert_transform(PrintToLogging(), source, source)
+
+
+_VALUES = st.one_of(
+    st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=10),
+    st.lists(st.integers(), max_size=3), st.none(), st.booleans(),
+)  # fmt: skip
+_TEMPLATES = [
+    'print("value:", a)',
+    "print(a, b)",
+    'print(a, b, sep="|")',
+    'print(f"a={a} b={b!r}")',
+    'print(f"{a}%", "done")',
+    'print(f"{a!s:>12}")',
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=_VALUES, b=_VALUES, template=st.sampled_from(_TEMPLATES))
+def test_logged_text_is_exactly_what_print_wrote(a, b, template):
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(template, {"a": a, "b": b})
+    rewritten = libcst.parse_module(template).visit(PrintToLogging()).code
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    logger = logging.getLogger("nb2prod.test.print")
+    logger.handlers[:] = [Collect()]
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    exec(rewritten, {"a": a, "b": b, "logger": logger})
+    assert records == [printed.getvalue().removesuffix("\n")]
+
+
+def test_show_saves_the_figure():
+    assert_transform(
+        ShowToSave("plots"),
+        "plt.plot(x)\nplt.show()\nfig.show()\nwidget.show()",
+        "plt.plot(x)\nsave_figure('plots')\nsave_figure('plots', fig)\nwidget.show()",
+    )
+
+
+def test_function_reading_globals_gets_keyword_parameters():
+    assert_transform(
+        AddParameters(("df", "THRESHOLD")),
+        "def clean(x, *, keep=True):\n    return df[df.score > THRESHOLD]",
+        "def clean(x, *, keep=True, df, THRESHOLD):\n    return df[df.score > THRESHOLD]",
+    )
+    assert_transform(
+        AddParameters(("df",)),
+        "def clean():\n    def inner():\n        return 1\n    return df",
+        "def clean(*, df):\n    def inner():\n        return 1\n    return df",
+    )
+
+
+def test_call_sites_pass_the_new_arguments():
+    assert_transform(
+        PassArguments({"clean": ("df",)}),
+        "out = clean()\nres = clean(df=other)\ndata.apply(clean)\nmodel.clean()",
+        "out = clean(df = df)\nres = clean(df=other)\ndata.apply(functools.partial(clean, df = df))\n"
+        "model.clean()",
+    )
+
+
+def test_global_assignments_become_returns():
+    assert_transform(
+        GlobalsToReturns(("cfg", "n")),
+        "def setup():\n    global cfg, n, other\n    cfg = {}\n    if x:\n        return\n    n = 1",
+        "def setup():\n    global other\n    cfg = {}\n    if x:\n        return cfg, n\n    n = 1\n"
+        "    return cfg, n",
+    )
+    assert_transform(
+        AssignCallResults({"setup": ("cfg",)}),
+        "setup()\nsetup2()",
+        "cfg = setup()\nsetup2()",
+    )
+
+
+def test_cell_parts_hoist_imports_and_definitions_and_keep_comments():
+    module = libcst.parse_module(
+        "# load\nimport os; import sys\n# the threshold\nLIMIT = 3\n"
+        "def f():\n    return 1\nx = f()  # call\nglobal y\n"
+    )
+    parts = split_cell(module, frozenset({"LIMIT"}))
+    assert [libcst.Module(body=[s]).code for s in parts.imports] == [
+        "import os; import sys\n"
+    ]
+    assert [libcst.Module(body=[s]).code for s in parts.definitions] == [
+        "def f():\n    return 1\n"
+    ]
+    (body,) = parts.body
+    assert (
+        libcst.Module(body=[body]).code == "# load\n# the threshold\nx = f()  # call\n"
+    )
