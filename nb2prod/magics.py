@@ -699,3 +699,15 @@ def _blank_lines(
 ) -> str:
     """`code` on line `first`, then empty lines up to `last`, keeping every line ending."""
     return code + "".join(end for _, end in pieces[first : last + 1])
+
+
+def column_shifts(syntax: tuple[IPythonSyntax, ...]) -> dict[int, int]:
+    """Line -> how far right the cell's text sits from its translation on that line:
+    `%time x = f()` is translated to `x = f()`, six characters to the left."""
+    shifts = {}
+    for fact in syntax:
+        if fact.keeps_python and fact.kind is SyntaxKind.LINE_MAGIC:
+            original = fact.text.splitlines()[0]
+            translated = fact.replacement.splitlines()[0]
+            shifts[fact.span.line] = len(original) - len(translated)
+    return shifts

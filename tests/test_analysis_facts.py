@@ -388,3 +388,21 @@ def test_cell_with_syntax_error_has_a_problem_and_no_facts():
 def test_long_expression_chains_are_analysed():
     facts = facts_of("x = 1\ny = x" + " + 1" * 1500)
     assert facts.defines == ("x", "y") and facts.problems == ()
+
+
+def test_positions_on_time_magic_lines_point_into_the_cell():
+    facts = facts_of("%time print(1)\n%time x = np.random.rand(3)")
+    assert [(p.line, p.column) for p in facts.prints] == [(1, 6)]
+    assert [(r.line, r.column) for r in facts.randomness] == [(2, 10)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "m = RandomForestClassifier(**params)",
+        "m = XGBClassifier(n_estimators=10)",
+        "from sklearn.utils import shuffle\nX2 = shuffle(X, random_state=0)",
+    ],
+)
+def test_seeded_or_deterministic_calls_are_not_randomness(source):
+    assert facts_of(source).randomness == ()

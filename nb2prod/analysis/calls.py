@@ -96,7 +96,7 @@ RANDOM_STATE_CALLABLES = frozenset(
     "StratifiedShuffleSplit GroupShuffleSplit TruncatedSVD NMF LatentDirichletAllocation "
     "GaussianMixture BayesianGaussianMixture SpectralClustering make_classification "
     "make_regression make_blobs make_moons make_circles make_friedman1 "
-    "permutation_importance XGBClassifier XGBRegressor LGBMClassifier LGBMRegressor "
+    "permutation_importance "
     "RandomTreesEmbedding SMOTE RandomOverSampler RandomUnderSampler".split()
 )
 #: Splitters that only need random_state when they shuffle.
@@ -117,6 +117,9 @@ def randomness(call: RawCall, name: str) -> CallFact | None:
         seeded = bool(call.args) or "seed" in keywords
         return _fact(call, "seed" if seeded else "unseeded_rng", name)
     last = name.rsplit(".", 1)[-1]
+    seeded = keywords.get("random_state") is not None or call.star_kwargs
+    if name in _RNG_FUNCTIONS and seeded:
+        return None  # sklearn.utils.shuffle(X, random_state=0)
     if name in _RNG_FUNCTIONS or (
         name.startswith(_RNG_MODULES) and last not in _NOT_RANDOM
     ):
@@ -124,7 +127,7 @@ def randomness(call: RawCall, name: str) -> CallFact | None:
     takes_seed = last in RANDOM_STATE_CALLABLES or (
         last in _SHUFFLE_SPLITTERS and keywords.get("shuffle") is True
     )
-    if takes_seed and keywords.get("random_state") is None:  # absent, or None
+    if takes_seed and not seeded:  # random_state absent or None, and no **params
         return _fact(call, "missing_random_state", name)
     return None
 

@@ -23,7 +23,7 @@ from nb2prod.analysis.secrets import (
     redact,
     token_kind,
 )
-from nb2prod.magics import IPythonSyntax, SyntaxKind
+from nb2prod.magics import IPythonSyntax, SyntaxKind, column_shifts
 from nb2prod.parsing import TOO_NESTED, ParsedCell, SyntaxProblem
 
 _NOT_DISPLAYED_CALLS = frozenset({"print", "display"})
@@ -34,7 +34,8 @@ def scan(parsed: ParsedCell) -> CellScan | None:
     if parsed.tree is None:
         return None
     try:
-        return scan_cell(parsed.tree, parsed.translation.python)
+        shifts = column_shifts(parsed.translation.syntax)
+        return scan_cell(parsed.tree, parsed.translation.python, shifts)
     except RecursionError:
         return None  # `cell_facts` reports the cell as too deeply nested to analyse
 

@@ -76,6 +76,7 @@ class RawCall(NamedTuple):
     keywords: tuple[tuple[str, object], ...]  # (keyword, literal value or NOT_LITERAL)
     in_function: str | None
     node: ast.Call
+    star_kwargs: bool = False  # `f(**params)`: keywords we cannot see
 
 
 NOT_LITERAL = object()
@@ -110,9 +111,11 @@ class CellScan:
         self.literals: list[RawLiteral] = []
 
 
-def scan_cell(tree: ast.Module, source: str) -> CellScan:
+def scan_cell(
+    tree: ast.Module, source: str, shifts: dict[int, int] | None = None
+) -> CellScan:
     """Walk a parsed cell and collect its names, definitions, calls and constants."""
-    walker = _Walker(source)
+    walker = _Walker(source, shifts or {})
     # The walk recurses once per nesting level, a few frames each; CPython's parser
     # accepts chains (`a + b + ...`) a few thousand deep, so allow that much here.
     limit = sys.getrecursionlimit()
@@ -125,7 +128,8 @@ def scan_cell(tree: ast.Module, source: str) -> CellScan:
 
 
 class _Walker(ast.NodeVisitor):
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, shifts: dict[int, int]) -> None:
+        self.shifts = shifts  # columns of `%time stmt` lines, translation -> cell
         self.scan = CellScan()
         self.lines = source.splitlines()
         self.scopes: list[_Scope] = [_Scope("module")]
@@ -544,6 +548,7 @@ class _Walker(ast.NodeVisitor):
                 ),
                 in_function=self._top_function_name(),
                 node=node,
+                star_kwargs=any(keyword.arg is None for keyword in node.keywords),
             )
         )
 
@@ -701,7 +706,8 @@ class _Walker(ast.NodeVisitor):
 
     def _position(self, node: ast.AST) -> tuple[int, int]:
         line: int = node.lineno  # type: ignore[attr-defined]
-        return line, self._column(line, node.col_offset)  # type: ignore[attr-defined]
+        column = self._column(line, node.col_offset)  # type: ignore[attr-defined]
+        return line, column + self.shifts.get(line, 0)
 
     def _column(self, line: int, byte_offset: int) -> int:
         """ast counts columns in UTF-8 bytes; people and libcst count characters."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from nb2prod.analysis.facts import CellFacts, CellFlow, NotebookFacts
 from nb2prod.lint.rule import Finding, Fix, Rule
-from nb2prod.magics import SyntaxKind
+from nb2prod.magics import column_shifts
 from nb2prod.notebook import Cell, Notebook
 from nb2prod.parsing import ParsedCell
 from nb2prod.settings import LintSettings
@@ -111,12 +111,5 @@ class RuleContext:
         lines = parsed.translation.python.splitlines()
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         column = len(text.encode("utf-8")[:byte_column].decode("utf-8", "ignore"))
-        for fact in parsed.translation.syntax:
-            if (
-                fact.keeps_python
-                and fact.kind is SyntaxKind.LINE_MAGIC
-                and fact.span.line == line
-            ):
-                original = fact.text.splitlines()[0]
-                column += len(original) - len(fact.replacement.splitlines()[0])
+        column += column_shifts(parsed.translation.syntax).get(line, 0)
         return line, column
