@@ -72,9 +72,7 @@ def convert_all(notebooks: list[Path], out: Path) -> dict:  # type: ignore[type-
             entry.update(
                 status="python2" if python2 else "refused", error=error.error_line()
             )
-        except (
-            Exception
-        ) as error:
+        except Exception as error:
             entry.update(status="crashed", error=f"{type(error).__name__}: {error}")
         results[path.name] = entry
     return results
@@ -219,10 +217,8 @@ def _top_level_work(tree: ast.Module) -> list[int]:
 
 
 def _is_logger_call(node: ast.AST) -> bool:
-    return (
-        (isinstance(node, ast.Call)
-        and "getLogger" in ast.dump(node.func))
-        or (isinstance(node, ast.Call) and "Typer" in ast.dump(node.func))
+    return (isinstance(node, ast.Call) and "getLogger" in ast.dump(node.func)) or (
+        isinstance(node, ast.Call) and "Typer" in ast.dump(node.func)
     )
 
 

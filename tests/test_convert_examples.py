@@ -39,7 +39,9 @@ def converted(request, tmp_path_factory):
 
 def test_every_python_file_compiles_and_is_black_stable(converted):
     _, result, _ = converted
-    python = {path: text for path, text in result.package.items() if path.endswith(".py")}
+    python = {
+        path: text for path, text in result.package.items() if path.endswith(".py")
+    }
     assert python
     for path, text in python.items():
         compile(text, path, "exec")
@@ -58,7 +60,9 @@ def test_ruff_finds_no_errors_or_pyflakes_problems(converted):
 
 def test_no_print_left_and_no_get_ipython(converted):
     _, result, _ = converted
-    code = "\n".join(text for path, text in result.package.items() if path.endswith(".py"))
+    code = "\n".join(
+        text for path, text in result.package.items() if path.endswith(".py")
+    )
     assert "print(" not in code
     assert "get_ipython" not in code
 
@@ -103,8 +107,14 @@ def test_package_installs_and_its_tests_pass(converted, tmp_path):
     python = venv / "bin" / "python"
     # See this environment's packages (pandas, scikit-learn...) without copying them.
     site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
+        [
+            str(python),
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     Path(site, "parent.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     install = subprocess.run(
@@ -128,12 +138,23 @@ def _printed(notebook: dict) -> list[str]:
     """Lines Python code printed (not shell commands, which the package does not run)."""
     lines = []
     for cell in notebook["cells"]:
-        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        if any(fact.kind.value.startswith("shell") for fact in translate_cell(source).syntax):
+        source = (
+            cell["source"]
+            if isinstance(cell["source"], str)
+            else "".join(cell["source"])
+        )
+        if any(
+            fact.kind.value.startswith("shell")
+            for fact in translate_cell(source).syntax
+        ):
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream" and output.get("name") == "stdout":
-                text = output["text"] if isinstance(output["text"], str) else "".join(output["text"])
+                text = (
+                    output["text"]
+                    if isinstance(output["text"], str)
+                    else "".join(output["text"])
+                )
                 lines += [line.rstrip() for line in text.splitlines() if line.strip()]
     return lines
 
@@ -148,7 +169,10 @@ def test_package_computes_what_the_notebook_computed(converted, tmp_path):
     shutil.copy(EXAMPLES / "customers.csv", work / "customers.csv")
     notebook = nbformat.read(notebook_path, as_version=4)
     nbclient.NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(work)}}
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(work)}},
     ).execute()
     timing = ("Wall time", "CPU times", "per loop", " loops")
     printed = [line for line in _printed(json.loads(nbformat.writes(notebook)))

@@ -56,14 +56,17 @@ def render_module_code(
     notebook_imports = _resolve_stars(
         _unique_code(s for cell in cells.values() for s in cell.imports), plan
     )
-    extra = {f.name: f.extra_params for f in plan.functions if f.extra_params}
-    returned = _returned_globals(plan)
-    definitions = _definitions(plan, cells, extra, returned)
+    rewrites = _Rewrites(
+        extra={f.name: f.extra_params for f in plan.functions if f.extra_params},
+        returned=_returned_globals(plan),
+        exact=frozenset(_modules_printing_pieces(plan, parsed)),
+    )
+    definitions = _definitions(plan, cells, rewrites)
     modules: dict[str, ModuleCode] = {}
     for module in plan.modules:
         steps = [step for step in plan.steps if step.module == module]
         functions = [d for f, d in definitions if f.module == module]
-        step_defs = [_step_function(step, cells, extra, returned) for step in steps]
+        step_defs = [_step_function(step, cells, rewrites) for step in steps]
         code = "\n\n".join(
             cst.Module(body=[node]).code for node in [*functions, *step_defs]
         )
@@ -217,47 +220,66 @@ def _find_definition(
     return None
 
 
+class _Rewrites(NamedTuple):
+    """What the rewrites of every module share."""
+
+    extra: dict[str, tuple[str, ...]]  # function -> parameters it gained
+    returned: dict[str, tuple[str, ...]]  # function -> globals it now returns
+    exact: frozenset[str]  # modules whose prints build lines piece by piece
+
+
+def _modules_printing_pieces(plan: Plan, parsed: dict[int, ParsedCell]) -> set[str]:
+    """Modules with a `print(..., end=...)`: all their prints log through print_to_log,
+    which keeps print's lines exactly (a log record cannot end without a newline)."""
+    modules = set()
+    for step in plan.steps:
+        for index in step.cells:
+            tree = parsed[index].tree
+            for node in ast.walk(tree) if tree is not None else ():
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == "print"
+                    and any(keyword.arg == "end" for keyword in node.keywords)
+                ):
+                    modules.add(step.module)
+    return modules
+
+
 def _definitions(
-    plan: Plan,
-    cells: dict[int, _Cell],
-    extra: dict[str, tuple[str, ...]],
-    returned: dict[str, tuple[str, ...]],
+    plan: Plan, cells: dict[int, _Cell], rewrites: _Rewrites
 ) -> list[tuple[FunctionPlan, cst.BaseStatement]]:
     result = []
     for function in plan.functions:
         node = _find_definition(function, cells)
         if node is None:
             continue
-        if function.name in extra:
-            node = node.visit(AddParameters(extra[function.name]))
-        if function.name in returned:
-            node = node.visit(GlobalsToReturns(returned[function.name]))
-        node = _rewrite(node, function.name, extra, returned)
+        if function.name in rewrites.extra:
+            node = node.visit(AddParameters(rewrites.extra[function.name]))
+        if function.name in rewrites.returned:
+            node = node.visit(GlobalsToReturns(rewrites.returned[function.name]))
+        node = _rewrite(
+            node, function.name, rewrites, function.module in rewrites.exact
+        )
         result.append((function, node))
     return result
 
 
 def _rewrite(
-    node: cst.CSTNode,
-    label: str,
-    extra: dict[str, tuple[str, ...]],
-    returned: dict[str, tuple[str, ...]],
+    node: cst.CSTNode, label: str, rewrites: _Rewrites, exact: bool
 ) -> cst.CSTNode:
     for transformer in (
-        PrintToLogging(LOGGER),
+        PrintToLogging(LOGGER, exact=exact),
         ShowToSave(label),
-        PassArguments(extra),
-        AssignCallResults(returned),
+        PassArguments(rewrites.extra),
+        AssignCallResults(rewrites.returned),
     ):
         node = node.visit(transformer)
     return node
 
 
 def _step_function(
-    step: Step,
-    cells: dict[int, _Cell],
-    extra: dict[str, tuple[str, ...]],
-    returned: dict[str, tuple[str, ...]],
+    step: Step, cells: dict[int, _Cell], rewrites: _Rewrites
 ) -> cst.FunctionDef:
     body: list[cst.BaseStatement] = []
     pending: list[cst.EmptyLine] = []
@@ -271,7 +293,9 @@ def _step_function(
                 pending = []
             body.append(statement)
         pending += cell.trailing
-    rewritten = _rewrite(cst.Module(body=body), step.name, extra, returned)
+    rewritten = _rewrite(
+        cst.Module(body=body), step.name, rewrites, step.module in rewrites.exact
+    )
     assert isinstance(rewritten, cst.Module)
     first_cell, last_cell = step.cells[0] + 1, step.cells[-1] + 1
     where = (
@@ -324,6 +348,8 @@ def _imports_used(
             elsewhere.setdefault(function.module, []).append(function.name)
     for other, names in sorted(elsewhere.items()):
         lines.append(f"from {plan.package}.{other} import {', '.join(sorted(names))}")
+    if "print_to_log" in used:
+        lines.append(f"from {plan.package}.logs import print_to_log")
     if "save_figure" in used:
         lines.append(f"from {plan.package}.figures import save_figure")
     if "secret" in used:

@@ -6,6 +6,7 @@ import ast
 import re
 from typing import Any
 
+from nb2prod.analysis.calls import qualified_name
 from nb2prod.analysis.facts import CellFacts, CellFlow, NotebookFacts
 from nb2prod.lint.rule import Finding, Fix, Rule
 from nb2prod.magics import column_shifts
@@ -32,6 +33,7 @@ class RuleContext:
         self._parsed = {item.cell.index: item for item in parsed}
         self._facts = {item.index: item for item in facts.cells}
         self._flows = {flow.index: flow for flow in facts.dataflow.cells}
+        self._aliases = dict(facts.aliases)
 
     @property
     def cells(self) -> tuple[Cell, ...]:
@@ -91,6 +93,16 @@ class RuleContext:
         line, column = self.position(parsed, node)
         return self.finding(rule, parsed.cell.index, line, column, fix=fix, **fields)
 
+    def qualified(self, node: ast.AST) -> str | None:
+        """`numpy.random.rand` for `np.random.rand` (through the notebook's imports and the
+        conventional aliases); None for anything computed. `x[...]` is named by `x`."""
+        name = dotted(node.value if isinstance(node, ast.Subscript) else node)
+        return None if name is None else qualified_name(name, self._aliases)
+
+    def call_name(self, call: ast.Call) -> str | None:
+        """The callee's qualified name (`pandas.read_csv` for `pd.read_csv(...)`)."""
+        return self.qualified(call.func)
+
     def first_mention(self, cell: int, name: str) -> tuple[int, int]:
         """(line, column) where `name` first appears as a word in a cell, else (1, 0)."""
         pattern = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
@@ -113,3 +125,15 @@ class RuleContext:
         column = len(text.encode("utf-8")[:byte_column].decode("utf-8", "ignore"))
         column += column_shifts(parsed.translation.syntax).get(line, 0)
         return line, column
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`np.random.rand` for a Name/Attribute chain; None for anything computed."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))

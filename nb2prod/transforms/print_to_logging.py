@@ -5,7 +5,9 @@ the format string (with `%` escaped), f-string fields become `%s`/`%r`/`%.3f` wi
 their expressions as arguments, `sep` is honoured, `file=sys.stderr` logs a warning,
 and `file=<real file>` keeps the print (that is output, not logging). The logged text
 is exactly what print wrote, so runs of the notebook and the package can be compared.
-`display(x)` (IPython's) becomes `logger.debug("%s", x)`.
+`display(x)` (IPython's) becomes `logger.debug("%s", x)`. In `exact` mode (code that
+prints lines in pieces with `end=`), prints become `print_to_log(logger, ...)`, which
+logs the same lines print would have written.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ _NOT_OUTPUT_FILES = ("sys.stdout", "sys.stderr", "None")
 class PrintToLogging(cst.CSTTransformer):
     """Rewrite print and display calls; `logger` is the logger expression to call."""
 
-    def __init__(self, logger: str = "logger") -> None:
+    def __init__(self, logger: str = "logger", *, exact: bool = False) -> None:
         super().__init__()
         self.logger = logger
+        self.exact = (
+            exact  # print_to_log(logger, ...), for code building lines in pieces
+        )
         self.rewritten = 0
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -46,6 +51,11 @@ class PrintToLogging(cst.CSTTransformer):
 
     def _print(self, call: cst.Call) -> cst.Call | None:
         keywords = {arg.keyword.value: arg.value for arg in call.args if arg.keyword}
+        if self.exact and _not_a_file(keywords.get("file")):
+            logger = cst.Arg(cst.parse_expression(self.logger))
+            return call.with_changes(
+                func=cst.Name("print_to_log"), args=[logger, *call.args]
+            )
         positional = [arg for arg in call.args if not arg.keyword]
         target = keywords.get("file")
         level = "info"
@@ -70,6 +80,10 @@ class PrintToLogging(cst.CSTTransformer):
         pieces += [cst.Arg(value) for value in args]
         logger = cst.parse_expression(self.logger)
         return cst.Call(func=cst.Attribute(logger, cst.Name(level)), args=pieces)
+
+
+def _not_a_file(target: cst.BaseExpression | None) -> bool:
+    return target is None or cst.Module([]).code_for_node(target) in _NOT_OUTPUT_FILES
 
 
 def _fold(

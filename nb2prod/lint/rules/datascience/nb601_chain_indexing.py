@@ -36,6 +36,7 @@ class ChainIndexing(Rule):
     message = (
         "assignment through chained indexing may change a copy; use `.loc[row, col]`"
     )
+    default = False
     node_types = (ast.Assign, ast.AugAssign)
 
     valid = [

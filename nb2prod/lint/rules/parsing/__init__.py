@@ -3,4 +3,7 @@
 #: code -> "module:Class" (never reuse a released code)
 RULES = {
     "NB001": "nb001_invalid_syntax:InvalidSyntax",
+    "NB002": "nb002_ipython_syntax:IpythonSyntax",
+    "NB003": "nb003_non_python_cell:NonPythonCell",
+    "NB004": "nb004_top_level_await:TopLevelAwait",
 }

@@ -3,4 +3,9 @@
 #: code -> "module:Class" (never reuse a released code)
 RULES = {
     "NB701": "nb701_hardcoded_secret:HardcodedSecret",
+    "NB702": "nb702_secret_in_output:SecretInOutput",
+    "NB704": "nb704_unsafe_deserialization:UnsafeDeserialization",
+    "NB705": "nb705_shell_injection:ShellInjection",
+    "NB706": "nb706_eval_exec:EvalExec",
+    "NB707": "nb707_tls_verify_off:TlsVerifyOff",
 }

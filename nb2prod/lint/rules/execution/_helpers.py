@@ -1,0 +1,31 @@
+"""Shared by the execution rules: which code cells ran, and which hold any code."""
+
+from __future__ import annotations
+
+import re
+
+from nb2prod.lint.context import RuleContext
+from nb2prod.notebook import Cell
+
+_COMMENT_OR_BLANK = re.compile(r"\s*(#[^\n]*)?")
+
+
+def executed(ctx: RuleContext) -> list[Cell]:
+    """Code cells with an execution count, in document order. Kernels count from 1;
+    a count below that (some tools write 0) is not a run, nor is a missing one."""
+    return [cell for cell in ctx.code_cells if (cell.execution_count or 0) >= 1]
+
+
+def ran(cell: Cell) -> bool:
+    """Whether the cell ran: it shows a count, or outputs (some tools drop counts)."""
+    return cell.execution_count is not None or bool(cell.outputs)
+
+
+def has_code(ctx: RuleContext, cell: Cell) -> bool:
+    """Whether running the cell would do anything: not blank, not only comments."""
+    parsed = ctx.parsed_cell(cell.index)
+    if parsed is not None and parsed.tree is not None:
+        return bool(parsed.tree.body)
+    return any(
+        not _COMMENT_OR_BLANK.fullmatch(line) for line in cell.source.splitlines()
+    )

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from nb2prod.analysis.facts import CallFact
+from nb2prod.lint.context import RuleContext
+from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
+from nb2prod.lint.rules.reproducibility._helpers import (
+    SEEDS,
+    call_at,
+    generator_of,
+    keywords,
+)
+from nb2prod.testing import nb
+
+#: Deterministic unless told otherwise (xgboost and LightGBM seed with 0 by default).
+_FIXED_DEFAULT_SEED = ("XGB", "LGBM")
+#: `g = torch.Generator(); g.manual_seed(0)`: a generator seeded after creation.
+_RESEEDED = re.compile(r"\.(manual_)?seed\(")
+_SEED_KEYWORDS = frozenset({"random_state", "seed", "generator", "rng"})
+
+
+class UncontrolledRandomness(Rule):
+    """
+    ## What it does
+    Flags random draws made before any seed is set for their generator
+    (`np.random.*`, `random.*`, `torch.rand*`, `tf.random.*`), generators created
+    without a seed (`np.random.default_rng()`), and scikit-learn-style calls without
+    `random_state` when NumPy's global generator was not seeded first.
+
+    ## Why is this bad?
+    Every run gives different splits, weights and scores, so results cannot be
+    reproduced or compared ("Randomness Uncontrolled", Zhang et al. 2022; only 4 % of
+    public notebooks re-execute to the same results, Pimentel et al. 2019).
+
+    ## Example
+    ```python
+    X_train, X_test = train_test_split(X, test_size=0.2)
+    ```
+
+    Use instead:
+    ```python
+    X_train, X_test = train_test_split(X, test_size=0.2, random_state=42)
+    ```
+    """
+
+    code = "NB502"
+    name = "uncontrolled-randomness"
+    message = "uncontrolled randomness: {detail}"
+
+    valid = [
+        Valid(nb("import numpy as np\nnp.random.seed(0)", "x = np.random.rand(3)")),
+        Valid("rng = np.random.default_rng(42)\nx = rng.normal(size=3)"),
+        Valid("np.random.seed(1)\nRandomForestClassifier()\nXGBClassifier()"),
+        Valid("train_test_split(X, shuffle=False)\nRandomForestRegressor(**params)"),
+        Valid("g = torch.Generator()\ng.manual_seed(0)\nds.train_test_split(seed=1)"),
+    ]
+    invalid = [
+        Invalid(
+            "X_tr, X_te = train_test_split(X, test_size=0.2)",
+            at=(0, 1, 13),
+            message="uncontrolled randomness: `train_test_split` is called without "
+            "`random_state`",
+        ),
+        Invalid(nb("import random\nrandom.shuffle(x)", "random.seed(0)"), at=(0, 2, 0)),
+        Invalid("np.random.seed(0)\nrandom.random()", at=(0, 2, 0)),
+        Invalid("rng = np.random.default_rng()", at=(0, 1, 6)),
+    ]
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        facts = [(c.index, call) for c in ctx.cell_facts() for call in c.randomness]
+        anywhere = {f for _, call in facts for f in SEEDS.get(call.name, ())}
+        seeded: set[str] = set()
+        for index, call in facts:
+            seeded |= SEEDS.get(call.name, set())
+            known = anywhere if call.in_function else seeded
+            detail = _detail(ctx, index, call, known)
+            if detail is not None:
+                yield ctx.finding(self, index, call.line, call.column, detail=detail)
+
+
+def _detail(
+    ctx: RuleContext, index: int, call: CallFact, seeded: set[str]
+) -> str | None:
+    """Why the call is uncontrolled, or None when it is not (or cannot be told)."""
+    given = keywords(call_at(ctx.parsed_cell(index), call.line, call.column))
+    if "**" in given or any(
+        getattr(given[key], "value", 0) is not None
+        for key in _SEED_KEYWORDS & set(given)
+    ):
+        return None  # seeded, or maybe seeded through **kwargs
+    if call.kind == "rng" and generator_of(call.name) not in seeded:
+        return f"`{call.name}` draws random numbers with no seed set before it"
+    if call.kind == "unseeded_rng" and not _RESEEDED.search(ctx.cells[index].source):
+        return f"`{call.name}()` creates a generator without a seed"
+    short = call.name.rsplit(".", 1)[-1]
+    no_shuffle = getattr(given.get("shuffle"), "value", None) is False
+    if call.kind == "missing_random_state" and not (
+        "numpy" in seeded or no_shuffle or short.startswith(_FIXED_DEFAULT_SEED)
+    ):
+        return f"`{short}` is called without `random_state`"
+    return None
