@@ -145,6 +145,7 @@ def run_one(corpus: Path, name: str, entry: dict, python: str, timeout: int = 18
         "exit": code,
         "lines": len(stable),
         "reproduced": found,
+        "rerun": again is not None,
         "unstable": len(expected) - len(stable),
         "error": tail[0] if tail else None,
     }

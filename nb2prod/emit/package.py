@@ -41,9 +41,7 @@ def render_package(
     source = f"src/{plan.package}"
     files: Package = {}
     modules = render_module_code(plan, parsed, facts)
-    uses_logs = any("print_to_log" in module.code for module in modules.values())
-    if uses_logs:
-        files[f"{source}/logs.py"] = render("logs.py.j2")
+    files[f"{source}/logs.py"] = render("logs.py.j2")
     for name, module in modules.items():
         files[f"{source}/{name}.py"] = render(
             "module.py.j2",
@@ -60,9 +58,7 @@ def render_package(
         values=[_field(v) for v in plan.config],
         data_dir=any(v.original is not None for v in plan.config),
     )
-    files[f"{source}/pipeline.py"] = render(
-        "pipeline.py.j2", **_pipeline(plan), uses_logs=uses_logs
-    )
+    files[f"{source}/pipeline.py"] = render("pipeline.py.j2", **_pipeline(plan))
     files[f"{source}/__main__.py"] = render(
         "__main__.py.j2",
         package=plan.package,

@@ -149,7 +149,8 @@ def config_reads(
         tree = parsed[index].tree if index in parsed else None
         for statement in tree.body if tree is not None else []:
             for node in _runs_in_step(statement):
-                if isinstance(node, ast.Name) and node.id in config:
+                loads = isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+                if loads and node.id in config:  # type: ignore[attr-defined]
                     found[node.id] = None
     return tuple(found)
 
