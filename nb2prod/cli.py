@@ -312,7 +312,10 @@ def explain(
 @app.command()
 def convert(
     ctx: typer.Context,
-    notebook: Annotated[str, typer.Argument(help="The .ipynb file to convert.")],
+    notebooks: Annotated[
+        list[str],
+        typer.Argument(help="The .ipynb file to convert (several with --check)."),
+    ],
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", help="Package folder (default: ./PACKAGE)."),
@@ -341,10 +344,24 @@ def convert(
     """Turn a notebook into an installable, tested Python package."""
     from pathlib import Path
 
-    from nb2prod.convert import convert_notebook, plan_notebook
+    from nb2prod.convert import check_packages, convert_notebook, plan_notebook
     from nb2prod.notebook import read_notebook
 
     verbose = verbose or bool(ctx.obj)
+    if check:
+        reports = _guard(lambda: check_packages(notebooks, output), verbose)
+        for report in reports:
+            for relative in report.stale:
+                sys.stdout.write(
+                    f"{report.notebook}: would change {report.folder}/{relative}\n"
+                )
+        raise typer.Exit(EXIT_FINDINGS if any(r.stale for r in reports) else EXIT_OK)
+    if len(notebooks) != 1:
+        sys.stderr.write(
+            "error: convert takes one notebook (several only with --check)\n"
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    notebook = notebooks[0]
     model = _guard(lambda: read_notebook(notebook), verbose)
     if dry_run:
         from nb2prod.reporters.plan_report import render_plan_json, render_plan_text
@@ -360,13 +377,6 @@ def convert(
         return
     result = _guard(lambda: convert_notebook(model, name), verbose)
     target = Path(output or result.plan.package)
-    if check:
-        from nb2prod.writer import stale_files
-
-        stale = stale_files(result.package, target)
-        for relative in stale:
-            sys.stdout.write(f"would change {target / relative}\n")
-        raise typer.Exit(EXIT_FINDINGS if stale else EXIT_OK)
     from nb2prod.writer import write_package
 
     _guard(lambda: write_package(result.package, target, force=force), verbose)

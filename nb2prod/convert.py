@@ -58,3 +58,41 @@ def convert_notebook(notebook: Notebook, package: str | None = None) -> ConvertR
 
     planned = plan_notebook(notebook, package)
     return ConvertResult(planned.plan, render_package(*planned))
+
+
+class StaleReport(NamedTuple):
+    """A notebook's package folder and the generated files that differ from it."""
+
+    notebook: str
+    folder: str
+    stale: tuple[str, ...]
+
+
+def check_packages(notebooks: list[str], output: str | None) -> list[StaleReport]:
+    """Compare each notebook's package folder with what `convert` would write now.
+
+    The folder is `output`, else the one `[tool.nb2prod.convert] packages` names, else
+    `./PACKAGE`; a notebook with no configured folder and no folder on disk is skipped
+    (it has no package to keep up to date).
+    """
+    from pathlib import Path
+
+    from nb2prod.notebook import read_notebook
+    from nb2prod.settings import load_convert_settings
+    from nb2prod.writer import stale_files
+
+    settings = load_convert_settings(Path.cwd())
+    reports = []
+    for notebook in notebooks:
+        configured = output or settings.folder_for(notebook)
+        model = read_notebook(notebook)
+        result = convert_notebook(model)
+        folder = Path(configured or result.plan.package)
+        if configured is None and not folder.is_dir():
+            continue
+        reports.append(
+            StaleReport(
+                notebook, str(folder), tuple(stale_files(result.package, folder))
+            )
+        )
+    return reports

@@ -43,6 +43,41 @@ class LintSettings:
         return repr(values)
 
 
+@dataclass(frozen=True)
+class ConvertSettings:
+    """`[tool.nb2prod.convert]`: which folder each notebook's package lives in."""
+
+    packages: tuple[
+        tuple[str, str], ...
+    ] = ()  # (notebook path, package folder), from root
+    root: str = field(default=".", compare=False)
+
+    def folder_for(self, notebook: str) -> str | None:
+        """The configured package folder of `notebook` (a path as given), or None."""
+        wanted = Path(notebook).resolve()
+        for path, folder in self.packages:
+            if (Path(self.root) / path).resolve() == wanted:
+                return os.path.relpath(Path(self.root) / folder)
+        return None
+
+
+def load_convert_settings(start: Path) -> ConvertSettings:
+    """`[tool.nb2prod.convert]` from the nearest pyproject.toml with [tool.nb2prod]."""
+    path = find_pyproject(start)
+    if path is None:
+        return ConvertSettings(root=os.fspath(Path.cwd()))
+    table = _read_toml(path).get("tool", {}).get("nb2prod", {}).get("convert", {})
+    packages = table.get("packages", {})
+    if not isinstance(packages, dict) or not all(
+        isinstance(v, str) for v in packages.values()
+    ):
+        raise ConfigError(
+            os.fspath(path),
+            "[tool.nb2prod.convert] packages must map notebooks to folders",
+        )
+    return ConvertSettings(tuple(sorted(packages.items())), root=os.fspath(path.parent))
+
+
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
 _INT_KEYS = ("max-cells", "max-cell-lines", "max-output-kb")
 

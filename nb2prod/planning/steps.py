@@ -207,10 +207,18 @@ def work_statements(parsed: ParsedCell) -> int:
             or node.lineno in masked
         ):
             continue
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
-            continue
+        if isinstance(node, ast.Assign) and _is_literal(node.value):
+            continue  # constants and literal data are set-up, not work
         count += 1
     return count
+
+
+def _is_literal(node: ast.expr) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def cell_role(parsed: ParsedCell) -> str | None:
