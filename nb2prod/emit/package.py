@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+from pathlib import Path
 from typing import Any
 
 from nb2prod._version import __version__
@@ -69,7 +70,7 @@ def render_package(
     files[f"{source}/__init__.py"] = render(
         "__init__.py.j2",
         title=plan.title,
-        notebook=plan.notebook,
+        notebook=Path(plan.notebook).name,
         version=__version__,
         package=plan.package,
     )
@@ -97,7 +98,7 @@ def render_package(
     files["README.md"] = render(
         "README.md.j2",
         title=plan.title,
-        notebook=plan.notebook,
+        notebook=Path(plan.notebook).name,
         package=plan.package,
         steps=plan.steps,
     )
