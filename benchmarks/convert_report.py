@@ -248,6 +248,23 @@ def summarise(results: dict) -> tuple[dict, list[str]]:  # type: ignore[type-arg
     return {"statuses": dict(statuses), "rates": rates}, failures
 
 
+def python_command(spelled: str) -> str:
+    """The interpreter as an absolute path: the packages run from temporary folders.
+
+    A bare name is looked up on PATH; a relative path is made absolute without
+    resolving symlinks (a venv's python is a symlink that must stay one).
+    """
+    if os.sep not in spelled:
+        found = shutil.which(spelled)
+        if found is None:
+            raise SystemExit(f"--run: no {spelled!r} on PATH")
+        return found
+    path = Path(spelled).absolute()
+    if not path.exists():
+        raise SystemExit(f"--run: {spelled} does not exist")
+    return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="nb2prod convert report")
     parser.add_argument(
@@ -270,7 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     check_packages(results, out)
     summary, failures = summarise(results)
     if args.run:
-        run_summary, run_failures = run_subset(args.corpus, results, args.run)
+        run_summary, run_failures = run_subset(
+            args.corpus, results, python_command(args.run)
+        )
         summary["runnable"] = run_summary
         failures += run_failures
     times = [e["seconds"] for e in results.values() if e.get("seconds")]

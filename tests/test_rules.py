@@ -95,3 +95,10 @@ def test_rule_docs_are_up_to_date():
     from nb2prod.lint.docs import main
 
     assert main(["--check"]) == 0, "run: python -m nb2prod.lint.docs"
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_off_by_default_table_matches_the_rule(code):
+    from nb2prod.lint.registry import OFF_BY_DEFAULT
+
+    assert (code in OFF_BY_DEFAULT) == (not rule_class(code).default)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from nb2prod._version import __version__
@@ -47,6 +46,8 @@ class FindingsCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _mark(self.folder.parent)
+            import tempfile
+
             data = json.dumps([plain(finding) for finding in findings])
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:

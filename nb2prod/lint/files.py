@@ -11,10 +11,12 @@ import glob
 import os
 from collections.abc import Iterator
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from nb2prod.errors import NotebookReadError
+
+if TYPE_CHECKING:
+    import pathspec
 
 _SKIPPED_DIRS = frozenset(
     {
@@ -37,7 +39,6 @@ _GLOB_CHARS = frozenset("*?[")
 
 def discover(paths: list[str], root: str, exclude: tuple[str, ...]) -> list[str]:
     """Notebook paths to lint, sorted and without duplicates."""
-    spec = pathspec.GitIgnoreSpec.from_lines(exclude)
     found: dict[str, None] = {}
     for given in paths:
         for path in _expand(given):
@@ -46,7 +47,10 @@ def discover(paths: list[str], root: str, exclude: tuple[str, ...]) -> list[str]
             raise NotebookReadError(given, "no such file or directory")
     result = []
     for path in found:
-        if os.path.isdir(path):
+        if os.path.isdir(path):  # pathspec is imported only when folders are walked
+            import pathspec
+
+            spec = pathspec.GitIgnoreSpec.from_lines(exclude)
             result.extend(_walk(path, Path(root), spec))
         else:
             result.append(path)
@@ -66,7 +70,7 @@ def _walk(top: str, root: Path, spec: pathspec.GitIgnoreSpec) -> Iterator[str]:
         gitignore = here / ".gitignore"
         if gitignore.is_file():
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-            ignores.append((here, pathspec.GitIgnoreSpec.from_lines(lines)))
+            ignores.append((here, type(spec).from_lines(lines)))
         dirs[:] = sorted(
             name
             for name in dirs

@@ -28,19 +28,23 @@ FAMILY_PACKAGES = {
 }
 
 
-def _table() -> dict[str, str]:
-    """code -> "family.module:Class", from every family package."""
+def _table() -> tuple[dict[str, str], frozenset[str]]:
+    """code -> "family.module:Class" from every family package, and the codes that are
+    off by default (known without importing the rules, which keeps start-up fast)."""
     table: dict[str, str] = {}
+    off: set[str] = set()
     for prefix, family in FAMILY_PACKAGES.items():
-        entries: dict[str, str] = import_module(f"{_PACKAGE}.{family}").RULES
+        package = import_module(f"{_PACKAGE}.{family}")
+        off |= package.OFF_BY_DEFAULT
+        entries: dict[str, str] = package.RULES
         for code, target in entries.items():
             if not code.startswith(prefix) or code in table:
                 raise RuntimeError(f"rule code {code} is misplaced or used twice")
             table[code] = f"{family}.{target}"
-    return dict(sorted(table.items()))
+    return dict(sorted(table.items())), frozenset(off)
 
 
-RULES = _table()
+RULES, OFF_BY_DEFAULT = _table()
 
 FAMILIES = {
     "NB0": "parsing",

@@ -6,22 +6,19 @@ unreadable. Nothing here prints; the CLI renders results and shows progress.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
-import pathspec
-
 from nb2prod.errors import Nb2ProdError
 from nb2prod.lint.cache import CACHE_DIR, FindingsCache
-from nb2prod.lint.engine import lint_notebook
-from nb2prod.lint.registry import rule_class
 from nb2prod.lint.rule import Finding
 from nb2prod.notebook import notebook_from_bytes, read_notebook_bytes
 from nb2prod.settings import LintSettings
+
+# The engine, the analysis and the rules are imported only when a file is not in the
+# cache, and the process pool only for many files: a warm run stays a fast one.
 
 #: Below this many files to analyse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 8
@@ -78,6 +75,10 @@ def codes_for(
     path: str, codes: Sequence[str], settings: LintSettings
 ) -> tuple[str, ...]:
     """The selected codes minus those `per-file-ignores` drops for `path`."""
+    if not settings.per_file_ignores:
+        return tuple(codes)
+    import pathspec
+
     ignored: list[str] = []
     relative = _relative(path, settings.root)
     for pattern, entries in settings.per_file_ignores:
@@ -107,6 +108,9 @@ def _run(
     keys = [key for *_, key in pending]
     done = []
     if workers > 1 and len(pending) >= PARALLEL_THRESHOLD:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             for result, key in zip(
@@ -126,6 +130,9 @@ def _run(
 
 def _lint_one(task: tuple[str, tuple[str, ...], bytes, LintSettings]) -> FileResult:
     """Lint one file's bytes (runs in a worker process on multi-file runs)."""
+    from nb2prod.lint.engine import lint_notebook
+    from nb2prod.lint.registry import rule_class
+
     path, codes, content, settings = task
     try:
         notebook = notebook_from_bytes(content, path)

@@ -40,8 +40,13 @@ class LintReport:
     files: tuple[str, ...]
     findings: tuple[Finding, ...]
     errors: tuple[str, ...]
-    rules: tuple[type[Rule], ...]
+    codes: tuple[str, ...]
     settings: LintSettings = field(compare=False)
+
+    @property
+    def rules(self) -> tuple[type[Rule], ...]:
+        """The rule classes that ran (imported only when a reporter needs their docs)."""
+        return tuple(rule_class(code) for code in self.codes)
 
     def sources(self) -> dict[tuple[str, int], str]:
         """(path, cell) -> cell source, for excerpts of the flagged notebooks."""
@@ -109,6 +114,6 @@ def run_lint(
             )
         ),
         errors=tuple(result.error for result in results if result.error),
-        rules=tuple(rule_class(code) for code in codes),
+        codes=tuple(codes),
         settings=settings,
     )

@@ -16,3 +16,20 @@ RULES = {
     "NB613": "nb613_gradients_not_cleared:GradientsNotCleared",
     "NB614": "nb614_forward_called:ForwardCalled",
 }
+
+#: Rules a user turns on with --select (each class says `default = False` too).
+OFF_BY_DEFAULT = frozenset(
+    {
+        "NB601",
+        "NB602",
+        "NB603",
+        "NB604",
+        "NB605",
+        "NB607",
+        "NB608",
+        "NB609",
+        "NB612",
+        "NB613",
+        "NB614",
+    }
+)

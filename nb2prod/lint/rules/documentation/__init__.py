@@ -13,3 +13,8 @@ RULES = {
     "NB809": "nb809_no_h2_sections:NoH2Sections",
     "NB810": "nb810_undocumented_function:UndocumentedFunction",
 }
+
+#: Rules a user turns on with --select (each class says `default = False` too).
+OFF_BY_DEFAULT = frozenset(
+    {"NB803", "NB804", "NB806", "NB807", "NB808", "NB809", "NB810"}
+)

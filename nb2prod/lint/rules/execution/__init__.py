@@ -13,3 +13,6 @@ RULES = {
     "NB110": "nb110_redefined_definition:RedefinedDefinition",
     "NB111": "nb111_hidden_state_magic:HiddenStateMagic",
 }
+
+#: Rules a user turns on with --select (each class says `default = False` too).
+OFF_BY_DEFAULT = frozenset({"NB105", "NB109"})

@@ -10,3 +10,6 @@ RULES = {
     "NB309": "nb309_sys_path_hack:SysPathHack",
     "NB310": "nb310_optional_import_ambiguity:OptionalImportAmbiguity",
 }
+
+#: Rules a user turns on with --select (each class says `default = False` too).
+OFF_BY_DEFAULT = frozenset({"NB308", "NB310"})

@@ -12,3 +12,6 @@ RULES = {
     "NB408": "nb408_root_logger_call:RootLoggerCall",
     "NB409": "nb409_warnings_silenced:WarningsSilenced",
 }
+
+#: Rules a user turns on with --select (each class says `default = False` too).
+OFF_BY_DEFAULT = frozenset({"NB402", "NB403", "NB408"})

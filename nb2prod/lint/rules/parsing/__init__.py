@@ -7,3 +7,6 @@ RULES = {
     "NB003": "nb003_non_python_cell:NonPythonCell",
     "NB004": "nb004_top_level_await:TopLevelAwait",
 }
+
+#: Rules a user turns on with --select (each class says `default = False` too).
+OFF_BY_DEFAULT = frozenset({"NB002"})

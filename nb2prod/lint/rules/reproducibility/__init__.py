@@ -11,3 +11,6 @@ RULES = {
     "NB507": "nb507_environment_specific:EnvironmentSpecific",
     "NB508": "nb508_clock_dependent_output:ClockDependentOutput",
 }
+
+#: Rules a user turns on with --select (each class says `default = False` too).
+OFF_BY_DEFAULT = frozenset({"NB503", "NB505", "NB508"})

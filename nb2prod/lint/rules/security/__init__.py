@@ -9,3 +9,6 @@ RULES = {
     "NB706": "nb706_eval_exec:EvalExec",
     "NB707": "nb707_tls_verify_off:TlsVerifyOff",
 }
+
+#: Rules a user turns on with --select (each class says `default = False` too).
+OFF_BY_DEFAULT = frozenset({"NB704", "NB705"})

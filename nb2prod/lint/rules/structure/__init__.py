@@ -13,3 +13,6 @@ RULES = {
     "NB209": "nb209_import_unsafe_top_level:ImportUnsafeTopLevel",
     "NB210": "nb210_no_tests:NoTests",
 }
+
+#: Rules a user turns on with --select (each class says `default = False` too).
+OFF_BY_DEFAULT = frozenset({"NB207", "NB208", "NB209", "NB210"})
