@@ -34,6 +34,7 @@ class RuleContext:
         self._facts = {item.index: item for item in facts.cells}
         self._flows = {flow.index: flow for flow in facts.dataflow.cells}
         self._aliases = dict(facts.aliases)
+        self._nodes: dict[int, tuple[ast.AST, ...]] = {}
 
     @property
     def cells(self) -> tuple[Cell, ...]:
@@ -45,6 +46,15 @@ class RuleContext:
 
     def parsed_cell(self, index: int) -> ParsedCell | None:
         return self._parsed.get(index)
+
+    def nodes(self, parsed: ParsedCell) -> tuple[ast.AST, ...]:
+        """Every syntax node of a cell, walked once and shared by all rules."""
+        index = parsed.cell.index
+        found = self._nodes.get(index)
+        if found is None:
+            found = tuple(ast.walk(parsed.tree)) if parsed.tree is not None else ()
+            self._nodes[index] = found
+        return found
 
     def cell_facts(self) -> tuple[CellFacts, ...]:
         """Facts of every code cell, in document order."""

@@ -48,7 +48,7 @@ def _walk(
         for line in range(fact.span.line, fact.span.end_line + 1)
     }
     found = []
-    for node in ast.walk(cell.tree):
+    for node in ctx.nodes(cell):
         rules = by_type.get(type(node))
         if rules and getattr(node, "lineno", 0) not in translated:
             for rule in rules:

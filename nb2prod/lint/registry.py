@@ -84,9 +84,7 @@ def select_codes(
 
     Each entry is a code (`NB401`), a prefix (`NB4`, `NB40`) or `ALL`.
     """
-    chosen = (
-        set(_expand(select)) if select else {c for c in RULES if rule_class(c).default}
-    )
+    chosen = set(_expand(select)) if select else set(RULES) - OFF_BY_DEFAULT
     chosen |= set(_expand(extend_select))
     chosen -= set(_expand(ignore))
     return sorted(chosen)

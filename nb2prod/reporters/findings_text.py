@@ -1,17 +1,17 @@
 """`nb2prod lint` for people: findings grouped by notebook, with the cell source around
-each one (rich), then a summary line."""
+each one, then a summary line; `--statistics` as a rich table."""
 
 from __future__ import annotations
 
 import io
 from collections import Counter
 from collections.abc import Sequence
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, ClassVar
 
 from nb2prod.lint.rule import Finding
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def render_findings_text(
@@ -22,28 +22,54 @@ def render_findings_text(
     width: int,
     files: int,
 ) -> str:
-    """Findings as text. `sources` maps (path, cell) to the cell's source for excerpts."""
-    console = _console(color, width)
+    """Findings as text. `sources` maps (path, cell) to the cell's source for excerpts.
+
+    Written with plain ANSI codes rather than rich: this report is what the pre-commit
+    hook prints on every commit, and importing rich would double the hook's start-up.
+    `width` is accepted for symmetry with the other reports; lines are never wrapped."""
+    paint = _Paint(color)
+    out: list[str] = []
     current = None
     for finding in findings:
         if finding.path != current:
             if current is not None:
-                console.print()
-            console.print(Text(finding.path, style="bold underline"), soft_wrap=True)
+                out.append("")
+            out.append(paint(finding.path, "bold", "underline"))
             current = finding.path
-        console.print(_headline(finding), soft_wrap=True)
+        out.append(_headline(finding, paint))
         if finding.cell is not None and (finding.path, finding.cell) in sources:
-            console.print(
-                _excerpt(sources[(finding.path, finding.cell)], finding), soft_wrap=True
-            )
+            out.extend(_excerpt(sources[(finding.path, finding.cell)], finding, paint))
     if findings:
-        console.print()
-    console.print(_summary(findings, files), soft_wrap=True)
-    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+        out.append("")
+    out.append(_summary(findings, files, paint))
+    return "\n".join(out) + "\n"
+
+
+class _Paint:
+    """ANSI styles (the 8 standard colours rich's "standard" system uses), or none."""
+
+    _CODES: ClassVar[dict[str, str]] = {
+        "bold": "1",
+        "dim": "2",
+        "underline": "4",
+        "red": "31",
+        "green": "32",
+    }
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, *styles: str) -> str:
+        if not self.enabled or not styles or not text:
+            return text
+        codes = ";".join(self._CODES[style] for style in styles)
+        return f"\x1b[{codes}m{text}\x1b[0m"
 
 
 def render_statistics(findings: Sequence[Finding], *, color: bool, width: int) -> str:
     """Counts per rule, most frequent first."""
+    from rich.table import Table
+
     console = _console(color, width)
     counts = Counter((finding.code, finding.name) for finding in findings)
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
@@ -58,6 +84,8 @@ def render_statistics(findings: Sequence[Finding], *, color: bool, width: int) -
 
 
 def _console(color: bool, width: int) -> Console:
+    from rich.console import Console
+
     return Console(
         file=io.StringIO(),
         width=width,
@@ -74,36 +102,36 @@ def location(finding: Finding) -> str:
     return f"{finding.path}:cell {finding.cell + 1}:{finding.line}:{finding.column + 1}"
 
 
-def _headline(finding: Finding) -> Text:
-    text = Text(location(finding), style="bold")
-    text.append(": ")
-    text.append(finding.code, style="bold red")
-    text.append(f" {finding.message}")
+def _headline(finding: Finding, paint: _Paint) -> str:
+    text = f"{paint(location(finding), 'bold')}: {paint(finding.code, 'bold', 'red')}"
+    text += f" {finding.message}"
     if finding.execution_count is not None:
-        text.append(f"  [{finding.execution_count}]", style="dim")
+        text += "  " + paint(f"[{finding.execution_count}]", "dim")
     return text
 
 
-def _excerpt(source: str, finding: Finding) -> Text:
+def _excerpt(source: str, finding: Finding, paint: _Paint) -> list[str]:
     """The flagged line with one line of context on each side and a caret."""
     lines = source.splitlines() or [""]
     index = min(max(finding.line - 1, 0), len(lines) - 1)
-    text = Text()
+    out = []
     for number in range(max(index - 1, 0), min(index + 2, len(lines))):
-        text.append(f"  {number + 1:>4} | ", style="dim")
-        text.append(lines[number] + "\n", style="" if number == index else "dim")
+        gutter = paint(f"  {number + 1:>4} | ", "dim")
         if number == index:
-            text.append("       | " + " " * finding.column + "^\n", style="bold red")
-    return text
+            out.append(gutter + lines[number])
+            out.append(paint("       | " + " " * finding.column + "^", "bold", "red"))
+        else:
+            out.append(gutter + paint(lines[number], "dim"))
+    return out
 
 
-def _summary(findings: Sequence[Finding], files: int) -> Text:
+def _summary(findings: Sequence[Finding], files: int, paint: _Paint) -> str:
     notebooks = "notebook" if files == 1 else "notebooks"
     if not findings:
-        return Text(f"All checks passed! ({files} {notebooks})", style="green")
+        return paint(f"All checks passed! ({files} {notebooks})", "green")
     affected = len({finding.path for finding in findings})
     count = len(findings)
-    return Text(
+    return paint(
         f"Found {count} finding{'s' if count != 1 else ''} in {affected} of {files} {notebooks}.",
-        style="bold",
+        "bold",
     )

@@ -94,7 +94,7 @@ def dataframe_names(ctx: RuleContext) -> frozenset[str]:
     for parsed in ctx.parsed:
         if parsed.tree is None:
             continue
-        for node in ast.walk(parsed.tree):
+        for node in ctx.nodes(parsed):
             if isinstance(node, ast.Assign) and _is_frame(ctx, node.value, frames):
                 frames |= {t.id for t in node.targets if isinstance(t, ast.Name)}
     return frozenset(frames)

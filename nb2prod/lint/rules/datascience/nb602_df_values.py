@@ -54,10 +54,10 @@ class DataFrameValues(Rule):
                 continue
             called = {
                 id(node.func)
-                for node in ast.walk(parsed.tree)
+                for node in ctx.nodes(parsed)
                 if isinstance(node, ast.Call)
             }
-            for node in ast.walk(parsed.tree):
+            for node in ctx.nodes(parsed):
                 if (
                     isinstance(node, ast.Attribute)
                     and node.attr == "values"

@@ -54,7 +54,7 @@ class EmptyColumnInit(Rule):
         for parsed in ctx.parsed:
             if parsed.tree is None:
                 continue
-            for node in ast.walk(parsed.tree):
+            for node in ctx.nodes(parsed):
                 if not _placeholder_assign(node):
                     continue
                 frames = dataframe_names(ctx) if frames is None else frames

@@ -75,7 +75,7 @@ class HyperparametersImplicit(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         searched = _searched(ctx)
         for parsed in ctx.parsed:
-            for node in ast.walk(parsed.tree) if parsed.tree else ():
+            for node in ctx.nodes(parsed):
                 if isinstance(node, ast.Call) and id(node) not in searched:
                     detail = _detail(ctx, node)
                     if detail is not None:
@@ -104,9 +104,9 @@ def _searched(ctx: RuleContext) -> set[int]:
     bound to a name that is passed to it."""
     passed: set[str] = set()
     nodes: set[int] = set()
-    trees = [p.tree for p in ctx.parsed if p.tree is not None]
+    trees = [ctx.nodes(p) for p in ctx.parsed]
     for tree in trees:
-        for node in ast.walk(tree):
+        for node in tree:
             if isinstance(node, ast.Call) and "Search" in (call_name(ctx, node) or ""):
                 for argument in [*node.args, *(k.value for k in node.keywords)]:
                     nodes |= {id(n) for n in ast.walk(argument)}
@@ -114,7 +114,7 @@ def _searched(ctx: RuleContext) -> set[int]:
                         n.id for n in ast.walk(argument) if isinstance(n, ast.Name)
                     }
     for tree in trees:
-        for node in ast.walk(tree):
+        for node in tree:
             if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id in passed for t in node.targets
             ):

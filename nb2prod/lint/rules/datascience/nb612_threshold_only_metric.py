@@ -73,7 +73,7 @@ class ThresholdOnlyMetric(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         found: list[tuple[tuple[int, int, int], ParsedCell, ast.Call, str]] = []
         for parsed in ctx.parsed:
-            for node in ast.walk(parsed.tree) if parsed.tree else ():
+            for node in ctx.nodes(parsed):
                 if not isinstance(node, ast.Call):
                     continue
                 module, _, leaf = (call_name(ctx, node) or "").rpartition(".")

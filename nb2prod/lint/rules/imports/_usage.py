@@ -38,7 +38,7 @@ def used_names(ctx: RuleContext) -> set[str]:
         if parsed.tree is None:  # not Python: any word may be a use
             used.update(_WORD.findall(parsed.cell.source))
             continue
-        for node in ast.walk(parsed.tree):
+        for node in ctx.nodes(parsed):
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
                 used.add(node.id)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):

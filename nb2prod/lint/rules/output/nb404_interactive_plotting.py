@@ -53,7 +53,7 @@ class InteractivePlotting(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        if any(_saves_figure(parsed.tree) for parsed in ctx.parsed):
+        if any(_saves_figure(ctx.nodes(parsed)) for parsed in ctx.parsed):
             return
         for facts in ctx.cell_facts():
             for call in facts.plots:
@@ -61,9 +61,9 @@ class InteractivePlotting(Rule):
                     yield ctx.finding(self, facts.index, call.line, call.column)
 
 
-def _saves_figure(tree: ast.Module | None) -> bool:
-    return tree is not None and any(
+def _saves_figure(nodes: tuple[ast.AST, ...]) -> bool:
+    return any(
         isinstance(node, ast.Call)
         and getattr(node.func, "attr", getattr(node.func, "id", None)) in _SAVES
-        for node in ast.walk(tree)
+        for node in nodes
     )

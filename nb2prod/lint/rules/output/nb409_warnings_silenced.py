@@ -59,6 +59,8 @@ class WarningsSilenced(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        if not any("warnings" in parsed.cell.source for parsed in ctx.parsed):
+            return  # nothing can reach the warnings module without importing it
         for parsed in ctx.parsed:
             for node in _outside_catch_warnings(parsed.tree):
                 if _silences(ctx, node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rules.output._helpers import call_name
@@ -57,10 +57,13 @@ def keywords(call: ast.Call | None) -> dict[str, ast.expr]:
     return {keyword.arg or "**": keyword.value for keyword in call.keywords}
 
 
-def string_literals(tree: ast.Module | None) -> Iterator[tuple[ast.expr, str]]:
-    """Each string literal, and each f-string with the text before its first `{`."""
+def string_literals(nodes: Iterable[ast.AST]) -> Iterator[tuple[ast.expr, str]]:
+    """Each string literal, and each f-string with the text before its first `{`.
+
+    `nodes` come parents first (as `ast.walk` gives them), so an f-string's parts are
+    known before they are met."""
     parts = set()
-    for node in ast.walk(tree) if tree is not None else ():
+    for node in nodes:
         if isinstance(node, ast.JoinedStr) and node.values:
             parts.update(id(value) for value in node.values)
             first = node.values[0]

@@ -62,7 +62,7 @@ class NondeterministicTorch(Rule):
             return
         backwards = []
         for parsed in ctx.parsed:
-            for node in ast.walk(parsed.tree) if parsed.tree else ():
+            for node in ctx.nodes(parsed):
                 if _deterministic(ctx, node):
                     return
                 if isinstance(node, ast.Call) and (

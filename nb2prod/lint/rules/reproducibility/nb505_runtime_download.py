@@ -71,7 +71,7 @@ class RuntimeDownload(Rule):
                         what = f"`{match.group(1).split()[0]}`"
                         yield ctx.finding(self, facts.index, line, column, what=what)
         for parsed in ctx.parsed:
-            for node in ast.walk(parsed.tree) if parsed.tree else ():
+            for node in ctx.nodes(parsed):
                 what = network_fetch(ctx, node) if isinstance(node, ast.Call) else None
                 if what is not None:
                     yield ctx.node_finding(self, parsed, node, what=what)

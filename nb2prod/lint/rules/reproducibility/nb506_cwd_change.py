@@ -63,6 +63,6 @@ class CwdChange(Rule):
                     what = "%" + fact.name
                     yield ctx.finding(self, facts.index, line, column, what=what)
         for parsed in ctx.parsed:
-            for node in ast.walk(parsed.tree) if parsed.tree else ():
+            for node in ctx.nodes(parsed):
                 if isinstance(node, ast.Call) and call_name(ctx, node) == "os.chdir":
                     yield ctx.node_finding(self, parsed, node, what="os.chdir")

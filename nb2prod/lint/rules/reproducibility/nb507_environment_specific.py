@@ -73,7 +73,7 @@ class EnvironmentSpecific(Rule):
                     self, facts.index, line, column, what=what, platform=platform
                 )
         for parsed in ctx.parsed:
-            for node, value in string_literals(parsed.tree):
+            for node, value in string_literals(ctx.nodes(parsed)):
                 match = _PATH.match(value)
                 if match:
                     platform = _PLATFORMS[match.group(1)]
