@@ -11,6 +11,7 @@ from typing import Any
 from nb2prod._version import __version__
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.emit.code import LOGGER, render_module_code
+from nb2prod.emit.tests import render_test_files
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, Plan
 
@@ -78,11 +79,7 @@ def render_package(
         data
     ) in plan.data_files:  # `%%writefile` cells: files the notebook wrote, as written
         files[f"data/{data.path.lstrip('/')}"] = data.content
-    files["tests/test_smoke.py"] = render(
-        "test_smoke.py.j2",
-        package=plan.package,
-        modules=[*plan.modules, "config", "pipeline", "__main__"],
-    )
+    files.update(render_test_files(plan, render))
     files["requirements.txt"] = render(
         "requirements.txt.j2", package=plan.package, requirements=_requirements(plan)
     )
@@ -123,7 +120,6 @@ def _pipeline(plan: Plan) -> dict[str, Any]:
     config = {value.name: value for value in plan.config}
     modules: dict[str, list[str]] = {}
     calls = []
-    produced: dict[str, None] = {}
     for step in plan.steps:
         modules.setdefault(step.module, []).append(step.name)
         arguments = []
@@ -137,7 +133,6 @@ def _pipeline(plan: Plan) -> dict[str, Any]:
                 arguments.append(f"{name}=config.{name}")
         arguments += [f"{name}=None" for name in step.undefined]
         targets = ", ".join(step.returns)
-        produced.update(dict.fromkeys(step.returns))
         calls.append(
             {"name": step.name, "targets": targets, "arguments": ", ".join(arguments)}
         )
@@ -149,7 +144,7 @@ def _pipeline(plan: Plan) -> dict[str, Any]:
             (module, sorted(names)) for module, names in modules.items()
         ),
         "calls": calls,
-        "results": list(produced),
+        "results": plan.outputs,
     }
 
 

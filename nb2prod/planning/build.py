@@ -10,6 +10,7 @@ from nb2prod.magics import SyntaxKind
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.config import find_constants, find_secrets
+from nb2prod.planning.golden import find_golden_cases
 from nb2prod.planning.ipython import decide
 from nb2prod.planning.naming import (
     is_safe_identifier,
@@ -142,9 +143,30 @@ def build_plan(
         ),
         data_files=tuple(data_files),
         star_imports=stars,
-        outputs=steps[-1].returns if steps else (),
+        outputs=tuple(dict.fromkeys(n for step in steps for n in step.returns)),
         warnings=tuple(warnings),
         uses_figures=uses_figures,
+        golden=find_golden_cases(code_cells, facts, functions, config),
+        inputs=_inputs(facts, code_cells),
+    )
+
+
+def _inputs(facts: NotebookFacts, cells: dict[int, ParsedCell]) -> tuple[str, ...]:
+    """Relative paths the notebook reads with a literal path: what its tests need."""
+    return tuple(
+        sorted(
+            {
+                call.path
+                for cell in facts.cells
+                if cell.index in cells
+                for call in cell.io
+                if call.kind == "read"
+                and call.path
+                and "://" not in call.path
+                and not Path(call.path).is_absolute()
+                and not call.path.startswith("~")
+            }
+        )
     )
 
 

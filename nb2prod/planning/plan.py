@@ -92,6 +92,18 @@ class DataFile(NamedTuple):
     content: str
 
 
+class GoldenCase(NamedTuple):
+    """A value the notebook displayed or printed, recomputable by one call (a test)."""
+
+    cell: int
+    function: str
+    module: str
+    call: str  # Python source of the call; config values spelled `config.NAME`
+    expected: str  # the text the notebook stored
+    kind: str  # display (compared with repr) | print (compared with str)
+    uses_config: bool
+
+
 class Plan(NamedTuple):
     """Everything `convert` will write, decided."""
 
@@ -108,6 +120,8 @@ class Plan(NamedTuple):
     requirements: tuple[Requirement, ...]
     data_files: tuple[DataFile, ...]
     star_imports: tuple[StarImport, ...]
-    outputs: tuple[str, ...]  # names `run()` returns
+    outputs: tuple[str, ...]  # names `run()` returns: every value a step hands on
     warnings: tuple[Warning, ...]
     uses_figures: bool
+    golden: tuple[GoldenCase, ...] = ()  # characterisation tests to generate
+    inputs: tuple[str, ...] = ()  # files the notebook reads, relative to where it ran
