@@ -27,7 +27,12 @@ from pathlib import Path
 
 from benchmarks._timing import percentile
 from benchmarks.corpus import DEFAULT_CORPUS
-from benchmarks.run_packages import run_subset
+from benchmarks.package_checks import (
+    check_emitted,
+    check_runnable_packages,
+    summarise_emitted,
+)
+from benchmarks.run_packages import run_subset, runnable
 from nb2prod.convert import convert_notebook
 from nb2prod.errors import Nb2ProdError
 from nb2prod.notebook import read_notebook
@@ -286,12 +291,19 @@ def main(argv: list[str] | None = None) -> int:
     results = convert_all(sorted(folder.glob("*.ipynb")), out)
     check_packages(results, out)
     summary, failures = summarise(results)
-    if args.run:
-        run_summary, run_failures = run_subset(
-            args.corpus, results, python_command(args.run)
-        )
+    python = python_command(args.run) if args.run else None
+    check_emitted(results, python)
+    summary["emitted"], emitted_failures = summarise_emitted(results)
+    failures += emitted_failures
+    if python:
+        run_summary, run_failures = run_subset(args.corpus, results, python)
         summary["runnable"] = run_summary
         failures += run_failures
+        tests_summary, tests_failures = check_runnable_packages(
+            runnable(args.corpus), results, python
+        )
+        summary["runnable"].update(tests_summary)
+        failures += tests_failures
     times = [e["seconds"] for e in results.values() if e.get("seconds")]
     summary["seconds"] = {
         "median": statistics.median(times),
@@ -318,6 +330,9 @@ def _print(summary: dict, results: dict) -> None:  # type: ignore[type-arg]
     print(
         f"  convert time per notebook: median {seconds['median']:.3f} s, p95 {seconds['p95']:.3f} s"
     )
+    for name, value in summary["emitted"].items():
+        if name != "golden tests per notebook":
+            print(f"  {name}: {value}")
     if "runnable" in summary:
         for name, value in summary["runnable"].items():
             print(f"  runnable {name}: {value}")
@@ -325,7 +340,13 @@ def _print(summary: dict, results: dict) -> None:  # type: ignore[type-arg]
         problems = []
         if entry["status"] in ("refused", "crashed"):
             problems.append(entry["error"])
-        for key in ("ruff", "global_reads", "top_level_work"):
+        for key in (
+            "ruff",
+            "global_reads",
+            "top_level_work",
+            "hadolint",
+            "uncovered_imports",
+        ):
             if entry.get(key):
                 problems.append(f"{key}: {entry[key][:3]}")
         if entry.get("prints"):

@@ -1,0 +1,218 @@
+"""Checks of the files around the code in converted corpus packages (the emitters):
+hadolint on the Dockerfile, an import scan against requirements.txt, golden test counts,
+and for runnable notebooks `pip install --no-deps -e .` plus the generated tests.
+
+The import scan is independent of nb2prod's own mapping: an import is covered when a
+requirement has its name or, in the environment that runs the packages, the
+distribution a requirement names provides it.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+FLOOR_HADOLINT = 1.0
+FLOOR_IMPORTS = 1.0
+FLOOR_INSTALL = 1.0
+FLOOR_TESTS = 0.90
+
+_MAPPING = (
+    "import json, importlib.metadata as m; "
+    "print(json.dumps(m.packages_distributions()))"
+)
+
+
+def distributions_by_import(python: str | None) -> dict[str, set[str]]:
+    """Import name -> normalised distribution names installed for `python`."""
+    command = [python or sys.executable, "-c", _MAPPING]
+    completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    return {
+        name: {_normal(d) for d in dists}
+        for name, dists in json.loads(completed.stdout).items()
+    }
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_names(text: str) -> set[str]:
+    names = set()
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.add(_normal(re.split(r"[<>=!~\[;@ ]", line, maxsplit=1)[0]))
+    return names
+
+
+def imported_roots(sources: Iterable[str]) -> set[str]:
+    """Top-level modules imported with absolute imports anywhere in the sources."""
+    roots = set()
+    for text in sources:
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Import):
+                roots |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                roots.add(node.module.split(".")[0])
+    return roots
+
+
+def uncovered_imports(
+    folder: Path, package: str, mapping: dict[str, set[str]]
+) -> list[str]:
+    """Third-party imports of the package's code that requirements.txt does not cover."""
+    sources = [p.read_text(encoding="utf-8") for p in (folder / "src").rglob("*.py")]
+    required = requirement_names((folder / "requirements.txt").read_text("utf-8"))
+    missing = []
+    for root in sorted(imported_roots(sources)):
+        if root in sys.stdlib_module_names or root in (package, "__future__"):
+            continue
+        if _normal(root) in required or mapping.get(root, set()) & required:
+            continue
+        missing.append(root)
+    return missing
+
+
+def hadolint_findings(folder: Path) -> list[str] | None:
+    """hadolint's findings on the package's Dockerfile (None when it is not installed)."""
+    hadolint = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
+    if not Path(hadolint).exists():
+        return None
+    completed = subprocess.run(
+        [hadolint, "--format", "json", "--no-fail", str(folder / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return [
+        f"{item['code']} {item['message']}"
+        for item in json.loads(completed.stdout or "[]")
+    ]
+
+
+def golden_tests(folder: Path) -> int:
+    path = folder / "tests" / "test_golden.py"
+    if not path.exists():
+        return 0
+    return sum(
+        1
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    )
+
+
+def check_emitted(results: dict, python: str | None) -> None:  # type: ignore[type-arg]
+    """Add hadolint, import coverage and golden counts to every converted entry."""
+    mapping = distributions_by_import(python)
+    for entry in results.values():
+        if entry.get("status") != "converted":
+            continue
+        folder = Path(entry["folder"])
+        entry["hadolint"] = hadolint_findings(folder)
+        entry["uncovered_imports"] = uncovered_imports(
+            folder, entry["package"], mapping
+        )
+        entry["golden"] = golden_tests(folder)
+
+
+def summarise_emitted(results: dict) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
+    converted = [e for e in results.values() if e.get("status") == "converted"]
+    count = max(len(converted), 1)
+    linted = [e for e in converted if e["hadolint"] is not None]
+    clean = sum(not e["hadolint"] for e in linted)
+    covered = sum(not e["uncovered_imports"] for e in converted)
+    golden = {name: e["golden"] for name, e in results.items() if e.get("golden")}
+    summary = {
+        "hadolint clean": (
+            f"{clean}/{len(linted)}" if linted else "hadolint not installed"
+        ),
+        "imports covered by requirements.txt": f"{covered}/{len(converted)} ({covered / count:.1%})",
+        "golden tests": f"{sum(golden.values())} in {len(golden)} packages",
+        "golden tests per notebook": golden,
+    }
+    failures = []
+    if linted and clean / len(linted) < FLOOR_HADOLINT:
+        failures.append(f"hadolint clean {clean}/{len(linted)} < 100%")
+    if covered / count < FLOOR_IMPORTS:
+        failures.append(f"imports covered {covered}/{len(converted)} < 100%")
+    return summary, failures
+
+
+def _tail(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def run_package_tests(entry: dict, python: str, timeout: int = 900) -> dict:  # type: ignore[type-arg]
+    """`pip install --no-deps -e .` into `python`'s environment, the generated tests,
+    then uninstall again."""
+    folder = entry["folder"]
+    pip = [python, "-m", "pip", "--disable-pip-version-check", "-q"]
+    installed = subprocess.run(
+        [*pip, "install", "--no-deps", "--no-build-isolation", "-e", folder],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    outcome = {"install": installed.returncode == 0, "tests": None, "summary": ""}
+    if installed.returncode != 0:
+        outcome["summary"] = _tail(installed.stderr)
+        return outcome
+    try:
+        completed = subprocess.run(
+            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        outcome["tests"] = completed.returncode == 0
+        outcome["summary"] = _tail(completed.stdout)
+    except subprocess.TimeoutExpired:
+        outcome.update(tests=False, summary=f"timed out after {timeout} s")
+    finally:
+        distribution = entry["package"].replace("_", "-")
+        subprocess.run(
+            [*pip, "uninstall", "-y", distribution], capture_output=True, check=False
+        )
+    return outcome
+
+
+def check_runnable_packages(names: list[str], results: dict, python: str) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
+    """Install and test the packages of the runnable notebooks, two at a time."""
+    todo = [n for n in names if results.get(n, {}).get("status") == "converted"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = dict(
+            zip(
+                todo,
+                pool.map(lambda n: run_package_tests(results[n], python), todo),
+                strict=True,
+            )
+        )
+    for name, outcome in outcomes.items():
+        results[name]["package_tests"] = outcome
+    installed = sum(o["install"] for o in outcomes.values())
+    passed = sum(bool(o["tests"]) for o in outcomes.values())
+    total = max(len(names), 1)
+    summary = {
+        "pip install --no-deps -e .": f"{installed}/{len(names)} ({installed / total:.1%})",
+        "generated tests pass": f"{passed}/{len(names)} ({passed / total:.1%})",
+        "test failures": {
+            n: o["summary"] for n, o in outcomes.items() if not o["tests"]
+        },
+    }
+    failures = []
+    if installed / total < FLOOR_INSTALL:
+        failures.append(f"pip install -e succeeded for {installed}/{len(names)} < 100%")
+    if passed / total < FLOOR_TESTS:
+        failures.append(f"generated tests pass for {passed}/{len(names)} < 90%")
+    return summary, failures
