@@ -24,6 +24,22 @@ FLOOR_IMPORTS = 1.0
 FLOOR_INSTALL = 1.0
 FLOOR_TESTS = 0.90
 
+#: Import names whose distributions are named differently (PyPI project pages), for
+#: imports the environment running the packages does not have installed. Written here
+#: on purpose rather than imported from nb2prod, so the check stays independent.
+WELL_KNOWN = {
+    "cv2": {"opencv-python", "opencv-python-headless", "opencv-contrib-python"},
+    "skimage": {"scikit-image"},
+    "sklearn": {"scikit-learn"},
+    "imblearn": {"imbalanced-learn"},
+    "googleapiclient": {"google-api-python-client"},
+    "PIL": {"pillow"},
+    "yaml": {"pyyaml"},
+    "bs4": {"beautifulsoup4"},
+    "IPython": {"ipython"},
+    "tensorflow_datasets": {"tensorflow-datasets"},
+}
+
 _MAPPING = (
     "import json, importlib.metadata as m; "
     "print(json.dumps(m.packages_distributions()))"
@@ -75,7 +91,8 @@ def uncovered_imports(
     for root in sorted(imported_roots(sources)):
         if root in sys.stdlib_module_names or root in (package, "__future__"):
             continue
-        if _normal(root) in required or mapping.get(root, set()) & required:
+        providers = mapping.get(root, set()) | WELL_KNOWN.get(root, set())
+        if _normal(root) in required or providers & required:
             continue
         missing.append(root)
     return missing

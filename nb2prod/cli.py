@@ -282,6 +282,57 @@ def _write_text(path: str, text: str) -> None:
         raise ConfigError(path, f"cannot write the report ({error.strerror})") from None
 
 
+def _convert_several(
+    notebooks: list[str],
+    output: str | None,
+    name: str | None,
+    force: bool,
+    verbose: bool,
+) -> None:
+    """Several notebooks into one package named by --name or the output folder."""
+    from pathlib import Path
+
+    from nb2prod.combine import combine_notebooks
+    from nb2prod.notebook import read_notebook
+    from nb2prod.planning.naming import package_name
+    from nb2prod.writer import write_package
+
+    if name is None and output is None:
+        sys.stderr.write(
+            "error: name the package of several notebooks with --name or --output\n"
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    package = name or package_name(Path(output or "").resolve().name)
+    seen: set[Path] = set()
+    for path in notebooks:
+        if Path(path).resolve() in seen:
+            sys.stderr.write(f"error: {path}: given twice\n")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        seen.add(Path(path).resolve())
+    models = [
+        _guard(lambda path=path: read_notebook(path), verbose) for path in notebooks
+    ]
+    combined = _guard(lambda: combine_notebooks(models, package), verbose)
+    target = Path(output or package)
+    _guard(lambda: write_package(combined.package, target, force=force), verbose)
+    pipelines = ", ".join(sub for sub, _ in combined.parts)
+    shared = (
+        f"; shared helpers: {', '.join(combined.shared)}" if combined.shared else ""
+    )
+    sys.stdout.write(
+        f"wrote {target}/: package {package}, pipelines {pipelines}, "
+        f"{len(combined.package)} files{shared}\n"
+    )
+    for (_, plan), notebook in zip(combined.parts, notebooks, strict=True):
+        _print_warnings(plan, notebook)
+
+
+def _print_warnings(plan, notebook: str) -> None:  # type: ignore[no-untyped-def]
+    for warning in plan.warnings:
+        where = f"cell {warning.cell + 1}: " if warning.cell is not None else ""
+        sys.stderr.write(f"warning: {notebook}: {where}{warning.message}\n")
+
+
 @app.command()
 def rules(
     output_format: Annotated[
@@ -314,7 +365,10 @@ def convert(
     ctx: typer.Context,
     notebooks: Annotated[
         list[str],
-        typer.Argument(help="The .ipynb file to convert (several with --check)."),
+        typer.Argument(
+            help="The .ipynb file to convert; several become one package "
+            "(one pipeline each, shared helpers written once)."
+        ),
     ],
     output: Annotated[
         str | None,
@@ -356,10 +410,11 @@ def convert(
                     f"{report.notebook}: would change {report.folder}/{relative}\n"
                 )
         raise typer.Exit(EXIT_FINDINGS if any(r.stale for r in reports) else EXIT_OK)
+    if len(notebooks) > 1 and not dry_run:
+        _convert_several(notebooks, output, name, force, verbose)
+        return
     if len(notebooks) != 1:
-        sys.stderr.write(
-            "error: convert takes one notebook (several only with --check)\n"
-        )
+        sys.stderr.write("error: --dry-run takes one notebook\n")
         raise typer.Exit(EXIT_BAD_INPUT)
     notebook = notebooks[0]
     model = _guard(lambda: read_notebook(notebook), verbose)
@@ -385,6 +440,4 @@ def convert(
         f"wrote {target}/: package {plan.package}, {len(plan.steps)} steps in "
         f"{len(plan.modules)} modules, {len(result.package)} files\n"
     )
-    for warning in plan.warnings:
-        where = f"cell {warning.cell + 1}: " if warning.cell is not None else ""
-        sys.stderr.write(f"warning: {notebook}: {where}{warning.message}\n")
+    _print_warnings(plan, notebook)

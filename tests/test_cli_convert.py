@@ -110,11 +110,10 @@ def test_missing_notebook_and_several_notebooks(run_cli, project):
         2,
         "error: nope.ipynb: no such file\n",
     )
-    outcome = run_cli("convert", "sales.ipynb", "sales.ipynb")
-    assert outcome.exit_code == 2
-    assert (
-        outcome.stderr
-        == "error: convert takes one notebook (several only with --check)\n"
+    outcome = run_cli("convert", "sales.ipynb", "./sales.ipynb", "-o", "pkg")
+    assert (outcome.exit_code, outcome.stderr) == (
+        2,
+        "error: ./sales.ipynb: given twice\n",
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,20 +29,7 @@ def render_package(
     plan: Plan, parsed: dict[int, ParsedCell], facts: NotebookFacts
 ) -> Package:
     """All files of the package, by relative path."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
-    environment = Environment(
-        loader=PackageLoader("nb2prod", "templates"),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-    )
-
-    def render(template: str, **values: Any) -> str:
-        return environment.get_template(template).render(**values)
-
+    render = _renderer()
     source = f"src/{plan.package}"
     files: Package = {}
     modules = render_module_code(plan, parsed, facts)
@@ -104,6 +93,90 @@ def render_package(
     return {path: _formatted(path, text) for path, text in sorted(files.items())}
 
 
+def _renderer() -> Callable[..., str]:
+    """`render(template, **values)` over the package's jinja2 templates."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    environment = Environment(
+        loader=PackageLoader("nb2prod", "templates"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+
+    def render(template: str, **values: Any) -> str:
+        return environment.get_template(template).render(**values)
+
+    return render
+
+
+def render_combined_root(name: str, plans: list[Plan]) -> Package:
+    """The files of a several-notebook package that belong to no one notebook: the
+    command that dispatches to each pipeline, and pyproject, requirements, Dockerfile
+    and README covering them all."""
+    render = _renderer()
+    requirements: dict[str, Any] = {}
+    for plan in plans:
+        for requirement in plan.requirements:
+            requirements.setdefault(_distribution(requirement.name), requirement)
+    subs = [plan.package.rpartition(".")[2] for plan in plans]
+    merged = plans[0]._replace(
+        package=name,
+        title=name,
+        notebook=", ".join(Path(plan.notebook).name for plan in plans),
+        requirements=tuple(requirements.values()),
+        config=tuple(value for plan in plans for value in plan.config),
+        secrets=tuple(secret for plan in plans for secret in plan.secrets),
+        data_files=tuple(data for plan in plans for data in plan.data_files),
+        uses_figures=any(plan.uses_figures for plan in plans),
+        python_version=max(
+            (plan.python_version for plan in plans),
+            key=lambda version: tuple(int(part) for part in version.split(".")),
+        ),
+    )
+    files = render_docker_files(merged, render)
+    files["tests/conftest.py"] = render("conftest.py.j2", package=name)
+    source = f"src/{name}"
+    files[f"{source}/__init__.py"] = render(
+        "__init__.py.j2",
+        title=f"Pipelines converted from {merged.notebook}",
+        notebook=merged.notebook,
+        version=__version__,
+        package=name,
+    )
+    files[f"{source}/__main__.py"] = render(
+        "__main__combined.py.j2", package=name, subs=subs, script=_script(merged)
+    )
+    files["requirements.txt"] = render(
+        "requirements.txt.j2", package=name, requirements=_requirements(merged)
+    )
+    files["pyproject.toml"] = render(
+        "pyproject.toml.j2",
+        distribution=name.replace("_", "-"),
+        package=name,
+        description=_text(f"Pipelines converted from {merged.notebook}"),
+        python_version=merged.python_version,
+        dependencies=[r.name for r in _requirements(merged)],
+        script=_script(merged),
+    )
+    files["README.md"] = render(
+        "README_combined.md.j2",
+        package=name,
+        script=_script(merged),
+        parts=[
+            {"sub": sub, "plan": plan, "notebook": Path(plan.notebook).name}
+            for sub, plan in zip(subs, plans, strict=True)
+        ],
+    )
+    return files
+
+
+def _distribution(specifier: str) -> str:
+    return re.split(r"[<>=!~\[;@ ]", specifier, maxsplit=1)[0].lower().replace("_", "-")
+
+
 def _field(value: ConfigValue) -> dict[str, str]:
     annotation = {
         "number": type(ast.literal_eval(value.value)).__name__,
@@ -161,6 +234,11 @@ def _script(plan: Plan) -> str:
 def _text(text: str) -> str:
     """Text safe inside a double-quoted Python or TOML string."""
     return json.dumps(text)[1:-1]
+
+
+def format_python(path: str, text: str) -> str:
+    """Black-formatted `text`, checked to compile (see `_formatted`)."""
+    return _formatted(path, text)
 
 
 def _formatted(path: str, text: str) -> str:

@@ -30,7 +30,7 @@ def render_test_files(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
         "tests/test_pipeline.py": render(
             "test_pipeline.py.j2",
             package=package,
-            variable=f"{package.upper()}_DATA",
+            variable=f"{package.replace('.', '_').upper()}_DATA",
             inputs=[repr(path) for path in plan.inputs],
             results=plan.outputs,
             data_dir=any(value.original is not None for value in plan.config),

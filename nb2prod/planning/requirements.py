@@ -74,10 +74,9 @@ KNOWN_DISTRIBUTIONS = {
     "catboost": "catboost",
     "statsmodels": "statsmodels",
 }
-#: Imports that only make sense inside a notebook; production code never needs them.
-NOTEBOOK_ONLY = frozenset(
-    {"IPython", "ipywidgets", "google.colab", "tqdm.notebook", "jupyter"}
-)
+#: Imports of the hosted notebook environment itself, which no index can install.
+#: (IPython, ipywidgets and tqdm.notebook are installable and stay when code uses them.)
+NOTEBOOK_ONLY = frozenset({"google.colab", "jupyter", "kaggle_secrets"})
 
 
 def requirements_for(
