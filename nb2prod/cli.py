@@ -350,6 +350,57 @@ def rules(
 
 
 @app.command()
+def verify(
+    ctx: typer.Context,
+    notebook: Annotated[str, typer.Argument(help="The notebook that was converted.")],
+    package: Annotated[str, typer.Argument(help="The folder `convert` wrote.")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text (a table) or json.")
+    ] = OutputFormat.text,
+    rtol: Annotated[float, typer.Option(help="Relative tolerance for floats.")] = 1e-7,
+    atol: Annotated[float, typer.Option(help="Absolute tolerance for floats.")] = 0.0,
+    cell_timeout: Annotated[
+        int, typer.Option(help="Seconds one notebook cell may run.")
+    ] = 600,
+    timeout: Annotated[
+        int, typer.Option(help="Seconds each side may run in all.")
+    ] = 3600,
+    python: Annotated[
+        str | None,
+        typer.Option(help="Interpreter (with nbclient and ipykernel) for both sides."),
+    ] = None,
+    verbose: Verbose = False,
+) -> None:
+    """Run the notebook and its package; compare the values, printed lines and files
+    (exit 1 on a difference, 2 when either cannot run). Executes the notebook's code."""
+    from nb2prod.verify import Tolerance
+    from nb2prod.verify import verify as run_verify
+
+    verbose = verbose or bool(ctx.obj)
+    report = _guard(
+        lambda: run_verify(
+            notebook,
+            package,
+            python=python,
+            tolerance=Tolerance(rtol, atol),
+            cell_timeout=cell_timeout,
+            run_timeout=timeout,
+        ),
+        verbose,
+    )
+    from nb2prod.reporters.verify_report import render_verify_json, render_verify_text
+
+    if output_format is OutputFormat.json:
+        sys.stdout.write(render_verify_json(report))
+    else:
+        width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+        sys.stdout.write(
+            render_verify_text(report, color=sys.stdout.isatty(), width=width)
+        )
+    raise typer.Exit(EXIT_FINDINGS if report.different else EXIT_OK)
+
+
+@app.command()
 def explain(
     code: Annotated[str, typer.Argument(help="A rule code, e.g. NB401.")],
 ) -> None:

@@ -1,0 +1,149 @@
+"""`nb2prod verify`: run the notebook and its package and compare what both computed.
+
+The comparison covers every value the plan threads between steps (as each step ends),
+the lines the notebook printed (which the package must log, verbatim), and the files
+both wrote. It executes user code, so it runs only when asked, in temporary copies.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+from nb2prod.verify.compare import Tolerance, Verdict, compare
+
+#: Printed lines that cannot repeat between runs (timings, addresses, progress, dates).
+UNSTABLE = re.compile(
+    r"0x[0-9a-f]{6,}|wall time|cpu times|\d+(\.\d+)? ?(ms|µs|us|ns|s) (per loop|±)|"
+    r"\d+ loops?, best of|it/s|s/it|\d{4}-\d\d-\d\d[ T]\d\d:\d\d|elapsed|seconds?\b",
+    re.IGNORECASE,
+)
+
+
+class Row(NamedTuple):
+    """One compared item: a value after a step, the printed lines, or a file."""
+
+    step: str
+    name: str
+    status: str  # equal | close | different | not comparable
+    detail: str = ""
+
+
+class VerifyReport(NamedTuple):
+    notebook: str
+    package: str
+    rows: tuple[Row, ...]
+    seeded: bool  # both sides got the same seed because the notebook does not seed
+    notes: tuple[str, ...]
+
+    @property
+    def different(self) -> bool:
+        return any(row.status == "different" for row in self.rows)
+
+    def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for row in self.rows:
+            found[row.status] = found.get(row.status, 0) + 1
+        return found
+
+
+def verify(
+    notebook_path: str,
+    package_dir: str,
+    *,
+    python: str | None = None,
+    tolerance: Tolerance | None = None,
+    cell_timeout: int = 600,
+    run_timeout: int = 3600,
+) -> VerifyReport:
+    """Run both sides and compare; raises `Nb2ProdError` when a side cannot run."""
+    from nb2prod.convert import plan_notebook
+    from nb2prod.errors import ConfigError
+    from nb2prod.notebook import read_notebook
+    from nb2prod.verify.runs import run_notebook, run_package
+
+    notebook = read_notebook(notebook_path)
+    folder = Path(package_dir)
+    packages = sorted(p.parent.name for p in folder.glob("src/*/pipeline.py"))
+    if len(packages) != 1:
+        raise ConfigError(
+            package_dir,
+            "no package converted by nb2prod here (src/PACKAGE/pipeline.py); "
+            f"run `nb2prod convert {notebook_path} -o {package_dir}` first",
+        )
+    planned = plan_notebook(notebook, packages[0])
+    plan = planned.plan
+    interpreter = python or sys.executable
+    path = Path(notebook_path)
+    ours = run_notebook(path, plan, interpreter, cell_timeout, run_timeout)
+    theirs = run_package(path, folder, plan, interpreter, run_timeout)
+    rows: list[Row] = []
+    for step in plan.steps:
+        left = ours.steps.get(step.name, {})
+        right = theirs.steps.get(step.name, {})
+        for name in step.returns:
+            verdict = compare(
+                left.get(name, {"kind": "missing"}),
+                right.get(name, {"kind": "missing"}),
+                tolerance or Tolerance(),
+            )
+            rows.append(Row(step.name, name, verdict.status, verdict.detail))
+    rows.append(_lines(ours.lines, theirs.lines))
+    rows += _files(ours.files, theirs.files)
+    seeds = any(
+        call.kind == "seed" for cell in planned.facts.cells for call in cell.randomness
+    )
+    notes = [
+        "both sides ran with the global random generators seeded with 0"
+        + ("" if seeds else " (the notebook does not seed them itself)")
+    ]
+    return VerifyReport(
+        notebook_path, plan.package, tuple(rows), not seeds, tuple(notes)
+    )
+
+
+def _lines(printed: list[str], logged: list[str]) -> Row:
+    """Every stable line the notebook printed must appear inside a logged line."""
+    stable = [line for line in printed if not UNSTABLE.search(line)]
+    missing = [line for line in stable if not any(line in entry for entry in logged)]
+    detail = f"{len(stable) - len(missing)}/{len(stable)} printed lines logged"
+    if missing:
+        return Row(
+            "output",
+            "printed lines",
+            "different",
+            f"{detail}; first missing: {missing[0][:80]!r}",
+        )
+    skipped = len(printed) - len(stable)
+    if skipped:
+        detail += f" ({skipped} unstable lines left out)"
+    return Row("output", "printed lines", "equal", detail)
+
+
+def _files(ours: dict[str, str], theirs: dict[str, str]) -> list[Row]:
+    """Files the notebook wrote, against the same paths in the package's run."""
+    rows = []
+    for relative in sorted(ours):
+        if relative not in theirs:
+            rows.append(
+                Row("files", relative, "different", "the package did not write it")
+            )
+        elif Path(relative).suffix.lower() in (".png", ".jpg", ".jpeg", ".svg", ".pdf"):
+            rows.append(
+                Row(
+                    "files",
+                    relative,
+                    "not comparable",
+                    "images are not compared by pixels",
+                )
+            )
+        elif ours[relative] == theirs[relative]:
+            rows.append(Row("files", relative, "equal"))
+        else:
+            rows.append(Row("files", relative, "different", "its bytes differ"))
+    return rows
+
+
+__all__ = ["Row", "Tolerance", "Verdict", "VerifyReport", "verify"]
