@@ -1,5 +1,6 @@
-"""Run the converted packages of the runnable corpus notebooks and compare their logs
-with what the notebooks printed (the stored `executed/` copies).
+"""Run the converted packages of the runnable corpus notebooks, compare their logs with
+what the notebooks printed (the stored `executed/` copies), and verify them (the
+notebook re-run in a kernel against the package, value by value).
 
 A line the notebook printed counts as reproduced when it appears, verbatim, inside a
 line the package logged. Lines that cannot be stable (timings, memory addresses,
@@ -10,23 +11,21 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import re
 import shutil
-import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from nb2prod.magics import translate_cell
+from nb2prod.convert import plan_notebook
+from nb2prod.errors import Nb2ProdError
+from nb2prod.notebook import read_notebook
+from nb2prod.verify import UNSTABLE, Tolerance, compare_sides
+from nb2prod.verify.runs import notebook_printed_lines, run_notebook, run_package
 
 FLOOR_RUNS = 0.95
 FLOOR_LINES = 0.98
-_UNSTABLE = re.compile(
-    r"0x[0-9a-f]{6,}|wall time|cpu times|\d+(\.\d+)? ?(ms|µs|us|ns|s) (per loop|±)|"
-    r"\d+ loops?, best of|it/s|s/it|\d{4}-\d\d-\d\d[ T]\d\d:\d\d|elapsed|seconds?\b",
-    re.IGNORECASE,
-)
+FLOOR_VERIFY_COMPLETES = 0.95
+FLOOR_VERIFY_SAME = 0.90
 
 
 def runnable(corpus: Path) -> list[str]:
@@ -41,114 +40,61 @@ def runnable(corpus: Path) -> list[str]:
 def printed_lines(executed: Path) -> list[str]:
     """Non-blank lines the notebook's Python code wrote to stdout, in order (cells with
     shell escapes or help are left out: a plain script does not run those either)."""
-    document = json.loads(executed.read_text(encoding="utf-8"))
-    lines = []
-    for cell in document.get("cells", []):
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source
-        kinds = {fact.kind.value for fact in translate_cell(source).syntax}
-        if kinds & {"shell", "shell_capture", "help", "automagic"}:
-            continue
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and output.get("name") == "stdout":
-                text = output.get("text", "")
-                text = "".join(text) if isinstance(text, list) else text
-                lines += [line.rstrip() for line in text.splitlines() if line.strip()]
-    return lines
+    return notebook_printed_lines(json.loads(executed.read_text(encoding="utf-8")))
 
 
-_EXECUTE = """
-import sys, nbformat
-from nbclient import NotebookClient
-notebook = nbformat.read(sys.argv[1], as_version=4)
-NotebookClient(notebook, timeout=60, kernel_name="python3",
-               resources={"metadata": {"path": sys.argv[2]}}).execute()
-nbformat.write(notebook, sys.argv[3])
-"""
-
-
-def rerun_notebook(notebook: Path, python: str, timeout: int) -> set[str] | None:
-    """The lines a second run of the notebook prints (None if it cannot run again)."""
-    folder = Path(tempfile.mkdtemp(prefix="nb2prod-rerun-"))
-    try:
-        shutil.copy(notebook, folder / notebook.name)
-        output = folder / "executed.ipynb"
-        completed = subprocess.run(
-            [
-                python,
-                "-c",
-                _EXECUTE,
-                str(folder / notebook.name),
-                str(folder),
-                str(output),
-            ],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-            env={**os.environ, "MPLBACKEND": "Agg"},
-        )
-        if completed.returncode != 0 or not output.exists():
-            return None
-        return set(printed_lines(output))
-    except subprocess.TimeoutExpired:
-        return None
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def run_one(corpus: Path, name: str, entry: dict, python: str, timeout: int = 180) -> dict:  # type: ignore[type-arg]
-    """Run one converted package from a fresh folder holding a copy of its notebook."""
+def run_one(corpus: Path, name: str, entry: dict, python: str, timeout: int = 300) -> dict:  # type: ignore[type-arg]
+    """Verify one converted package from a fresh folder holding a copy of its notebook:
+    the package runs through its command line, the notebook runs again in a kernel
+    (which tells which printed lines are stable), and what both computed is compared."""
     folder = Path(tempfile.mkdtemp(prefix="nb2prod-run-"))
     try:
-        shutil.copy(corpus / "notebooks" / name, folder / name)
-        environment = {
-            **os.environ,
-            "PYTHONPATH": str(Path(entry["folder"]) / "src"),
-            "MPLBACKEND": "Agg",
-        }
+        notebook = folder / name
+        shutil.copy(corpus / "notebooks" / name, notebook)
+        plan = plan_notebook(read_notebook(str(notebook)), entry["package"]).plan
+        package_dir = Path(entry["folder"])
         try:
-            completed = subprocess.run(
-                [
-                    python,
-                    "-m",
-                    entry["package"],
-                    "--output-dir",
-                    str(folder / "outputs"),
-                ],
-                cwd=folder,
-                env=environment,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
+            theirs, error = (
+                run_package(notebook, package_dir, plan, python, timeout),
+                None,
             )
-            code, log = completed.returncode, completed.stderr
-        except subprocess.TimeoutExpired as error:
-            code, log = -1, (
-                (error.stderr or b"").decode("utf-8", "replace")
-                if isinstance(error.stderr, bytes)
-                else (error.stderr or "")
+        except Nb2ProdError as failure:
+            theirs, error = None, failure.message
+        try:
+            ours, notebook_error = (
+                run_notebook(notebook, plan, python, 60, timeout),
+                None,
             )
+        except Nb2ProdError as failure:
+            ours, notebook_error = None, failure.message
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     expected = printed_lines(corpus / "executed" / name)
-    again = rerun_notebook(corpus / "notebooks" / name, python, timeout)
-    stable = [line for line in expected if not _UNSTABLE.search(line)]
-    if again is not None:  # stable: the same when the notebook runs a second time
+    stable = [line for line in expected if not UNSTABLE.search(line)]
+    if ours is not None:  # stable: the same when the notebook runs a second time
+        again = set(ours.lines)
         stable = [line for line in stable if line in again]
-    logged = [line.rstrip() for line in log.splitlines()]
-    found = sum(1 for line in stable if any(line in candidate for candidate in logged))
-    tail = log.strip().splitlines()[-1:] if code != 0 else []
-    return {
-        "exit": code,
+    logged = theirs.lines if theirs is not None else []
+    found = sum(1 for line in stable if any(line in message for message in logged))
+    outcome = {
+        "exit": 0 if theirs is not None else 1,
         "lines": len(stable),
         "reproduced": found,
-        "rerun": again is not None,
+        "rerun": ours is not None,
         "unstable": len(expected) - len(stable),
-        "error": tail[0] if tail else None,
+        "error": error,
+        "verify": None,
     }
+    if ours is not None and theirs is not None:
+        rows = compare_sides(plan, ours, theirs, Tolerance())
+        outcome["verify"] = [
+            f"{row.step}.{row.name}: {row.detail}"
+            for row in rows
+            if row.status == "different"
+        ]
+    else:
+        outcome["verify_error"] = notebook_error or error
+    return outcome
 
 
 def run_subset(corpus: Path, results: dict, python: str) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
@@ -166,16 +112,30 @@ def run_subset(corpus: Path, results: dict, python: str) -> tuple[dict, list[str
         len(printed_lines(corpus / "executed" / n)) for n in names if n not in outcomes
     )
     reproduced = sum(o["reproduced"] for o in outcomes.values())
+    verified = [o for o in outcomes.values() if o["verify"] is not None]
+    same = sum(1 for o in verified if not o["verify"])
     summary = {
         "notebooks": len(names),
         "exit 0": f"{ran}/{len(names)} ({ran / max(len(names), 1):.1%})",
         "printed lines reproduced": f"{reproduced}/{lines} ({reproduced / max(lines, 1):.1%})",
         "unstable lines left out": sum(o["unstable"] for o in outcomes.values()),
         "notebooks re-run for stability": sum(o["rerun"] for o in outcomes.values()),
+        "verify completed": f"{len(verified)}/{len(names)} ({len(verified) / max(len(names), 1):.1%})",
+        "verify equal/close": f"{same}/{len(verified)} ({same / max(len(verified), 1):.1%})",
+        "verify differences": {
+            n: o["verify"][:3] for n, o in outcomes.items() if o["verify"]
+        },
+        "verify could not run": {
+            n: o["verify_error"] for n, o in outcomes.items() if o["verify"] is None
+        },
     }
     failures = []
     if ran / max(len(names), 1) < FLOOR_RUNS:
         failures.append(f"runnable packages exit 0 for {ran}/{len(names)} < 95%")
     if reproduced / max(lines, 1) < FLOOR_LINES:
         failures.append(f"printed lines reproduced {reproduced}/{lines} < 98%")
+    if len(verified) / max(len(names), 1) < FLOOR_VERIFY_COMPLETES:
+        failures.append(f"verify completed {len(verified)}/{len(names)} < 95%")
+    if same / max(len(verified), 1) < FLOOR_VERIFY_SAME:
+        failures.append(f"verify equal/close {same}/{len(verified)} < 90%")
     return summary, failures

@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
+from nb2prod.planning.plan import Plan
 from nb2prod.verify.compare import Tolerance, Verdict, compare
+from nb2prod.verify.runs import SideResult
 
 #: Printed lines that cannot repeat between runs (timings, addresses, progress, dates).
 UNSTABLE = re.compile(
@@ -79,19 +81,7 @@ def verify(
     path = Path(notebook_path)
     ours = run_notebook(path, plan, interpreter, cell_timeout, run_timeout)
     theirs = run_package(path, folder, plan, interpreter, run_timeout)
-    rows: list[Row] = []
-    for step in plan.steps:
-        left = ours.steps.get(step.name, {})
-        right = theirs.steps.get(step.name, {})
-        for name in step.returns:
-            verdict = compare(
-                left.get(name, {"kind": "missing"}),
-                right.get(name, {"kind": "missing"}),
-                tolerance or Tolerance(),
-            )
-            rows.append(Row(step.name, name, verdict.status, verdict.detail))
-    rows.append(_lines(ours.lines, theirs.lines))
-    rows += _files(ours.files, theirs.files)
+    rows = compare_sides(plan, ours, theirs, tolerance or Tolerance())
     seeds = any(
         call.kind == "seed" for cell in planned.facts.cells for call in cell.randomness
     )
@@ -102,6 +92,26 @@ def verify(
     return VerifyReport(
         notebook_path, plan.package, tuple(rows), not seeds, tuple(notes)
     )
+
+
+def compare_sides(
+    plan: Plan, ours: SideResult, theirs: SideResult, tolerance: Tolerance
+) -> list[Row]:
+    """Rows for every value threaded between steps, the printed lines and the files."""
+    rows: list[Row] = []
+    for step in plan.steps:
+        left = ours.steps.get(step.name, {})
+        right = theirs.steps.get(step.name, {})
+        for name in step.returns:
+            verdict = compare(
+                left.get(name, {"kind": "missing"}),
+                right.get(name, {"kind": "missing"}),
+                tolerance,
+            )
+            rows.append(Row(step.name, name, verdict.status, verdict.detail))
+    rows.append(_lines(ours.lines, theirs.lines))
+    rows += _files(ours.files, theirs.files)
+    return rows
 
 
 def _lines(printed: list[str], logged: list[str]) -> Row:
@@ -146,4 +156,4 @@ def _files(ours: dict[str, str], theirs: dict[str, str]) -> list[Row]:
     return rows
 
 
-__all__ = ["Row", "Tolerance", "Verdict", "VerifyReport", "verify"]
+__all__ = ["Row", "Tolerance", "Verdict", "VerifyReport", "compare_sides", "verify"]

@@ -1,7 +1,8 @@
 """Run both sides of a verification in fresh processes, each in its own temporary copy
 of the notebook's folder: the notebook top to bottom in a kernel (nbclient), with a
 capture cell after each step's last cell; the package's `run()` with its step functions
-wrapped to capture what each returns. Both sides seed the global generators the same
+wrapped to capture what each returns, started through its command line as
+`python -m PACKAGE` would be. Both sides seed the global generators the same
 way and write what they captured to a JSON file."""
 
 from __future__ import annotations
@@ -49,10 +50,12 @@ namespace = {}
 exec(compile(open(sys.argv[6], encoding="utf-8").read(), "capture.py", "exec"), namespace)
 namespace["seed_everything"](0)
 lines = []
-class Keep(logging.Handler):
+class Keep(logging.StreamHandler):
     def emit(self, record):
         lines.append(record.getMessage())
-logging.basicConfig(level=logging.DEBUG, handlers=[Keep()])
+        super().emit(record)
+logging.basicConfig(level=logging.DEBUG, handlers=[Keep(sys.stderr)],
+                    format="%(levelname)s %(name)s: %(message)s")
 pipeline = importlib.import_module(package + ".pipeline")
 config_module = importlib.import_module(package + ".config")
 captured = {}
@@ -65,8 +68,11 @@ def wrap(name, returns, function):
     return wrapper
 for name, returns in json.loads(steps_json):
     setattr(pipeline, name, wrap(name, returns, getattr(pipeline, name)))
-pipeline.run(config_module.Config(OUTPUT_DIR=outputs))
-namespace["dump"](out, {"steps": captured, "lines": lines})
+command = importlib.import_module(package + ".__main__")
+try:
+    command.app(["--output-dir", outputs, "--log-level", "DEBUG"], standalone_mode=False)
+finally:
+    namespace["dump"](out, {"steps": captured, "lines": lines})
 """
 
 
@@ -164,7 +170,7 @@ def run_notebook(
             notebook,
         )
         captured = json.loads(out.read_text(encoding="utf-8"))
-        lines = _printed_lines(json.loads(executed.read_text(encoding="utf-8")))
+        lines = notebook_printed_lines(json.loads(executed.read_text(encoding="utf-8")))
         return SideResult(captured["steps"], lines, _written(work, before))
     finally:
         shutil.rmtree(work.parent, ignore_errors=True)
@@ -228,7 +234,7 @@ def _run(command: list[str], cwd: Path, timeout: int, side: str, subject: Path) 
         raise RunFailure(str(subject), f"{side} failed: {reason}")
 
 
-def _printed_lines(document: dict[str, Any]) -> list[str]:
+def notebook_printed_lines(document: dict[str, Any]) -> list[str]:
     """What the notebook's Python printed: not our capture cells, and not cells with
     shell escapes or help (their output is the shell's; the package drops them)."""
     from nb2prod.magics import translate_cell
