@@ -374,22 +374,28 @@ def verify(
     """Run the notebook and its package; compare the values, printed lines and files
     (exit 1 on a difference, 2 when either cannot run). Executes the notebook's code."""
     from nb2prod.verify import Tolerance
-    from nb2prod.verify import verify as run_verify
 
     verbose = verbose or bool(ctx.obj)
-    report = _guard(
-        lambda: run_verify(
-            notebook,
-            package,
-            python=python,
-            tolerance=Tolerance(rtol, atol),
-            cell_timeout=cell_timeout,
-            run_timeout=timeout,
-        ),
+    _verify_and_exit(
+        notebook,
+        package,
+        output_format,
         verbose,
+        python=python,
+        tolerance=Tolerance(rtol, atol),
+        cell_timeout=cell_timeout,
+        run_timeout=timeout,
     )
-    from nb2prod.reporters.verify_report import render_verify_json, render_verify_text
 
+
+def _verify_and_exit(  # type: ignore[no-untyped-def]
+    notebook: str, package: str, output_format: OutputFormat, verbose: bool, **options
+) -> None:
+    """Run `verify`, print its report, exit 1 on a difference (2 if it cannot run)."""
+    from nb2prod.reporters.verify_report import render_verify_json, render_verify_text
+    from nb2prod.verify import verify as run_verify
+
+    report = _guard(lambda: run_verify(notebook, package, **options), verbose)
     if output_format is OutputFormat.json:
         sys.stdout.write(render_verify_json(report))
     else:
@@ -444,6 +450,13 @@ def convert(
         OutputFormat,
         typer.Option("--format", "-f", help="text or json (for --dry-run)."),
     ] = OutputFormat.text,
+    verify_after: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Then run the notebook and the package and compare (see verify).",
+        ),
+    ] = False,
     verbose: Verbose = False,
 ) -> None:
     """Turn a notebook into an installable, tested Python package."""
@@ -492,3 +505,5 @@ def convert(
         f"{len(plan.modules)} modules, {len(result.package)} files\n"
     )
     _print_warnings(plan, notebook)
+    if verify_after:
+        _verify_and_exit(notebook, str(target), OutputFormat.text, verbose)

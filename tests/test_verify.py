@@ -185,3 +185,13 @@ def test_compare_understands_arrays_frames_and_estimators():
     assert compare(snapshot_of(fitted), snapshot_of(changed), tolerance).status == (
         "different"
     )
+
+
+def test_convert_verify_converts_then_verifies(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_nb(tmp_path / "orders.ipynb", NOTEBOOK)
+    outcome = run_cli("convert", "orders.ipynb", "-o", "pkg", "--verify")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout.startswith("wrote pkg/: package orders")
+    assert "same results:" in outcome.stdout
+    assert "different" not in outcome.stdout.lower().replace("same results", "")
