@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 #: Provider token formats (public documentation of each provider; gitleaks uses the same).
 TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -58,12 +59,39 @@ _PLACEHOLDER = re.compile(
 )
 
 
+#: A literal every match of a format contains: `needle in text` is far cheaper than the
+#: regular expression, and most texts (outputs especially) contain none of them.
+_NEEDLES: dict[str, tuple[str, ...]] = {
+    "aws_access_key_id": ("AKIA", "ASIA", "AGPA", "AIDA", "AROA"),
+    "github_token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    "github_fine_grained_token": ("github_pat_",),
+    "gitlab_token": ("glpat-",),
+    "slack_token": ("xox",),
+    "slack_webhook": ("hooks.slack.com",),
+    "google_api_key": ("AIza",),
+    "openai_api_key": ("sk-",),
+    "anthropic_api_key": ("sk-ant-",),
+    "stripe_key": ("_live_",),
+    "huggingface_token": ("hf_",),
+    "twilio_api_key": ("SK",),
+    "sendgrid_api_key": ("SG.",),
+    "private_key": ("-----BEGIN",),
+    "jwt": ("eyJ",),
+    "url_with_password": ("@",),
+}
+
+
+def token_matches(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    """Each provider-format match in `text`, with its kind, format by format."""
+    for kind, pattern in TOKEN_FORMATS:
+        if any(needle in text for needle in _NEEDLES[kind]):
+            for match in pattern.finditer(text):
+                yield kind, match
+
+
 def token_kind(text: str) -> str | None:
     """The provider format `text` contains, if any."""
-    for kind, pattern in TOKEN_FORMATS:
-        if pattern.search(text):
-            return kind
-    return None
+    return next((kind for kind, _ in token_matches(text)), None)
 
 
 def is_secret_name(name: str) -> bool:

@@ -54,16 +54,14 @@ class _State:
 
     def names(self, node: ast.AST) -> set[str]:
         """Data names read: not functions called by name, not imported names."""
-        called = {
-            id(n.func)
-            for n in ast.walk(node)
-            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-        }
-        return {
-            n.id
-            for n in ast.walk(node)
-            if isinstance(n, ast.Name) and id(n) not in called
-        } - self.imported
+        called: set[int] = set()
+        names: list[ast.Name] = []
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name):
+                names.append(n)
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name):
+                called.add(id(n.func))
+        return {n.id for n in names if id(n) not in called} - self.imported
 
     def is_preprocessor(self, node: ast.AST | None) -> bool:
         if isinstance(node, ast.Name):

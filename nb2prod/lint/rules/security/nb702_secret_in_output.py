@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from nb2prod.analysis.secrets import TOKEN_FORMATS, looks_like_secret_value, redact
+from nb2prod.analysis.secrets import looks_like_secret_value, redact, token_matches
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.notebook import Output
@@ -93,13 +93,12 @@ def _texts(output: Output) -> Iterator[str]:
 
 
 def _secrets(text: str) -> Iterator[tuple[str, str]]:
-    for kind, pattern in TOKEN_FORMATS:
-        for match in pattern.finditer(text):
-            value = match.group(0)
-            before = text[max(0, match.start() - 20) : match.start()]
-            if _SAMPLE.search(value) or _PRESIGNED.search(before):
-                continue
-            password = _URL_PASSWORD.search(value)
-            if password and not looks_like_secret_value("password", password.group(1)):
-                continue
-            yield kind, value
+    for kind, match in token_matches(text):
+        value = match.group(0)
+        before = text[max(0, match.start() - 20) : match.start()]
+        if _SAMPLE.search(value) or _PRESIGNED.search(before):
+            continue
+        password = _URL_PASSWORD.search(value)
+        if password and not looks_like_secret_value("password", password.group(1)):
+            continue
+        yield kind, value
