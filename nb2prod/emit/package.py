@@ -14,6 +14,7 @@ from nb2prod._version import __version__
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.emit.code import LOGGER, render_module_code
 from nb2prod.emit.docker import render_docker_files
+from nb2prod.emit.package_readme import readme_context
 from nb2prod.emit.tests import render_test_files
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, Plan
@@ -83,13 +84,7 @@ def render_package(
         dependencies=[r.name for r in _requirements(plan)],
         script=_script(plan),
     )
-    files["README.md"] = render(
-        "README.md.j2",
-        title=plan.title,
-        notebook=Path(plan.notebook).name,
-        package=plan.package,
-        steps=plan.steps,
-    )
+    files["README.md"] = render("README.md.j2", **readme_context(plan))
     return {path: _formatted(path, text) for path, text in sorted(files.items())}
 
 

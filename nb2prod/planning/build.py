@@ -11,6 +11,7 @@ from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.config import find_constants, find_secrets
 from nb2prod.planning.golden import find_golden_cases
+from nb2prod.planning.introduction import introduction
 from nb2prod.planning.ipython import decide
 from nb2prod.planning.naming import (
     is_safe_identifier,
@@ -52,7 +53,14 @@ def build_plan(
     warnings: list[Warning] = []
     decisions, installs, data_files, skipped = _ipython(parsed, warnings)
     code_cells = {i: item for i, item in by_index.items() if i not in skipped}
-    config = find_constants(code_cells, facts)
+    secrets = tuple(find_secrets(facts))
+    # a credential never becomes a setting with the secret as its default
+    hidden = {(secret.cell, secret.name) for secret in secrets}
+    config = [
+        value
+        for value in find_constants(code_cells, facts)
+        if (value.cell, value.name) not in hidden
+    ]
     config_names = {value.name for value in config}
     stars = resolve_star_imports(facts)
     known = bindings(facts, config_names, stars)
@@ -133,7 +141,7 @@ def build_plan(
         modules=tuple(dict.fromkeys(step.module for step in steps)),
         functions=tuple(functions),
         config=tuple(config),
-        secrets=tuple(find_secrets(facts)),
+        secrets=secrets,
         decisions=tuple(decisions),
         requirements=requirements_for(
             imports,
@@ -147,6 +155,7 @@ def build_plan(
         warnings=tuple(warnings),
         uses_figures=uses_figures,
         golden=find_golden_cases(code_cells, facts, functions, config),
+        summary=introduction(notebook),
         inputs=_inputs(facts, code_cells),
     )
 

@@ -125,3 +125,4 @@ class Plan(NamedTuple):
     uses_figures: bool
     golden: tuple[GoldenCase, ...] = ()  # characterisation tests to generate
     inputs: tuple[str, ...] = ()  # files the notebook reads, relative to where it ran
+    summary: str = ""  # the notebook's own introduction (markdown before its code)
