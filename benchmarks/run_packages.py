@@ -13,6 +13,7 @@ import csv
 import json
 import shutil
 import tempfile
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -87,6 +88,7 @@ def run_one(corpus: Path, name: str, entry: dict, python: str, timeout: int = 30
     }
     if ours is not None and theirs is not None:
         rows = compare_sides(plan, ours, theirs, Tolerance())
+        outcome["verify_counts"] = dict(Counter(row.status for row in rows))
         outcome["verify"] = [
             f"{row.step}.{row.name}: {row.detail}"
             for row in rows
@@ -122,6 +124,12 @@ def run_subset(corpus: Path, results: dict, python: str) -> tuple[dict, list[str
         "notebooks re-run for stability": sum(o["rerun"] for o in outcomes.values()),
         "verify completed": f"{len(verified)}/{len(names)} ({len(verified) / max(len(names), 1):.1%})",
         "verify equal/close": f"{same}/{len(verified)} ({same / max(len(verified), 1):.1%})",
+        "verify rows by result": dict(
+            sum(
+                (Counter(o.get("verify_counts", {})) for o in outcomes.values()),
+                Counter(),
+            )
+        ),
         "verify differences": {
             n: o["verify"][:3] for n, o in outcomes.items() if o["verify"]
         },
