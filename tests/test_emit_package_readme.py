@@ -86,3 +86,15 @@ def test_no_generated_file_holds_the_secret():
 
 def test_readme_is_deterministic():
     assert _readme(NOTEBOOK) == _readme(NOTEBOOK)
+
+
+def test_introduction_skips_code_blocks_tables_and_later_sections():
+    model = notebook(
+        md(
+            "# T\n\nIntro text.\n\n```python\nx = 1\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+        ),
+        md("## Part one\n\nNot the introduction."),
+        "x = 1",
+        path="t.ipynb",
+    )
+    assert _readme(model).split("\n\n")[1] == "Intro text."

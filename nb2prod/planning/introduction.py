@@ -14,15 +14,21 @@ _TAG = re.compile(r"<[^>]+>")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _HEADING = re.compile(r"^#{1,6}\s")
 _SENTENCE = re.compile(r"(?<=[.!?])\s")
+_FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+_SECTION = re.compile(r"^#{2,6}\s", re.MULTILINE)
 
 
 def introduction(notebook: Notebook) -> str:
+    """Up to `LIMIT` characters of the notebook's opening prose, or nothing."""
     paragraphs: list[str] = []
     for cell in notebook.cells:
         if cell.kind is CellKind.CODE:
             break
-        if cell.kind is CellKind.MARKDOWN:
-            paragraphs += _paragraphs(cell.source)
+        if cell.kind is not CellKind.MARKDOWN:
+            continue
+        if paragraphs and _SECTION.search(cell.source):
+            break  # the introduction ends where the next section starts
+        paragraphs += _paragraphs(cell.source)
     text = ""
     for paragraph in paragraphs:
         joined = f"{text}\n\n{paragraph}" if text else paragraph
@@ -33,11 +39,16 @@ def introduction(notebook: Notebook) -> str:
 
 
 def _paragraphs(source: str) -> list[str]:
-    source = _TAG.sub("", _IMAGE.sub("", source))
+    """Prose only: no headings, code blocks, tables, images, HTML or rules."""
+    source = _TAG.sub("", _IMAGE.sub("", _FENCE.sub("", source)))
     found = []
     for block in re.split(r"\n\s*\n", source):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
-        lines = [line for line in lines if not _HEADING.match(line)]
+        lines = [
+            line
+            for line in lines
+            if not _HEADING.match(line) and not line.startswith("|")
+        ]
         text = " ".join(_LINK.sub(r"\1", " ".join(lines)).split())
         if text and not set(text) <= set("-*_= "):
             found.append(text)
