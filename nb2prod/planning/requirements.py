@@ -126,10 +126,23 @@ def distribution_of(dotted: str) -> str:
         prefix = ".".join(parts[:size])
         if prefix in KNOWN_DISTRIBUTIONS:
             return KNOWN_DISTRIBUTIONS[prefix]
+    if _has_distribution(parts[0]):
+        return parts[0]  # named like its import, the common case: no scan needed
     installed = _installed().get(parts[0])
     if installed:
         return installed[0]
     return parts[0].replace("_", "-")
+
+
+@cache
+def _has_distribution(name: str) -> bool:
+    """Whether a distribution of exactly this name is installed (one lookup, where
+    `packages_distributions()` reads every installed distribution's file list)."""
+    try:
+        metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 @cache
