@@ -13,6 +13,7 @@ from nb2prod.errors import CellSyntaxError
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell, parse_notebook
 from nb2prod.planning.build import build_plan
+from nb2prod.planning.last_result import bind_last_results
 from nb2prod.planning.plan import Plan
 
 
@@ -48,6 +49,11 @@ def plan_notebook(notebook: Notebook, package: str | None = None) -> Planned:
                 column=problem.column,
             )
     facts = analyze_parsed(notebook.path, parsed)
+    rebound = bind_last_results(notebook, parsed, facts)
+    if rebound is not None:  # a cell reads `_`, IPython's last displayed value
+        notebook = rebound
+        parsed = parse_notebook(notebook)
+        facts = analyze_parsed(notebook.path, parsed)
     plan = build_plan(notebook, parsed, facts, package)
     return Planned(plan, {item.cell.index: item for item in parsed}, facts)
 

@@ -1,0 +1,47 @@
+"""IPython's `_` (the last displayed value) becomes an ordinary variable in packages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from nb2prod.convert import convert_notebook, plan_notebook
+from nb2prod.testing import code, md, notebook
+from nb2prod.writer import write_package
+
+READS_LAST = notebook(
+    md("# Roots"),
+    code("def half(x):\n    return x / 2\n\nhalf(9)  # shown, so `_` is 4.5"),
+    md("## Use it"),
+    code("y = _ + 1\nprint('y', y)"),
+)
+
+
+def test_the_displaying_cell_binds_underscore_and_the_reader_receives_it():
+    plan = plan_notebook(READS_LAST).plan
+    first, second = plan.steps
+    assert "_" in first.returns and "_" in second.params
+    assert not plan.warnings
+
+
+def test_package_computes_what_the_notebook_did(tmp_path):
+    result = convert_notebook(READS_LAST)
+    write_package(result.package, tmp_path / "pkg")
+    ran = subprocess.run(
+        [sys.executable, "-m", result.plan.package],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "y 5.5" in ran.stderr
+
+
+def test_a_notebook_that_defines_underscore_is_left_alone():
+    defines = notebook(code("for _ in range(2):\n    pass\n3"), code("z = _ * 2"))
+    plan = plan_notebook(defines).plan
+    module = convert_notebook(defines).package
+    assert "_ = 3" not in "".join(module.values())
+    assert plan.steps  # converted as it is: `_` is the loop's variable
