@@ -198,17 +198,19 @@ def _imports_used_by(tree: ast.Module, text: str, node: ast.AST) -> list[str]:
             if (alias.asname or alias.name).split(".")[0] in used
         ]
         if kept:
-            narrowed = (
-                ast.Import(names=kept)
-                if isinstance(statement, ast.Import)
-                else ast.ImportFrom(
-                    module=statement.module, names=kept, level=statement.level
-                )
-            )
-            lines.append(ast.unparse(narrowed))
+            lines.append(_narrowed(statement, kept))
     if "logger" in used:
         lines.append("import logging")
     return lines
+
+
+def _narrowed(statement: ast.Import | ast.ImportFrom, kept: list[ast.alias]) -> str:
+    """The import statement, keeping only the `kept` names."""
+    if isinstance(statement, ast.Import):
+        return ast.unparse(ast.Import(names=kept))
+    return ast.unparse(
+        ast.ImportFrom(module=statement.module, names=kept, level=statement.level)
+    )
 
 
 def _with_decorators(text: str, node: ast.AST) -> str:
@@ -245,14 +247,7 @@ def _without(text: str, tree: ast.Module, moved: list[ast.AST], line: str) -> st
                 span = range(statement.lineno, (statement.end_lineno or 0) + 1)
                 drop |= set(span)
                 if kept:
-                    narrowed = (
-                        ast.Import(names=kept)
-                        if isinstance(statement, ast.Import)
-                        else ast.ImportFrom(
-                            module=statement.module, names=kept, level=statement.level
-                        )
-                    )
-                    out.append((statement.lineno, ast.unparse(narrowed)))
+                    out.append((statement.lineno, _narrowed(statement, kept)))
     replacements = dict(out)
     result = []
     for number, content in enumerate(lines, 1):

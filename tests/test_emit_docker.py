@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from nb2prod.convert import convert_notebook, plan_notebook
 from nb2prod.emit.docker import base_python, render_docker_files
+from nb2prod.emit.package import template_renderer
 from nb2prod.notebook import read_notebook
 from nb2prod.planning.plan import Plan
 from nb2prod.testing import PYTHON_METADATA, code, md, nb, write_nb
@@ -78,21 +78,8 @@ def _plan(tmp_path: Path, name: str = "plain", version: str = "3.10.4") -> Plan:
     return plan_notebook(read_notebook(path)).plan
 
 
-def _render(template: str, **values: Any) -> str:
-    """Render as `render_package` does: the same templates and Environment settings."""
-    environment = Environment(
-        loader=PackageLoader("nb2prod", "templates"),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-    )
-    return environment.get_template(template).render(**values)
-
-
 def _files(plan: Plan) -> dict[str, str]:
-    return render_docker_files(plan, _render)
+    return render_docker_files(plan, template_renderer())
 
 
 def _instructions(dockerfile: str) -> list[tuple[str, str]]:

@@ -30,7 +30,7 @@ def render_package(
     plan: Plan, parsed: dict[int, ParsedCell], facts: NotebookFacts
 ) -> Package:
     """All files of the package, by relative path."""
-    render = _renderer()
+    render = template_renderer()
     source = f"src/{plan.package}"
     files: Package = {}
     modules = render_module_code(plan, parsed, facts)
@@ -88,7 +88,7 @@ def render_package(
     return {path: _formatted(path, text) for path, text in sorted(files.items())}
 
 
-def _renderer() -> Callable[..., str]:
+def template_renderer() -> Callable[..., str]:
     """`render(template, **values)` over the package's jinja2 templates."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -111,7 +111,7 @@ def render_combined_root(name: str, plans: list[Plan]) -> Package:
     """The files of a several-notebook package that belong to no one notebook: the
     command that dispatches to each pipeline, and pyproject, requirements, Dockerfile
     and README covering them all."""
-    render = _renderer()
+    render = template_renderer()
     requirements: dict[str, Any] = {}
     for plan in plans:
         for requirement in plan.requirements:

@@ -3,15 +3,15 @@ each one, then a summary line; `--statistics` as a rich table."""
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from nb2prod.lint.rule import Finding
+from nb2prod.reporters.console import text_console
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    pass
 
 
 def render_findings_text(
@@ -70,7 +70,7 @@ def render_statistics(findings: Sequence[Finding], *, color: bool, width: int) -
     """Counts per rule, most frequent first."""
     from rich.table import Table
 
-    console = _console(color, width)
+    console = text_console(color, width)
     counts = Counter((finding.code, finding.name) for finding in findings)
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     for column, justify in (("count", "right"), ("code", "left"), ("name", "left")):
@@ -81,18 +81,6 @@ def render_statistics(findings: Sequence[Finding], *, color: bool, width: int) -
         table.add_row(str(count), code, name)
     console.print(table)
     return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
-
-
-def _console(color: bool, width: int) -> Console:
-    from rich.console import Console
-
-    return Console(
-        file=io.StringIO(),
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        highlight=False,
-    )
 
 
 def location(finding: Finding) -> str:

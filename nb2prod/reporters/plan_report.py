@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 
-from rich.console import Console
 from rich.tree import Tree
 
 from nb2prod.plain import plain
 from nb2prod.planning.plan import Plan
+from nb2prod.reporters.console import text_console
 
 
 def render_plan_json(plan: Plan) -> str:
@@ -22,13 +21,7 @@ def render_plan_json(plan: Plan) -> str:
 
 def render_plan_text(plan: Plan, *, color: bool, width: int) -> str:
     """The plan as a tree: package, modules and their steps, config, IPython, warnings."""
-    console = Console(
-        file=io.StringIO(),
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        highlight=False,
-    )
+    console = text_console(color, width)
     tree = Tree(
         f"[bold]{plan.package}[/bold]  from {plan.notebook} (Python {plan.python_version})"
     )

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import json
 
-from rich.console import Console
 from rich.table import Table
 
 from nb2prod.lint.registry import FAMILIES, all_rules, rule_class
+from nb2prod.reporters.console import text_console
 
 
 def render_rules_text(*, color: bool, width: int) -> str:
     """A table of every rule."""
-    console = Console(
-        file=io.StringIO(),
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        highlight=False,
-    )
+    console = text_console(color, width)
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     for column in ("code", "name", "default", "fix", "what it flags"):
         table.add_column(column, overflow="fold")

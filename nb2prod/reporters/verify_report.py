@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 
+from nb2prod.reporters.console import text_console
 from nb2prod.verify import VerifyReport
 
 _STYLES = {
@@ -29,16 +29,9 @@ def render_verify_json(report: VerifyReport) -> str:
 
 
 def render_verify_text(report: VerifyReport, *, color: bool, width: int) -> str:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(
-        file=io.StringIO(),
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        highlight=False,
-    )
+    console = text_console(color, width)
     table = Table(title=f"{report.notebook} vs package {report.package}")
     for column in ("step", "name", "result", "detail"):
         table.add_column(column, overflow="fold")
