@@ -195,3 +195,24 @@ def test_convert_verify_converts_then_verifies(tmp_path, run_cli, monkeypatch):
     assert outcome.stdout.startswith("wrote pkg/: package orders")
     assert "same results:" in outcome.stdout
     assert "different" not in outcome.stdout.lower().replace("same results", "")
+
+
+def test_working_copy_leaves_out_environments_caches_and_the_package(tmp_path):
+    from nb2prod.verify.runs import working_copy
+
+    for relative in (
+        "data/input.csv",
+        "analysis.ipynb",
+        ".venv/lib/big.bin",
+        ".git/HEAD",
+        ".pytest_cache/v",
+        "pkg/src/x.py",
+    ):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x")
+    copy = working_copy(tmp_path, skip=tmp_path / "pkg")
+    try:
+        kept = sorted(str(p.relative_to(copy)) for p in copy.rglob("*") if p.is_file())
+        assert kept == ["analysis.ipynb", "data/input.csv"]
+    finally:
+        shutil.rmtree(copy.parent)

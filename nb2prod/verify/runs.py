@@ -88,9 +88,30 @@ class RunFailure(Nb2ProdError):
     """A side of the verification could not run (exit code 2 territory)."""
 
 
-def working_copy(folder: Path) -> Path:
-    """A temporary copy of the folder the notebook runs in (never the original)."""
-    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+#: Folders a notebook never reads its data from: environments, caches, version control.
+_SKIPPED = (".git", ".venv", "venv", ".tox", "node_modules", "__pycache__")
+_SKIPPED_PATTERNS = (".*cache*", ".ipynb_checkpoints")
+
+
+def working_copy(folder: Path, skip: Path | None = None) -> Path:
+    """A temporary copy of the folder the notebook runs in (never the original),
+    without virtual environments, caches, version control and `skip` (the package)."""
+    ignore = shutil.ignore_patterns(*_SKIPPED, *_SKIPPED_PATTERNS)
+    skipped = skip.resolve() if skip is not None else None
+
+    def ignored(directory: str, names: list[str]) -> set[str]:
+        found = set(ignore(directory, names))
+        if skipped is not None:
+            found |= {n for n in names if (Path(directory) / n).resolve() == skipped}
+        return found
+
+    size = 0
+    for root, directories, files in os.walk(folder):
+        dropped = ignored(root, [*directories, *files])
+        directories[:] = [d for d in directories if d not in dropped]
+        size += sum(
+            (Path(root) / name).stat().st_size for name in files if name not in dropped
+        )
     if size > MAX_COPY_BYTES:
         raise RunFailure(
             str(folder),
@@ -98,7 +119,7 @@ def working_copy(folder: Path) -> Path:
             f"and stops at {MAX_COPY_BYTES // 2**20} MiB",
         )
     target = Path(tempfile.mkdtemp(prefix="nb2prod-verify-")) / "work"
-    shutil.copytree(folder, target, ignore=shutil.ignore_patterns(".git", ".*cache*"))
+    shutil.copytree(folder, target, ignore=ignored, symlinks=True)
     return target
 
 
@@ -180,7 +201,7 @@ def run_package(
     notebook: Path, package_dir: Path, plan: Plan, python: str, run_timeout: int
 ) -> SideResult:
     """Run the package's pipeline in a working copy of the notebook's folder."""
-    work = working_copy(notebook.parent)
+    work = working_copy(notebook.parent, skip=package_dir)
     try:
         before = _files(work)
         out = work.parent / "package.json"
