@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks._timing import percentile
-from benchmarks.corpus import DEFAULT_CORPUS
+from benchmarks.corpus import add_corpus_argument
 from benchmarks.package_checks import (
     check_emitted,
     check_runnable_packages,
@@ -272,11 +272,7 @@ def python_command(spelled: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="nb2prod convert report")
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=Path(os.environ.get("NB2PROD_CORPUS", DEFAULT_CORPUS)),
-    )
+    add_corpus_argument(parser)
     parser.add_argument("--out", type=Path, help="keep the packages here")
     parser.add_argument(
         "--run", help="Python with the data-science stack: run the runnable subset"

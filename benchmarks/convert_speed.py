@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from benchmarks._timing import percentile
-from benchmarks.corpus import DEFAULT_CORPUS
+from benchmarks.corpus import add_corpus_argument
 
 TARGET_MEDIAN = 0.5
 
@@ -53,11 +53,7 @@ def _code_cells(path: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="nb2prod convert speed and memory")
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=Path(os.environ.get("NB2PROD_CORPUS", DEFAULT_CORPUS)),
-    )
+    add_corpus_argument(parser)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--sample", type=int, default=40)
     args = parser.parse_args(argv)

@@ -45,6 +45,15 @@ FLOOR_PARSED = 0.995
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 
+def add_corpus_argument(parser: argparse.ArgumentParser) -> None:
+    """`--corpus DIR`, defaulting to $NB2PROD_CORPUS or ../shared/corpus."""
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path(os.environ.get("NB2PROD_CORPUS", DEFAULT_CORPUS)),
+    )
+
+
 @dataclass
 class CorpusStats:
     """Everything the report counts; `crashes` are bugs in nb2prod."""
@@ -201,11 +210,7 @@ def render(stats: CorpusStats, console: Console) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the report; return 1 when a floor is missed, 2 when there is no corpus."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=Path(os.environ.get("NB2PROD_CORPUS", DEFAULT_CORPUS)),
-    )
+    add_corpus_argument(parser)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--no-oracle",

@@ -11,13 +11,12 @@ the precision hand-check.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.corpus import DEFAULT_CORPUS
+from benchmarks.corpus import add_corpus_argument
 from nb2prod.errors import Nb2ProdError
 from nb2prod.lint.engine import lint_notebook
 from nb2prod.lint.registry import RULES, rule_class
@@ -42,11 +41,7 @@ PUBLISHED = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="nb2prod lint report")
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=Path(os.environ.get("NB2PROD_CORPUS", DEFAULT_CORPUS)),
-    )
+    add_corpus_argument(parser)
     parser.add_argument("--sample", type=int, default=0, help="print N random findings")
     args = parser.parse_args(argv)
     folder = args.corpus / "notebooks"

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks._timing import median_seconds
-from benchmarks.corpus import DEFAULT_CORPUS
+from benchmarks.corpus import add_corpus_argument
 
 TARGETS = {
     "one notebook, cold": 0.150,
@@ -44,11 +44,7 @@ def _tool(name: str) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="nb2prod lint speed against peers")
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=Path(os.environ.get("NB2PROD_CORPUS", DEFAULT_CORPUS)),
-    )
+    add_corpus_argument(parser)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--peer", action="append", default=[], help="NAME=COMMAND")
     args = parser.parse_args(argv)

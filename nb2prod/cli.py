@@ -100,7 +100,7 @@ def inspect(
         from nb2prod.reporters.inspection_text import render_inspection_text
 
         color = sys.stdout.isatty()
-        width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+        width = _table_width()
         sys.stdout.write(render_inspection_text(inspection, color=color, width=width))
     for problem in inspection.problems:
         _error_line(
@@ -233,6 +233,11 @@ def lint(
     raise typer.Exit(EXIT_FINDINGS if report.findings and not exit_zero else EXIT_OK)
 
 
+def _table_width(minimum: int = 100) -> int:
+    """The terminal's width for tables, never narrower than `minimum`."""
+    return max(shutil.get_terminal_size((120, 24)).columns, minimum)
+
+
 def _progress_bar():  # type: ignore[no-untyped-def]
     """A rich progress bar on a terminal; nothing when output is piped."""
     if not sys.stderr.isatty():
@@ -244,7 +249,7 @@ def _progress_bar():  # type: ignore[no-untyped-def]
 
 def _render_lint(report, output_format: LintFormat, statistics: bool) -> str:  # type: ignore[no-untyped-def]
     color = sys.stdout.isatty()
-    width = max(shutil.get_terminal_size((120, 24)).columns, 80)
+    width = _table_width(80)
     if statistics:
         from nb2prod.reporters.findings_text import render_statistics
 
@@ -345,7 +350,7 @@ def rules(
     if output_format is OutputFormat.json:
         sys.stdout.write(render_rules_json())
     else:
-        width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+        width = _table_width()
         sys.stdout.write(render_rules_text(color=sys.stdout.isatty(), width=width))
 
 
@@ -399,7 +404,7 @@ def _verify_and_exit(  # type: ignore[no-untyped-def]
     if output_format is OutputFormat.json:
         sys.stdout.write(render_verify_json(report))
     else:
-        width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+        width = _table_width()
         sys.stdout.write(
             render_verify_text(report, color=sys.stdout.isatty(), width=width)
         )
@@ -489,7 +494,7 @@ def convert(
         if output_format is OutputFormat.json:
             sys.stdout.write(render_plan_json(plan))
         else:
-            width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+            width = _table_width()
             sys.stdout.write(
                 render_plan_text(plan, color=sys.stdout.isatty(), width=width)
             )
