@@ -15,6 +15,8 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
+from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -168,17 +170,30 @@ def _tail(text: str) -> str:
     return lines[-1] if lines else ""
 
 
+#: pip is not safe to run twice at once on one environment, and two notebooks of one
+#: repository can give packages of the same distribution name: installs and uninstalls
+#: take `_PIP`, and a package holds its name's lock from install to uninstall.
+_PIP = threading.Lock()
+_NAME_LOCKS: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+
+
 def run_package_tests(entry: dict, python: str, timeout: int = 900) -> dict:  # type: ignore[type-arg]
     """`pip install --no-deps -e .` into `python`'s environment, the generated tests,
     then uninstall again."""
+    with _NAME_LOCKS[entry["package"]]:
+        return _install_test_uninstall(entry, python, timeout)
+
+
+def _install_test_uninstall(entry: dict, python: str, timeout: int) -> dict:  # type: ignore[type-arg]
     folder = entry["folder"]
     pip = [python, "-m", "pip", "--disable-pip-version-check", "-q"]
-    installed = subprocess.run(
-        [*pip, "install", "--no-deps", "--no-build-isolation", "-e", folder],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    with _PIP:
+        installed = subprocess.run(
+            [*pip, "install", "--no-deps", "--no-build-isolation", "-e", folder],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     outcome = {"install": installed.returncode == 0, "tests": None, "summary": ""}
     if installed.returncode != 0:
         outcome["summary"] = _tail(installed.stderr)
@@ -198,9 +213,12 @@ def run_package_tests(entry: dict, python: str, timeout: int = 900) -> dict:  # 
         outcome.update(tests=False, summary=f"timed out after {timeout} s")
     finally:
         distribution = entry["package"].replace("_", "-")
-        subprocess.run(
-            [*pip, "uninstall", "-y", distribution], capture_output=True, check=False
-        )
+        with _PIP:
+            subprocess.run(
+                [*pip, "uninstall", "-y", distribution],
+                capture_output=True,
+                check=False,
+            )
     return outcome
 
 
