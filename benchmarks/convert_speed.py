@@ -6,7 +6,8 @@ Times `nb2prod convert NB -o DIR --force` on the corpus notebook closest to 58 c
 cells (median of N runs) and on a sample of corpus notebooks (one run each: median and
 p95), with each process's peak resident memory, and `jupytext --to py` (which only
 exports the cells) on the same notebooks for scale. Target (convert issue): median
-<= 0.5 s per notebook. Works on copies: the corpus is read-only.
+<= 0.5 s per notebook where jupytext took 0.30 s on the 58-cell notebook; the report
+also scales it by jupytext's time here. Works on copies: the corpus is read-only.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from benchmarks._timing import percentile
 from benchmarks.corpus import add_corpus_argument
 
 TARGET_MEDIAN = 0.5
+#: jupytext's time on the same 58-cell notebook on the machine the target was set on:
+#: the target scales by how much slower jupytext runs here (these machines are noisy).
+REFERENCE_JUPYTEXT = 0.30
 
 
 def _tool(name: str) -> str | None:
@@ -112,6 +116,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nb2prod convert / jupytext on one notebook: {ratio:.1f}x")
     verdict = "met" if sample_median <= TARGET_MEDIAN else "MISSED"
     print(f"target median <= {TARGET_MEDIAN} s per notebook: {verdict}")
+    if "jupytext --to py" in medians:
+        scale = medians["jupytext --to py"] / REFERENCE_JUPYTEXT
+        scaled = TARGET_MEDIAN * scale
+        verdict = "met" if sample_median <= scaled else "MISSED"
+        print(
+            f"target scaled to this machine (jupytext {scale:.2f}x slower than where "
+            f"the target was set): median <= {scaled:.2f} s: {verdict}"
+        )
     return 0
 
 

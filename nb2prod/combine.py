@@ -36,7 +36,8 @@ class Combined(NamedTuple):
 
 def combine_notebooks(notebooks: list[Notebook], name: str) -> Combined:
     """One package called `name` holding a subpackage per notebook."""
-    from nb2prod.emit.package import format_python, render_combined_root
+    from nb2prod.emit.formatting import format_files
+    from nb2prod.emit.package import render_combined_root
 
     taken: set[str] = set(_GENERATED) | {"helpers", "tests", name}
     parts: list[tuple[str, Plan]] = []
@@ -58,11 +59,7 @@ def combine_notebooks(notebooks: list[Notebook], name: str) -> Combined:
             files[target] = text
     shared = _share_helpers(files, name)
     files.update(render_combined_root(name, [plan for _, plan in parts]))
-    formatted = {
-        path: format_python(path, text) if path.endswith(".py") else text
-        for path, text in files.items()
-    }
-    return Combined(dict(sorted(formatted.items())), tuple(parts), shared)
+    return Combined(format_files(dict(sorted(files.items()))), tuple(parts), shared)
 
 
 def _relocate(relative: str, name: str, sub: str) -> str | None:

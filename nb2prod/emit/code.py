@@ -7,6 +7,7 @@ All rewriting is libcst on the user's own code, so names and comments survive.
 from __future__ import annotations
 
 import ast
+import re
 from typing import NamedTuple
 
 import libcst as cst
@@ -41,6 +42,10 @@ class _Cell(NamedTuple):
     definitions: list[cst.BaseStatement]
     body: list[cst.BaseStatement]
     trailing: list[cst.EmptyLine]
+    words: frozenset[str]  # every identifier in the cell: which rewrites can apply
+
+
+_WORD = re.compile(r"[^\W\d]\w*")
 
 
 def render_module_code(
@@ -113,7 +118,8 @@ def _cell_parts(
     if body:
         first = body[0]
         body[0] = first.with_changes(leading_lines=[marker, *getattr(first, "leading_lines", ())])  # type: ignore[assignment]
-    return _Cell(parts.imports, parts.definitions, body, parts.trailing)
+    words = frozenset(_WORD.findall(source))
+    return _Cell(parts.imports, parts.definitions, body, parts.trailing, words)
 
 
 def _production_source(parsed: ParsedCell) -> str:
@@ -259,21 +265,35 @@ def _definitions(
         if function.name in rewrites.returned:
             node = node.visit(GlobalsToReturns(rewrites.returned[function.name]))
         node = _rewrite(
-            node, function.name, rewrites, function.module in rewrites.exact
+            node,
+            function.name,
+            rewrites,
+            function.module in rewrites.exact,
+            cells[function.cell].words,
         )
         result.append((function, node))
     return result
 
 
 def _rewrite(
-    node: cst.CSTNode, label: str, rewrites: _Rewrites, exact: bool
+    node: cst.CSTNode,
+    label: str,
+    rewrites: _Rewrites,
+    exact: bool,
+    words: frozenset[str],
 ) -> cst.CSTNode:
-    for transformer in (
-        PrintToLogging(LOGGER, exact=exact),
-        ShowToSave(label),
-        PassArguments(rewrites.extra),
-        AssignCallResults(rewrites.returned),
-    ):
+    """The code-wide rewrites, each a walk of the tree, skipped when none of the names
+    it rewrites occurs in the code (`words`): most cells need one or two of them."""
+    transformers: list[cst.CSTTransformer] = []
+    if words & {"print", "display"}:
+        transformers.append(PrintToLogging(LOGGER, exact=exact))
+    if "show" in words:
+        transformers.append(ShowToSave(label))
+    if not words.isdisjoint(rewrites.extra):
+        transformers.append(PassArguments(rewrites.extra))
+    if not words.isdisjoint(rewrites.returned):
+        transformers.append(AssignCallResults(rewrites.returned))
+    for transformer in transformers:
         node = node.visit(transformer)
     return node
 
@@ -293,8 +313,13 @@ def _step_function(
                 pending = []
             body.append(statement)
         pending += cell.trailing
+    words = frozenset().union(*(cells[index].words for index in step.cells))
     rewritten = _rewrite(
-        cst.Module(body=body), step.name, rewrites, step.module in rewrites.exact
+        cst.Module(body=body),
+        step.name,
+        rewrites,
+        step.module in rewrites.exact,
+        words,
     )
     assert isinstance(rewritten, cst.Module)
     first_cell, last_cell = step.cells[0] + 1, step.cells[-1] + 1

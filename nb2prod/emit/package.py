@@ -14,16 +14,13 @@ from nb2prod._version import __version__
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.emit.code import LOGGER, render_module_code
 from nb2prod.emit.docker import render_docker_files
+from nb2prod.emit.formatting import format_files
 from nb2prod.emit.package_readme import readme_context
 from nb2prod.emit.tests import render_test_files
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, Plan
 
 Package = dict[str, str]
-
-
-class GeneratedCodeError(Exception):
-    """Code nb2prod generated does not compile: a bug in nb2prod, not in the notebook."""
 
 
 def render_package(
@@ -85,15 +82,23 @@ def render_package(
         script=_script(plan),
     )
     files["README.md"] = render("README.md.j2", **readme_context(plan))
-    return {path: _formatted(path, text) for path, text in sorted(files.items())}
+    return format_files(dict(sorted(files.items())))
 
 
 def template_renderer() -> Callable[..., str]:
     """`render(template, **values)` over the package's jinja2 templates."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined
+    from jinja2 import (
+        Environment,
+        FileSystemBytecodeCache,
+        PackageLoader,
+        StrictUndefined,
+    )
 
     environment = Environment(
         loader=PackageLoader("nb2prod", "templates"),
+        # Compiling the templates is a tenth of a conversion: keep them compiled in
+        # jinja2's per-user temporary cache, keyed by each template's source.
+        bytecode_cache=FileSystemBytecodeCache(),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -229,29 +234,3 @@ def _script(plan: Plan) -> str:
 def _text(text: str) -> str:
     """Text safe inside a double-quoted Python or TOML string."""
     return json.dumps(text)[1:-1]
-
-
-def format_python(path: str, text: str) -> str:
-    """Black-formatted `text`, checked to compile (see `_formatted`)."""
-    return _formatted(path, text)
-
-
-def _formatted(path: str, text: str) -> str:
-    """Black-format a Python file and make sure it compiles; other files as they are.
-    A `%%writefile` script is formatted when it is Python, else kept as written."""
-    if not path.endswith(".py"):
-        return text
-    import black
-
-    if path.startswith("data/"):
-        try:
-            return black.format_str(text, mode=black.Mode())
-        except black.InvalidInput:
-            return text
-
-    try:
-        formatted = black.format_str(text, mode=black.Mode())
-        compile(formatted, path, "exec", dont_inherit=True)
-    except (black.InvalidInput, SyntaxError) as error:
-        raise GeneratedCodeError(f"{path}: {error}") from error
-    return formatted

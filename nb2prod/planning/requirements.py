@@ -9,6 +9,7 @@ pinned to what is installed there, unless the notebook's own install line says o
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import sys
 from functools import cache
@@ -128,7 +129,9 @@ def distribution_of(dotted: str) -> str:
             return KNOWN_DISTRIBUTIONS[prefix]
     if _has_distribution(parts[0]):
         return parts[0]  # named like its import, the common case: no scan needed
-    installed = _installed().get(parts[0])
+    # Reading every installed distribution's file list is the slow part of planning:
+    # skip it for imports this environment cannot provide anyway.
+    installed = _installed().get(parts[0]) if _importable(parts[0]) else None
     if installed:
         return installed[0]
     return parts[0].replace("_", "-")
@@ -143,6 +146,14 @@ def _has_distribution(name: str) -> bool:
     except metadata.PackageNotFoundError:
         return False
     return True
+
+
+def _importable(name: str) -> bool:
+    """Whether a top-level module of this name is found here (without importing it)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 @cache
