@@ -1,6 +1,7 @@
 """Checks of the files around the code in converted corpus packages (the emitters):
 hadolint on the Dockerfile, an import scan against requirements.txt, golden test counts,
-and for runnable notebooks `pip install --no-deps -e .` plus the generated tests.
+the CI workflow against GitHub's workflow schema, and for runnable notebooks
+`pip install --no-deps -e .` plus the generated tests.
 
 The import scan is independent of nb2prod's own mapping: an import is covered when a
 requirement has its name or, in the environment that runs the packages, the
@@ -117,6 +118,39 @@ def hadolint_findings(folder: Path) -> list[str] | None:
     ]
 
 
+def workflow_problems(folders: list[Path]) -> dict[str, list[str]] | None:
+    """Schema errors of each package's CI workflow (GitHub's workflow schema, as
+    check-jsonschema vendors it), by package folder; None when it is not installed."""
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    if not checker.exists() or not folders:
+        return None
+    paths = {str(f / ".github" / "workflows" / "ci.yml"): str(f) for f in folders}
+    problems: dict[str, list[str]] = {folder: [] for folder in paths.values()}
+    for path in paths:
+        if not Path(path).exists():
+            problems[paths[path]].append("no .github/workflows/ci.yml")
+    present = [path for path in paths if Path(path).exists()]
+    completed = subprocess.run(
+        [
+            str(checker),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            "-o",
+            "json",
+            *present,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(completed.stdout or "{}")
+    for error in [*report.get("errors", []), *report.get("parse_errors", [])]:
+        folder = paths.get(error.get("filename", ""))
+        if folder is not None:
+            problems[folder].append(error.get("message", "invalid"))
+    return problems
+
+
 def golden_tests(folder: Path) -> int:
     path = folder / "tests" / "test_golden.py"
     if not path.exists():
@@ -140,6 +174,10 @@ def check_emitted(results: dict, python: str | None) -> None:  # type: ignore[ty
             folder, entry["package"], mapping
         )
         entry["golden"] = golden_tests(folder)
+    converted = [e for e in results.values() if e.get("status") == "converted"]
+    workflows = workflow_problems([Path(e["folder"]) for e in converted])
+    for entry in converted:
+        entry["workflow"] = None if workflows is None else workflows[entry["folder"]]
 
 
 def summarise_emitted(results: dict) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
@@ -148,10 +186,15 @@ def summarise_emitted(results: dict) -> tuple[dict, list[str]]:  # type: ignore[
     linted = [e for e in converted if e["hadolint"] is not None]
     clean = sum(not e["hadolint"] for e in linted)
     covered = sum(not e["uncovered_imports"] for e in converted)
+    checked = [e for e in converted if e.get("workflow") is not None]
+    valid = sum(not e["workflow"] for e in checked)
     golden = {name: e["golden"] for name, e in results.items() if e.get("golden")}
     summary = {
         "hadolint clean": (
             f"{clean}/{len(linted)}" if linted else "hadolint not installed"
+        ),
+        "CI workflow valid (GitHub's schema)": (
+            f"{valid}/{len(checked)}" if checked else "check-jsonschema not installed"
         ),
         "imports covered by requirements.txt": f"{covered}/{len(converted)} ({covered / count:.1%})",
         "golden tests": f"{sum(golden.values())} in {len(golden)} packages",
@@ -160,6 +203,8 @@ def summarise_emitted(results: dict) -> tuple[dict, list[str]]:  # type: ignore[
     failures = []
     if linted and clean / len(linted) < FLOOR_HADOLINT:
         failures.append(f"hadolint clean {clean}/{len(linted)} < 100%")
+    if checked and valid < len(checked):
+        failures.append(f"CI workflow valid {valid}/{len(checked)} < 100%")
     if covered / count < FLOOR_IMPORTS:
         failures.append(f"imports covered {covered}/{len(converted)} < 100%")
     return summary, failures

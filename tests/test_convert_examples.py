@@ -187,3 +187,39 @@ def test_package_computes_what_the_notebook_computed(converted, tmp_path):
     logged = completed.stderr.splitlines()
     missing = [line for line in printed if not any(line in entry for entry in logged)]
     assert missing == []
+
+
+def _run_package(result, target: Path, work: Path, *options: str) -> str:
+    """The package's stderr (its log) when run in `work` with `options`."""
+    completed = subprocess.run(
+        [sys.executable, "-m", result.plan.package, "--output-dir", str(work / "out"), *options],
+        cwd=work, capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "PYTHONPATH": str(target / "src"), "MPLBACKEND": "Agg"},
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    return completed.stderr
+
+
+@pytest.mark.slow
+def test_json_logs_carry_the_same_records_as_text_logs(converted, tmp_path):
+    """`--log-format json`: one JSON object per line, with the level, logger and
+    message the default text format shows."""
+    _, result, target = converted
+    shutil.copy(EXAMPLES / "customers.csv", tmp_path / "customers.csv")
+    text = _run_package(result, target, tmp_path)
+    records = [
+        json.loads(line)
+        for line in _run_package(result, target, tmp_path, "--log-format", "json")
+        .strip()
+        .splitlines()
+    ]
+    assert records
+    assert all(
+        set(record) == {"time", "level", "logger", "message"} for record in records
+    )
+    assert all(record["time"].endswith("+00:00") for record in records)
+    as_text = "".join(
+        f"{record['level']} {record['logger']}: {record['message']}\n"
+        for record in records
+    )
+    assert as_text == text

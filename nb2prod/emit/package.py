@@ -17,6 +17,7 @@ from nb2prod.emit.docker import render_docker_files
 from nb2prod.emit.formatting import format_files
 from nb2prod.emit.package_readme import readme_context
 from nb2prod.emit.tests import render_test_files
+from nb2prod.emit.workflow import render_workflow
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, Plan
 
@@ -69,6 +70,7 @@ def render_package(
         files[f"data/{data.path.lstrip('/')}"] = data.content
     files.update(render_test_files(plan, render))
     files.update(render_docker_files(plan, render))
+    files.update(render_workflow(plan, render))
     files["requirements.txt"] = render(
         "requirements.txt.j2", package=plan.package, requirements=_requirements(plan)
     )
@@ -114,8 +116,8 @@ def template_renderer() -> Callable[..., str]:
 
 def render_combined_root(name: str, plans: list[Plan]) -> Package:
     """The files of a several-notebook package that belong to no one notebook: the
-    command that dispatches to each pipeline, and pyproject, requirements, Dockerfile
-    and README covering them all."""
+    command that dispatches to each pipeline, and pyproject, requirements, Dockerfile,
+    CI workflow and README covering them all."""
     render = template_renderer()
     requirements: dict[str, Any] = {}
     for plan in plans:
@@ -130,6 +132,7 @@ def render_combined_root(name: str, plans: list[Plan]) -> Package:
         config=tuple(value for plan in plans for value in plan.config),
         secrets=tuple(secret for plan in plans for secret in plan.secrets),
         data_files=tuple(data for plan in plans for data in plan.data_files),
+        inputs=tuple(path for plan in plans for path in plan.inputs),
         uses_figures=any(plan.uses_figures for plan in plans),
         python_version=max(
             (plan.python_version for plan in plans),
@@ -137,6 +140,7 @@ def render_combined_root(name: str, plans: list[Plan]) -> Package:
         ),
     )
     files = render_docker_files(merged, render)
+    files.update(render_workflow(merged, render))
     files["tests/conftest.py"] = render("conftest.py.j2", package=name)
     source = f"src/{name}"
     files[f"{source}/__init__.py"] = render(

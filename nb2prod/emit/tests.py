@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from nb2prod.emit.workflow import data_variable
 from nb2prod.planning.plan import Plan
 
 
@@ -30,7 +31,7 @@ def render_test_files(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
         "tests/test_pipeline.py": render(
             "test_pipeline.py.j2",
             package=package,
-            variable=f"{package.replace('.', '_').upper()}_DATA",
+            variable=data_variable(package),
             inputs=[repr(path) for path in plan.inputs],
             results=plan.outputs,
             data_dir=any(value.original is not None for value in plan.config),
