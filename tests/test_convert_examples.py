@@ -205,11 +205,15 @@ def test_json_logs_carry_the_same_records_as_text_logs(converted, tmp_path):
     """`--log-format json`: one JSON object per line, with the level, logger and
     message the default text format shows."""
     _, result, target = converted
-    shutil.copy(EXAMPLES / "customers.csv", tmp_path / "customers.csv")
-    text = _run_package(result, target, tmp_path)
+    for run in ("text", "json"):  # each in its own folder: models are numbered
+        (tmp_path / run).mkdir()
+        shutil.copy(EXAMPLES / "customers.csv", tmp_path / run / "customers.csv")
+    text = _run_package(result, target, tmp_path / "text")
     records = [
         json.loads(line)
-        for line in _run_package(result, target, tmp_path, "--log-format", "json")
+        for line in _run_package(
+            result, target, tmp_path / "json", "--log-format", "json"
+        )
         .strip()
         .splitlines()
     ]

@@ -47,6 +47,7 @@ def render_docker_files(plan: Plan, render: Callable[..., str]) -> dict[str, str
             data_dir=any(value.original is not None for value in plan.config),
             secrets=sorted({secret.variable for secret in plan.secrets}),
             uses_figures=plan.uses_figures,
+            models=plan.model is not None,
         ),
         ".dockerignore": render(
             "dockerignore.j2",

@@ -48,7 +48,15 @@ def render_package(
         package=plan.package,
         values=[_field(v) for v in plan.config],
         data_dir=any(v.original is not None for v in plan.config),
+        model=plan.model,
     )
+    if plan.model is not None:
+        files[f"{source}/models.py"] = render(
+            "models.py.j2",
+            package=plan.package,
+            model=plan.model,
+            keras=plan.model.library == "keras",
+        )
     files[f"{source}/pipeline.py"] = render("pipeline.py.j2", **_pipeline(plan))
     files[f"{source}/__main__.py"] = render(
         "__main__.py.j2",
@@ -56,6 +64,7 @@ def render_package(
         script=_script(plan),
         title=_text(plan.title),
         data_dir=any(v.original is not None for v in plan.config),
+        model=plan.model,
     )
     files[f"{source}/__init__.py"] = render(
         "__init__.py.j2",
@@ -82,6 +91,7 @@ def render_package(
         python_version=plan.python_version,
         dependencies=[r.name for r in _requirements(plan)],
         script=_script(plan),
+        model=plan.model,
     )
     files["README.md"] = render("README.md.j2", **readme_context(plan))
     return format_files(dict(sorted(files.items())))
@@ -134,6 +144,7 @@ def render_combined_root(name: str, plans: list[Plan]) -> Package:
         data_files=tuple(data for plan in plans for data in plan.data_files),
         inputs=tuple(path for plan in plans for path in plan.inputs),
         uses_figures=any(plan.uses_figures for plan in plans),
+        model=next((plan.model for plan in plans if plan.model), None),
         python_version=max(
             (plan.python_version for plan in plans),
             key=lambda version: tuple(int(part) for part in version.split(".")),
@@ -164,6 +175,7 @@ def render_combined_root(name: str, plans: list[Plan]) -> Package:
         python_version=merged.python_version,
         dependencies=[r.name for r in _requirements(merged)],
         script=_script(merged),
+        model=merged.model,
     )
     files["README.md"] = render(
         "README_combined.md.j2",
@@ -224,6 +236,7 @@ def _pipeline(plan: Plan) -> dict[str, Any]:
         ),
         "calls": calls,
         "results": plan.outputs,
+        "model": plan.model,
     }
 
 

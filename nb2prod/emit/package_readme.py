@@ -34,6 +34,7 @@ def readme_context(plan: Plan) -> dict[str, Any]:
         "data_dir": any(value.original is not None for value in plan.config),
         "secrets": sorted({secret.variable for secret in plan.secrets}),
         "outputs": plan.outputs,
+        "model": plan.model,
         "steps": [
             {
                 "function": f"{step.module}.{step.name}",

@@ -26,7 +26,13 @@ def render_test_files(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
         "tests/test_smoke.py": render(
             "test_smoke.py.j2",
             package=package,
-            modules=[*plan.modules, "config", "pipeline", "__main__"],
+            modules=[
+                *plan.modules,
+                "config",
+                "pipeline",
+                "__main__",
+                *(["models"] if plan.model else []),
+            ],
         ),
         "tests/test_pipeline.py": render(
             "test_pipeline.py.j2",
@@ -35,6 +41,7 @@ def render_test_files(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
             inputs=[repr(path) for path in plan.inputs],
             results=plan.outputs,
             data_dir=any(value.original is not None for value in plan.config),
+            model=plan.model,
         ),
     }
     if plan.golden:

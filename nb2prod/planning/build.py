@@ -13,6 +13,7 @@ from nb2prod.planning.config import find_constants, find_secrets
 from nb2prod.planning.golden import find_golden_cases
 from nb2prod.planning.introduction import introduction
 from nb2prod.planning.ipython import decide
+from nb2prod.planning.model import find_model, persisted_names, return_persisted
 from nb2prod.planning.naming import (
     is_safe_identifier,
     module_name,
@@ -114,6 +115,8 @@ def build_plan(
             params=tuple(dict.fromkeys((*step.params, *config_used))),
             returns=tuple(dict.fromkeys((*step.returns, *results))),
         )
+    model = find_model(code_cells, facts)
+    steps = return_persisted(steps, facts, persisted_names(model))
     functions = _functions(facts, steps, warnings, code_cells)
     imports = [
         fact
@@ -147,7 +150,11 @@ def build_plan(
             imports,
             installs,
             local,
-            ("typer", *(("matplotlib",) if uses_figures else ())),
+            (
+                "typer",
+                *(("matplotlib",) if uses_figures else ()),
+                *(("joblib",) if model and model.library != "keras" else ()),
+            ),
         ),
         data_files=tuple(data_files),
         star_imports=stars,
@@ -157,6 +164,7 @@ def build_plan(
         golden=find_golden_cases(code_cells, facts, functions, config),
         summary=introduction(notebook),
         inputs=_inputs(facts, code_cells),
+        model=model,
     )
 
 

@@ -104,6 +104,17 @@ class GoldenCase(NamedTuple):
     uses_config: bool
 
 
+class ModelPlan(NamedTuple):
+    """The model the notebook trains last, which the pipeline saves after a run."""
+
+    name: str  # the notebook variable holding it
+    cell: int  # where it is fitted
+    estimator: str  # its class as the notebook names it (RandomForestClassifier)
+    library: str  # sklearn | xgboost | lightgbm | catboost | keras: how it is saved
+    training_data: str | None  # the variable it was fitted on (fingerprinted)
+    metrics: tuple[str, ...]  # variables holding metrics the notebook computed
+
+
 class Plan(NamedTuple):
     """Everything `convert` will write, decided."""
 
@@ -126,3 +137,4 @@ class Plan(NamedTuple):
     golden: tuple[GoldenCase, ...] = ()  # characterisation tests to generate
     inputs: tuple[str, ...] = ()  # files the notebook reads, relative to where it ran
     summary: str = ""  # the notebook's own introduction (markdown before its code)
+    model: ModelPlan | None = None  # the trained model the pipeline saves

@@ -20,7 +20,8 @@ def render_plan_json(plan: Plan) -> str:
 
 
 def render_plan_text(plan: Plan, *, color: bool, width: int) -> str:
-    """The plan as a tree: package, modules and their steps, config, IPython, warnings."""
+    """The plan as a tree: package, modules and their steps, config, the model it
+    saves, IPython, warnings."""
     console = text_console(color, width)
     tree = Tree(
         f"[bold]{plan.package}[/bold]  from {plan.notebook} (Python {plan.python_version})"
@@ -51,6 +52,14 @@ def render_plan_text(plan: Plan, *, color: bool, width: int) -> str:
         for value in plan.config:
             note = f"  (was {value.original})" if value.original else ""
             config.add(f"{value.name} = {value.value}{note}")
+    if plan.model is not None:
+        model = plan.model
+        saved = tree.add(
+            f"model [bold]{model.name}[/bold]  {model.estimator} fitted in cell "
+            f"{model.cell + 1}, saved by models.py ({model.library})"
+        )
+        saved.add(f"trained on: {model.training_data or '-'}")
+        saved.add(f"metrics: {', '.join(model.metrics) or '-'}")
     if plan.decisions:
         ipython = tree.add("IPython syntax")
         for decision in plan.decisions:

@@ -1,0 +1,321 @@
+"""Which notebook variable holds the trained model, what it was trained on, and which
+variables hold the metrics the notebook computed: what the package saves after a run.
+
+A model is an object built from an estimator class (scikit-learn, xgboost, lightgbm,
+catboost, imbalanced-learn, keras, or a notebook class with a `fit` method) and then
+fitted at notebook level: `clf.fit(X, y)`, `clf = Estimator(...).fit(X, y)`, or
+`clf = train(...)` with a notebook function that fits an estimator and returns a
+value. Preprocessing objects (scalers, encoders, imputers...) are not models. When
+several objects qualify, the one fitted last is the final model. Nothing qualifies:
+no model is saved, and the package is as before.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import NamedTuple
+
+from nb2prod.analysis.facts import ImportFact, NotebookFacts
+from nb2prod.parsing import ParsedCell
+from nb2prod.planning.plan import ModelPlan, Step
+
+#: Top-level import names of libraries whose fitted objects are models.
+MODEL_LIBRARIES = {
+    "sklearn": "sklearn",
+    "xgboost": "xgboost",
+    "lightgbm": "lightgbm",
+    "catboost": "catboost",
+    "imblearn": "sklearn",
+    "keras": "keras",
+    "tensorflow": "keras",
+}
+#: Modules of those libraries whose classes transform data rather than predict.
+NOT_MODELS = re.compile(
+    r"^sklearn\.(preprocessing|impute|feature_extraction|feature_selection|"
+    r"decomposition|manifold|random_projection|kernel_approximation|compose)\b"
+)
+#: Calls whose result is a metric worth keeping beside the model.
+_METRIC_NAME = re.compile(r"(_score|_error|_loss|_deviance)$")
+_FIT = frozenset({"fit"})
+#: Functions that build an estimator (classes are recognised by their capital).
+_FACTORIES = frozenset({"make_pipeline"})
+
+
+class _Fitted(NamedTuple):
+    name: str
+    cell: int
+    line: int
+    estimator: str
+    library: str
+    training_data: str | None
+
+
+def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan | None:
+    """The final model of the notebook, or None when it trains none."""
+    imports = _imports(facts)
+    classes = _estimator_classes(cells)
+    trainers = _training_functions(cells, imports, classes)
+    built: dict[str, tuple[str, str]] = {}  # variable -> (estimator, library)
+    fitted: list[_Fitted] = []
+    metrics: dict[str, None] = {}
+    scorers = _scoring_functions(cells, imports)
+    for index in sorted(cells):
+        tree = cells[index].tree
+        for node in _notebook_level(tree.body if tree is not None else []):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+                if isinstance(target, ast.Name) and isinstance(value, ast.Call):
+                    estimator = _estimator(value.func, imports, classes)
+                    if estimator is not None:
+                        built[target.id] = estimator
+                    found = _fit_result(
+                        target.id, index, value, (imports, classes), trainers
+                    )
+                    if found is not None:
+                        fitted.append(found)
+                if isinstance(value, ast.Call) and _is_metric(
+                    value.func, imports, scorers
+                ):
+                    for name in _target_names(target):
+                        metrics[name] = None
+            call = _call_of(node)
+            if call is not None and _method(call) in _FIT:
+                receiver = call.func.value  # type: ignore[attr-defined]
+                if isinstance(receiver, ast.Name) and receiver.id in built:
+                    estimator, library = built[receiver.id]
+                    fitted.append(
+                        _Fitted(
+                            receiver.id,
+                            index,
+                            node.lineno,
+                            estimator,
+                            library,
+                            _first_name(call),
+                        )
+                    )
+    if not fitted:
+        return None
+    final = fitted[-1]
+    return ModelPlan(
+        name=final.name,
+        cell=final.cell,
+        estimator=final.estimator,
+        library=final.library,
+        training_data=final.training_data,
+        metrics=tuple(m for m in metrics if m != final.name),
+    )
+
+
+def persisted_names(model: ModelPlan | None) -> tuple[str, ...]:
+    """The variables `run()` must hand back for the model to be saved."""
+    if model is None:
+        return ()
+    extra = (model.training_data,) if model.training_data else ()
+    return tuple(dict.fromkeys((model.name, *extra, *model.metrics)))
+
+
+def return_persisted(
+    steps: list[Step], facts: NotebookFacts, names: tuple[str, ...]
+) -> list[Step]:
+    """Each persisted name is returned by the last step that binds or changes it."""
+    bound = {cell.index: {*cell.defines, *cell.mutates} for cell in facts.cells}
+    result = list(steps)
+    for name in names:
+        for number in range(len(result) - 1, -1, -1):
+            step = result[number]
+            if any(name in bound.get(cell, ()) for cell in step.cells):
+                if name not in step.returns:
+                    result[number] = step._replace(returns=(*step.returns, name))
+                break
+    return result
+
+
+def _imports(facts: NotebookFacts) -> dict[str, str]:
+    """Notebook name -> the dotted path it was imported as (imports inside functions
+    count too, for the calls in those functions; notebook-level ones win)."""
+    found: dict[str, str] = {}
+    for cell in facts.cells:
+        for fact in cell.imports:
+            if fact.bound and fact.in_function is not None:
+                found.setdefault(fact.bound, _dotted_import(fact))
+    for cell in facts.cells:
+        for fact in cell.imports:
+            if fact.bound and fact.in_function is None:
+                found[fact.bound] = _dotted_import(fact)
+    return found
+
+
+def _dotted_import(fact: ImportFact) -> str:
+    if fact.name is None:
+        # `import a.b` binds `a`; `import a.b as c` binds c to a.b
+        return fact.module if fact.alias else fact.module.split(".")[0]
+    return f"{fact.module}.{fact.name}"
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _resolved(func: ast.expr, imports: dict[str, str]) -> str | None:
+    """`xgb.XGBClassifier` -> `xgboost.XGBClassifier`, through the notebook's imports."""
+    dotted = _dotted(func)
+    if dotted is None:
+        return None
+    root, _, rest = dotted.partition(".")
+    if root not in imports:
+        return None
+    return f"{imports[root]}.{rest}" if rest else imports[root]
+
+
+def _estimator(
+    func: ast.expr, imports: dict[str, str], classes: frozenset[str] = frozenset()
+) -> tuple[str, str] | None:
+    """(class name, library) when `func` is an estimator class of a model library, or
+    a notebook class with a `fit` method (library "notebook", saved like sklearn's)."""
+    if isinstance(func, ast.Name) and func.id in classes:
+        return func.id, "notebook"
+    path = _resolved(func, imports)
+    if path is None:
+        return None
+    library = MODEL_LIBRARIES.get(path.split(".")[0])
+    name = path.rsplit(".", 1)[-1]
+    if library is None or NOT_MODELS.match(path):
+        return None
+    if not name[:1].isupper() and name not in _FACTORIES:
+        return None
+    return name, library
+
+
+def _notebook_level(body: list[ast.stmt]):  # type: ignore[no-untyped-def]
+    """Statements run at notebook level: the cell's, and those in its blocks."""
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield node
+        for field in ("body", "orelse", "finalbody"):
+            yield from _notebook_level(getattr(node, field, []) or [])
+        for handler in getattr(node, "handlers", []) or []:
+            yield from _notebook_level(handler.body)
+
+
+def _call_of(node: ast.stmt) -> ast.Call | None:
+    value = node.value if isinstance(node, (ast.Expr, ast.Assign)) else None
+    return value if isinstance(value, ast.Call) else None
+
+
+def _method(call: ast.Call) -> str | None:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else None
+
+
+def _first_name(call: ast.Call) -> str | None:
+    if call.args and isinstance(call.args[0], ast.Name):
+        return call.args[0].id
+    return None
+
+
+def _fit_result(
+    name: str,
+    cell: int,
+    call: ast.Call,
+    known: tuple[dict[str, str], frozenset[str]],
+    trainers: dict[str, tuple[str, str]],
+) -> _Fitted | None:
+    """`name = Estimator(...).fit(X, y)` or `name = train(...)` with a notebook
+    function that fits an estimator."""
+    if _method(call) in _FIT and isinstance(call.func.value, ast.Call):  # type: ignore[attr-defined]
+        estimator = _estimator(call.func.value.func, *known)  # type: ignore[attr-defined]
+        if estimator is not None:
+            return _Fitted(name, cell, call.lineno, *estimator, _first_name(call))
+    if isinstance(call.func, ast.Name) and call.func.id in trainers:
+        return _Fitted(
+            name, cell, call.lineno, *trainers[call.func.id], _first_name(call)
+        )
+    return None
+
+
+def _estimator_classes(cells: dict[int, ParsedCell]) -> frozenset[str]:
+    """Notebook classes with a `fit` method."""
+    return frozenset(
+        node.name
+        for index in sorted(cells)
+        for node in (cells[index].tree.body if cells[index].tree is not None else [])
+        if isinstance(node, ast.ClassDef)
+        and any(
+            isinstance(item, ast.FunctionDef) and item.name == "fit"
+            for item in node.body
+        )
+    )
+
+
+def _training_functions(
+    cells: dict[int, ParsedCell], imports: dict[str, str], classes: frozenset[str]
+) -> dict[str, tuple[str, str]]:
+    """Notebook functions that build an estimator, fit it and return a value."""
+    found: dict[str, tuple[str, str]] = {}
+    for index in sorted(cells):
+        tree = cells[index].tree
+        for node in tree.body if tree is not None else []:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            returns = any(
+                isinstance(inner, ast.Return) and inner.value is not None
+                for inner in ast.walk(node)
+            )
+            built = [
+                _estimator(inner.func, imports, classes)
+                for inner in ast.walk(node)
+                if isinstance(inner, ast.Call)
+            ]
+            built = [b for b in built if b is not None]
+            fits = any(
+                isinstance(inner, ast.Call) and _method(inner) in _FIT
+                for inner in ast.walk(node)
+            )
+            if returns and fits and built:
+                found[node.name] = built[-1]
+    return found
+
+
+def _scoring_functions(
+    cells: dict[int, ParsedCell], imports: dict[str, str]
+) -> set[str]:
+    """Notebook functions that compute a metric (their results are metrics)."""
+    found = set()
+    for index in sorted(cells):
+        tree = cells[index].tree
+        for node in tree.body if tree is not None else []:
+            if isinstance(node, ast.FunctionDef) and any(
+                isinstance(inner, ast.Call) and _is_metric(inner.func, imports, set())
+                for inner in ast.walk(node)
+            ):
+                found.add(node.name)
+    return found
+
+
+def _is_metric(func: ast.expr, imports: dict[str, str], scorers: set[str]) -> bool:
+    if isinstance(func, ast.Name) and func.id in scorers:
+        return True
+    if isinstance(func, ast.Attribute) and func.attr in ("score", "evaluate"):
+        return True
+    path = _resolved(func, imports)
+    return bool(
+        path
+        and path.startswith("sklearn.metrics")
+        and _METRIC_NAME.search(path.rsplit(".", 1)[-1])
+    )
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for element in target.elts for n in _target_names(element)]
+    return []

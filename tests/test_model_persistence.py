@@ -1,0 +1,229 @@
+"""Model persistence: which variable is the trained model, and a package that saves it
+in versioned folders with metadata, loads it back and rolls back to an older version."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nb2prod.convert import convert_notebook, plan_notebook
+from nb2prod.testing import code, md, notebook
+from nb2prod.writer import write_package
+
+SKLEARN_IMPORTS = (
+    "from sklearn.linear_model import LogisticRegression\n"
+    "from sklearn.preprocessing import StandardScaler\n"
+    "from sklearn.metrics import accuracy_score, classification_report\n"
+    "from sklearn.datasets import make_classification"
+)
+
+
+def _model(*cells: str):  # type: ignore[no-untyped-def]
+    return plan_notebook(notebook(*cells)).plan.model
+
+
+def test_an_estimator_fitted_at_notebook_level_is_the_model():
+    model = _model(
+        SKLEARN_IMPORTS,
+        "X, y = make_classification(random_state=0)\n"
+        "scaler = StandardScaler()\n"
+        "X_scaled = scaler.fit_transform(X)",
+        "clf = LogisticRegression()\nclf.fit(X_scaled, y)",
+        "acc = accuracy_score(y, clf.predict(X_scaled))\n"
+        "report = classification_report(y, clf.predict(X_scaled))",
+    )
+    assert model is not None
+    assert (model.name, model.estimator, model.library) == (
+        "clf",
+        "LogisticRegression",
+        "sklearn",
+    )
+    assert model.training_data == "X_scaled"
+    assert model.metrics == ("acc",)  # a report is text, not a metric
+
+
+def test_preprocessing_objects_are_not_models():
+    assert (
+        _model(
+            SKLEARN_IMPORTS,
+            "X, y = make_classification(random_state=0)\n"
+            "scaler = StandardScaler()\nscaler.fit(X)",
+        )
+        is None
+    )
+
+
+def test_the_model_fitted_last_is_the_final_model():
+    model = _model(
+        "import xgboost as xgb\nfrom sklearn.ensemble import RandomForestClassifier",
+        "rf = RandomForestClassifier()\nrf.fit(X, y)",
+        "booster = xgb.XGBClassifier(n_estimators=10).fit(X_train, y_train)",
+    )
+    assert (model.name, model.estimator, model.library) == (
+        "booster",
+        "XGBClassifier",
+        "xgboost",
+    )
+    assert model.training_data == "X_train"
+
+
+def test_a_notebook_function_that_fits_and_returns_makes_a_model():
+    model = _model(
+        "from sklearn.ensemble import RandomForestClassifier",
+        "def train(X, y):\n"
+        "    model = RandomForestClassifier(max_depth=3)\n"
+        "    return model.fit(X, y)",
+        "def score(model, X, y):\n"
+        "    from sklearn.metrics import roc_auc_score\n"
+        "    return roc_auc_score(y, model.predict_proba(X)[:, 1])",
+        "forest = train(X_train, y_train)\nauc = score(forest, X_test, y_test)",
+    )
+    assert (model.name, model.estimator, model.training_data) == (
+        "forest",
+        "RandomForestClassifier",
+        "X_train",
+    )
+    assert model.metrics == ("auc",)
+
+
+def test_keras_models_are_saved_the_keras_way():
+    model = _model(
+        "from tensorflow import keras",
+        "net = keras.Sequential([keras.layers.Dense(1)])\n"
+        "net.compile(loss='mse')\n"
+        "history = net.fit(X, y, epochs=2)",
+    )
+    assert (model.name, model.library) == ("net", "keras")
+
+
+def test_no_fit_no_model_and_no_model_files():
+    plan = plan_notebook(notebook("import math\nx = math.sqrt(2)\nprint(x)")).plan
+    assert plan.model is None
+    package = convert_notebook(notebook("import math\nprint(math.sqrt(2))")).package
+    assert not [path for path in package if path.endswith("models.py")]
+    assert "MODEL_DIR" not in "".join(package.values())
+
+
+NOTEBOOK = (
+    md("# Tiny classifier"),
+    code(SKLEARN_IMPORTS, count=1),
+    md("## Train"),
+    code(
+        "SEED = 3\n"
+        "X, y = make_classification(n_samples=200, random_state=SEED)\n"
+        "model = LogisticRegression(C=0.5)\n"
+        "model.fit(X, y)",
+        count=2,
+    ),
+    md("## Evaluate"),
+    code(
+        "accuracy = accuracy_score(y, model.predict(X))\n"
+        'print(f"accuracy {accuracy:.3f}")',
+        count=3,
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):  # type: ignore[no-untyped-def]
+    result = convert_notebook(notebook(*NOTEBOOK, path="tiny.ipynb"))
+    folder = tmp_path_factory.mktemp("pkg") / "tiny"
+    write_package(result.package, folder)
+    return result, folder
+
+
+def _python(folder: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(folder / "src")},
+    )
+
+
+def test_runs_save_versions_with_metadata_and_roll_back(package, tmp_path):
+    result, folder = package
+    name = result.plan.package
+    first = _python(folder, "-m", name, "--model-dir", "store", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    logged = next(line for line in first.stderr.splitlines() if "accuracy " in line)
+    assert (
+        _python(folder, "-m", name, "--model-dir", "store", cwd=tmp_path).returncode
+        == 0
+    )
+    store = tmp_path / "store"
+    assert sorted(p.name for p in store.iterdir()) == ["CURRENT", "v0001", "v0002"]
+    assert (store / "CURRENT").read_text().strip() == "v0002"
+    metadata = json.loads((store / "v0001" / "metadata.json").read_text())
+    assert metadata["model"]["class"].endswith("LogisticRegression")
+    assert metadata["parameters"]["C"] == 0.5
+    assert logged.endswith(f"accuracy {metadata['metrics']['accuracy']:.3f}")
+    assert metadata["training_data"]["shape"] == [200, 20]
+    assert len(metadata["training_data"]["sha256"]) == 64
+    # the same data and seed: the same fingerprint and metrics in both versions
+    second = json.loads((store / "v0002" / "metadata.json").read_text())
+    assert second["training_data"] == metadata["training_data"]
+    assert second["metrics"] == metadata["metrics"]
+
+    rollback = _python(
+        folder, "-m", f"{name}.models", "use", "v0001", "--model-dir", "store",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert rollback.returncode == 0, rollback.stderr
+    assert (store / "CURRENT").read_text().strip() == "v0001"
+    listing = _python(
+        folder, "-m", f"{name}.models", "list", "--model-dir", "store", cwd=tmp_path
+    )
+    assert listing.stdout.splitlines()[0].startswith("* v0001  accuracy=")
+    unknown = _python(
+        folder, "-m", f"{name}.models", "use", "v0009", "--model-dir", "store",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert unknown.returncode == 2
+    assert "no version 'v0009'" in unknown.stderr
+
+    probe = (
+        f"from {name}.models import load_model\n"
+        "from sklearn.datasets import make_classification\n"
+        "X, y = make_classification(n_samples=200, random_state=3)\n"
+        "model = load_model('store')\n"
+        "print(type(model).__name__, (model.predict(X) == y).mean())\n"
+    )
+    loaded = _python(folder, "-c", probe, cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    kind, accuracy = loaded.stdout.split()
+    assert kind == "LogisticRegression"
+    assert float(accuracy) == pytest.approx(metadata["metrics"]["accuracy"])
+
+
+def test_generated_tests_check_the_saved_model(package):
+    _, folder = package
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(folder / "src")},
+    )
+    assert completed.returncode == 0, completed.stdout
+    assert "test_pipeline.py" not in completed.stdout.split("short test summary")[-1]
+    text = (folder / "tests" / "test_pipeline.py").read_text()
+    assert "load_model(config.MODEL_DIR)" in text
+
+
+def test_image_and_requirements_make_room_for_models(package):
+    result, _ = package
+    assert "mkdir outputs models" in result.package["Dockerfile"]
+    requirements = result.package["requirements.txt"]
+    assert any(line.startswith("joblib") for line in requirements.splitlines())
+    assert 'mlflow = ["mlflow"]' in result.package["pyproject.toml"]
