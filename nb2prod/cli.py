@@ -462,6 +462,12 @@ def convert(
             help="Then run the notebook and the package and compare (see verify).",
         ),
     ] = False,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            help="Also write serve.py: the trained model over HTTP (FastAPI)."
+        ),
+    ] = False,
     verbose: Verbose = False,
 ) -> None:
     """Turn a notebook into an installable, tested Python package."""
@@ -479,6 +485,9 @@ def convert(
                     f"{report.notebook}: would change {report.folder}/{relative}\n"
                 )
         raise typer.Exit(EXIT_FINDINGS if any(r.stale for r in reports) else EXIT_OK)
+    if len(notebooks) > 1 and serve:
+        sys.stderr.write("error: --serve takes one notebook\n")
+        raise typer.Exit(EXIT_BAD_INPUT)
     if len(notebooks) > 1 and not dry_run:
         _convert_several(notebooks, output, name, force, verbose)
         return
@@ -491,6 +500,10 @@ def convert(
         from nb2prod.reporters.plan_report import render_plan_json, render_plan_text
 
         plan = _guard(lambda: plan_notebook(model, name).plan, verbose)
+        if serve:
+            from nb2prod.planning.model import with_serving
+
+            plan = with_serving(plan)
         if output_format is OutputFormat.json:
             sys.stdout.write(render_plan_json(plan))
         else:
@@ -499,7 +512,7 @@ def convert(
                 render_plan_text(plan, color=sys.stdout.isatty(), width=width)
             )
         return
-    result = _guard(lambda: convert_notebook(model, name), verbose)
+    result = _guard(lambda: convert_notebook(model, name, serve=serve), verbose)
     target = Path(output or result.plan.package)
     from nb2prod.writer import write_package
 

@@ -58,11 +58,17 @@ def plan_notebook(notebook: Notebook, package: str | None = None) -> Planned:
     return Planned(plan, {item.cell.index: item for item in parsed}, facts)
 
 
-def convert_notebook(notebook: Notebook, package: str | None = None) -> ConvertResult:
-    """Plan the conversion of `notebook` and render every file of the package."""
+def convert_notebook(
+    notebook: Notebook, package: str | None = None, *, serve: bool = False
+) -> ConvertResult:
+    """Plan the conversion of `notebook` and render every file of the package; with
+    `serve`, the package also serves its trained model over HTTP."""
     from nb2prod.emit.package import render_package
+    from nb2prod.planning.model import with_serving
 
     planned = plan_notebook(notebook, package)
+    if serve:
+        planned = planned._replace(plan=with_serving(planned.plan))
     return ConvertResult(planned.plan, render_package(*planned))
 
 
@@ -94,6 +100,8 @@ def check_packages(notebooks: list[str], output: str | None) -> list[StaleReport
         model = read_notebook(notebook)
         result = convert_notebook(model)
         folder = Path(configured or result.plan.package)
+        if (folder / "src" / result.plan.package / "serve.py").is_file():
+            result = convert_notebook(model, serve=True)  # it was made with --serve
         if configured is None and not folder.is_dir():
             continue
         reports.append(

@@ -48,6 +48,7 @@ def render_docker_files(plan: Plan, render: Callable[..., str]) -> dict[str, str
             secrets=sorted({secret.variable for secret in plan.secrets}),
             uses_figures=plan.uses_figures,
             models=plan.model is not None,
+            serve=plan.serve,
         ),
         ".dockerignore": render(
             "dockerignore.j2",

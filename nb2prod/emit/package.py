@@ -57,6 +57,13 @@ def render_package(
             model=plan.model,
             keras=plan.model.library == "keras",
         )
+    if plan.serve:
+        files[f"{source}/serve.py"] = render(
+            "serve.py.j2",
+            package=plan.package,
+            model=plan.model,
+            variable=f"{plan.package.replace('.', '_').upper()}_MODEL_DIR",
+        )
     files[f"{source}/pipeline.py"] = render("pipeline.py.j2", **_pipeline(plan))
     files[f"{source}/__main__.py"] = render(
         "__main__.py.j2",
@@ -92,6 +99,7 @@ def render_package(
         dependencies=[r.name for r in _requirements(plan)],
         script=_script(plan),
         model=plan.model,
+        serve=plan.serve,
     )
     files["README.md"] = render("README.md.j2", **readme_context(plan))
     return format_files(dict(sorted(files.items())))
@@ -176,6 +184,7 @@ def render_combined_root(name: str, plans: list[Plan]) -> Package:
         dependencies=[r.name for r in _requirements(merged)],
         script=_script(merged),
         model=merged.model,
+        serve=False,
     )
     files["README.md"] = render(
         "README_combined.md.j2",

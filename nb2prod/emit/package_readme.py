@@ -35,6 +35,7 @@ def readme_context(plan: Plan) -> dict[str, Any]:
         "secrets": sorted({secret.variable for secret in plan.secrets}),
         "outputs": plan.outputs,
         "model": plan.model,
+        "serve": plan.serve,
         "steps": [
             {
                 "function": f"{step.module}.{step.name}",

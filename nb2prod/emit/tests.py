@@ -32,6 +32,7 @@ def render_test_files(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
                 "pipeline",
                 "__main__",
                 *(["models"] if plan.model else []),
+                *(["serve"] if plan.serve else []),
             ],
         ),
         "tests/test_pipeline.py": render(
@@ -42,6 +43,7 @@ def render_test_files(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
             results=plan.outputs,
             data_dir=any(value.original is not None for value in plan.config),
             model=plan.model,
+            serve=plan.serve,
         ),
     }
     if plan.golden:

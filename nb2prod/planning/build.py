@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from nb2prod.analysis.facts import NotebookFacts
@@ -21,7 +22,14 @@ from nb2prod.planning.naming import (
     snake_case,
     unique,
 )
-from nb2prod.planning.plan import DataFile, FunctionPlan, Plan, Step, Warning
+from nb2prod.planning.plan import (
+    ConfigValue,
+    DataFile,
+    FunctionPlan,
+    Plan,
+    Step,
+    Warning,
+)
 from nb2prod.planning.requirements import requirements_for
 from nb2prod.planning.signatures import (
     assigned_results,
@@ -163,28 +171,59 @@ def build_plan(
         uses_figures=uses_figures,
         golden=find_golden_cases(code_cells, facts, functions, config),
         summary=introduction(notebook),
-        inputs=_inputs(facts, code_cells),
+        inputs=_inputs(facts, code_cells, config),
         model=model,
     )
 
 
-def _inputs(facts: NotebookFacts, cells: dict[int, ParsedCell]) -> tuple[str, ...]:
-    """Relative paths the notebook reads with a literal path: what its tests need."""
+def _inputs(
+    facts: NotebookFacts, cells: dict[int, ParsedCell], config: list[ConfigValue]
+) -> tuple[str, ...]:
+    """Relative paths the notebook reads: literal paths of read calls, and file paths
+    held by settings (`DATA_PATH = "customers.csv"`) that are not written or named as
+    outputs. What its tests need."""
+    read = {
+        call.path
+        for cell in facts.cells
+        if cell.index in cells
+        for call in cell.io
+        if call.kind == "read" and call.path
+    }
+    written = {
+        call.path
+        for cell in facts.cells
+        for call in cell.io
+        if call.kind == "write" and call.path
+    }
+    for value in config:
+        if value.kind != "path" or value.original is not None:
+            continue
+        try:
+            path = ast.literal_eval(value.value)
+        except (ValueError, SyntaxError):
+            continue
+        if (
+            isinstance(path, str)
+            and Path(path).suffix
+            and path not in written
+            and not _OUTPUT_NAME.search(value.name)
+        ):
+            read.add(path)
     return tuple(
         sorted(
-            {
-                call.path
-                for cell in facts.cells
-                if cell.index in cells
-                for call in cell.io
-                if call.kind == "read"
-                and call.path
-                and "://" not in call.path
-                and not Path(call.path).is_absolute()
-                and not call.path.startswith("~")
-            }
+            path
+            for path in read
+            if "://" not in path
+            and not Path(path).is_absolute()
+            and not path.startswith("~")
         )
     )
+
+
+#: Setting names that hold where the notebook writes, not what it reads.
+_OUTPUT_NAME = re.compile(
+    r"OUT|SAVE|EXPORT|RESULT|REPORT|SUBMISSION|DEST|WRITE|DUMP", re.IGNORECASE
+)
 
 
 def _ipython(parsed: tuple[ParsedCell, ...], warnings: list[Warning]):  # type: ignore[no-untyped-def]

@@ -18,7 +18,8 @@ from typing import NamedTuple
 
 from nb2prod.analysis.facts import ImportFact, NotebookFacts
 from nb2prod.parsing import ParsedCell
-from nb2prod.planning.plan import ModelPlan, Step
+from nb2prod.planning.plan import ModelPlan, Plan, Requirement, Step, Warning
+from nb2prod.planning.requirements import pinned
 
 #: Top-level import names of libraries whose fitted objects are models.
 MODEL_LIBRARIES = {
@@ -105,6 +106,30 @@ def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan 
         training_data=final.training_data,
         metrics=tuple(m for m in metrics if m != final.name),
     )
+
+
+#: What serve.py imports (pydantic comes with fastapi).
+SERVING = ("fastapi", "prometheus-client", "uvicorn")
+
+
+def with_serving(plan: Plan) -> Plan:
+    """`plan` with the model service (serve.py) and what it needs; a plan without a
+    trained model gets a warning instead, as there is nothing to serve."""
+    if plan.model is None:
+        warning = Warning(
+            None,
+            "--serve: the notebook trains no model this plan can find; no serve.py",
+        )
+        return plan._replace(warnings=(*plan.warnings, warning))
+    present = {
+        requirement.name.split("==")[0].lower() for requirement in plan.requirements
+    }
+    added = tuple(
+        Requirement(pinned(name), "package", ())
+        for name in SERVING
+        if name not in present
+    )
+    return plan._replace(serve=True, requirements=(*plan.requirements, *added))
 
 
 def persisted_names(model: ModelPlan | None) -> tuple[str, ...]:

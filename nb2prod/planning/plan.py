@@ -138,3 +138,4 @@ class Plan(NamedTuple):
     inputs: tuple[str, ...] = ()  # files the notebook reads, relative to where it ran
     summary: str = ""  # the notebook's own introduction (markdown before its code)
     model: ModelPlan | None = None  # the trained model the pipeline saves
+    serve: bool = False  # serve.py: the model over HTTP (convert --serve)
