@@ -468,6 +468,13 @@ def convert(
             help="Also write serve.py: the trained model over HTTP (FastAPI)."
         ),
     ] = False,
+    schedule: Annotated[
+        bool,
+        typer.Option(
+            help="Split the pipeline into `train` and `predict` commands, for a "
+            "scheduler (when the notebook trains a model and the split is clean)."
+        ),
+    ] = False,
     verbose: Verbose = False,
 ) -> None:
     """Turn a notebook into an installable, tested Python package."""
@@ -485,8 +492,9 @@ def convert(
                     f"{report.notebook}: would change {report.folder}/{relative}\n"
                 )
         raise typer.Exit(EXIT_FINDINGS if any(r.stale for r in reports) else EXIT_OK)
-    if len(notebooks) > 1 and serve:
-        sys.stderr.write("error: --serve takes one notebook\n")
+    if len(notebooks) > 1 and (serve or schedule):
+        option = "--serve" if serve else "--schedule"
+        sys.stderr.write(f"error: {option} takes one notebook\n")
         raise typer.Exit(EXIT_BAD_INPUT)
     if len(notebooks) > 1 and not dry_run:
         _convert_several(notebooks, output, name, force, verbose)
@@ -497,13 +505,11 @@ def convert(
     notebook = notebooks[0]
     model = _guard(lambda: read_notebook(notebook), verbose)
     if dry_run:
+        from nb2prod.convert import with_options
         from nb2prod.reporters.plan_report import render_plan_json, render_plan_text
 
         plan = _guard(lambda: plan_notebook(model, name).plan, verbose)
-        if serve:
-            from nb2prod.planning.model import with_serving
-
-            plan = with_serving(plan)
+        plan = with_options(plan, serve, schedule)
         if output_format is OutputFormat.json:
             sys.stdout.write(render_plan_json(plan))
         else:
@@ -512,7 +518,9 @@ def convert(
                 render_plan_text(plan, color=sys.stdout.isatty(), width=width)
             )
         return
-    result = _guard(lambda: convert_notebook(model, name, serve=serve), verbose)
+    result = _guard(
+        lambda: convert_notebook(model, name, serve=serve, schedule=schedule), verbose
+    )
     target = Path(output or result.plan.package)
     from nb2prod.writer import write_package
 

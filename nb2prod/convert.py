@@ -59,17 +59,31 @@ def plan_notebook(notebook: Notebook, package: str | None = None) -> Planned:
 
 
 def convert_notebook(
-    notebook: Notebook, package: str | None = None, *, serve: bool = False
+    notebook: Notebook,
+    package: str | None = None,
+    *,
+    serve: bool = False,
+    schedule: bool = False,
 ) -> ConvertResult:
     """Plan the conversion of `notebook` and render every file of the package; with
-    `serve`, the package also serves its trained model over HTTP."""
+    `serve`, the package also serves its trained model over HTTP; with `schedule`, its
+    CLI gets `train` and `predict` commands."""
     from nb2prod.emit.package import render_package
-    from nb2prod.planning.model import with_serving
 
     planned = plan_notebook(notebook, package)
-    if serve:
-        planned = planned._replace(plan=with_serving(planned.plan))
+    planned = planned._replace(plan=with_options(planned.plan, serve, schedule))
     return ConvertResult(planned.plan, render_package(*planned))
+
+
+def with_options(plan: Plan, serve: bool, schedule: bool) -> Plan:
+    """`plan` with the options of `convert --serve/--schedule` applied."""
+    from nb2prod.planning.model import with_schedule, with_serving
+
+    if serve:
+        plan = with_serving(plan)
+    if schedule:
+        plan = with_schedule(plan)
+    return plan
 
 
 class StaleReport(NamedTuple):
@@ -100,8 +114,14 @@ def check_packages(notebooks: list[str], output: str | None) -> list[StaleReport
         model = read_notebook(notebook)
         result = convert_notebook(model)
         folder = Path(configured or result.plan.package)
-        if (folder / "src" / result.plan.package / "serve.py").is_file():
-            result = convert_notebook(model, serve=True)  # it was made with --serve
+        source = folder / "src" / result.plan.package
+        serve = (source / "serve.py").is_file()  # it was made with --serve
+        pipeline = source / "pipeline.py"
+        schedule = pipeline.is_file() and "\ndef run_training(" in pipeline.read_text(
+            encoding="utf-8"
+        )  # with --schedule
+        if serve or schedule:
+            result = convert_notebook(model, serve=serve, schedule=schedule)
         if configured is None and not folder.is_dir():
             continue
         reports.append(

@@ -72,6 +72,7 @@ def render_package(
         title=_text(plan.title),
         data_dir=any(v.original is not None for v in plan.config),
         model=plan.model,
+        schedule=plan.train_step is not None,
     )
     files[f"{source}/__init__.py"] = render(
         "__init__.py.j2",
@@ -238,6 +239,7 @@ def _pipeline(plan: Plan) -> dict[str, Any]:
         )
     return {
         "package": plan.package,
+        "schedule": _schedule(plan, calls),
         "uses_os": any(v.original is not None for v in plan.config),
         "uses_figures": plan.uses_figures,
         "step_imports": sorted(
@@ -247,6 +249,28 @@ def _pipeline(plan: Plan) -> dict[str, Any]:
         "results": plan.outputs,
         "model": plan.model,
     }
+
+
+def _schedule(plan: Plan, calls: list[dict[str, str]]) -> dict[str, Any] | None:
+    """The train and predict halves of the pipeline (`--schedule`), or None."""
+    if plan.train_step is None or plan.model is None:
+        return None
+    number = [step.name for step in plan.steps].index(plan.train_step)
+    before, after = plan.steps[:number], plan.steps[number + 1 :]
+    trained = _produced((*before, plan.steps[number]))
+    return {
+        "train_calls": calls[: number + 1],
+        "train_results": trained,
+        "train_metrics": [name for name in plan.model.metrics if name in trained],
+        "predict_calls": calls[:number] + calls[number + 1 :],
+        "predict_results": tuple(
+            dict.fromkeys((plan.model.name, *_produced((*before, *after))))
+        ),
+    }
+
+
+def _produced(steps: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name for step in steps for name in step.returns))
 
 
 def _requirements(plan: Plan) -> list[Any]:

@@ -132,6 +132,50 @@ def with_serving(plan: Plan) -> Plan:
     return plan._replace(serve=True, requirements=(*plan.requirements, *added))
 
 
+def with_schedule(plan: Plan) -> Plan:
+    """`plan` split into train and predict at the step that fits the model, when the
+    split is clean: the steps after it need nothing from it but the model. Otherwise
+    a warning says why, and the package has no train/predict commands."""
+    if plan.model is None:
+        return _warn(
+            plan, "--schedule: the notebook trains no model this plan can find"
+        )
+    steps = plan.steps
+    number = next(
+        (n for n, step in enumerate(steps) if plan.model.cell in step.cells), None
+    )
+    if number is None:
+        return _warn(plan, "--schedule: the cell that fits the model is in no step")
+    training, after = steps[number], steps[number + 1 :]
+    if not after:
+        return _warn(
+            plan,
+            f"--schedule: no step comes after `{training.name}`, which fits "
+            f"`{plan.model.name}`; there is nothing to predict",
+        )
+    earlier = {name for step in steps[:number] for name in step.returns}
+    needed = sorted(
+        {
+            name
+            for step in after
+            for name in step.params
+            if name in training.returns and name not in earlier
+        }
+        - {plan.model.name}
+    )
+    if needed:
+        return _warn(
+            plan,
+            f"--schedule: no clear train/predict boundary: the steps after "
+            f"`{training.name}` need {', '.join(needed)} from it, besides the model",
+        )
+    return plan._replace(train_step=training.name)
+
+
+def _warn(plan: Plan, message: str) -> Plan:
+    return plan._replace(warnings=(*plan.warnings, Warning(None, message)))
+
+
 def persisted_names(model: ModelPlan | None) -> tuple[str, ...]:
     """The variables `run()` must hand back for the model to be saved."""
     if model is None:

@@ -139,3 +139,4 @@ class Plan(NamedTuple):
     summary: str = ""  # the notebook's own introduction (markdown before its code)
     model: ModelPlan | None = None  # the trained model the pipeline saves
     serve: bool = False  # serve.py: the model over HTTP (convert --serve)
+    train_step: str | None = None  # --schedule: the step that trains (train/predict)
