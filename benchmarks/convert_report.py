@@ -140,8 +140,10 @@ def _ruff_findings(out: Path) -> dict[Path, list[str]]:
         text=True,
         check=False,
     )
+    if completed.returncode != 0:  # e.g. a generated pyproject.toml it cannot read
+        raise RuntimeError(f"ruff failed: {completed.stderr.strip()[:500]}")
     found: dict[Path, list[str]] = {}
-    for item in json.loads(completed.stdout or "[]"):
+    for item in json.loads(completed.stdout):
         path = Path(item["filename"]).resolve()
         package = next((p for p in path.parents if p.parent == out.resolve()), None)
         if package is not None:

@@ -72,6 +72,38 @@ def requirement_names(text: str) -> set[str]:
     return names
 
 
+def read_pyproject(folder: Path) -> dict | None:  # type: ignore[type-arg]
+    """The package's pyproject.toml as data; None when it is missing or not TOML."""
+    from nb2prod.settings import tomllib  # tomllib, or tomli before Python 3.11
+
+    try:
+        return tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+
+
+def extra_names(folder: Path) -> set[str]:
+    """Distributions the package's optional extras name."""
+    data = read_pyproject(folder) or {}
+    extras = data.get("project", {}).get("optional-dependencies", {})
+    return requirement_names("\n".join(s for group in extras.values() for s in group))
+
+
+def guarded_roots(sources: Iterable[str]) -> set[str]:
+    """Top-level modules imported inside `try:` blocks that handle ImportError."""
+    roots = set()
+    for text in sources:
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Try) and any(
+                "ImportError" in ast.dump(h.type)
+                or "ModuleNotFound" in ast.dump(h.type)
+                for h in node.handlers
+                if h.type is not None
+            ):
+                roots |= imported_roots([ast.unparse(ast.Module(node.body, []))])
+    return roots
+
+
 def imported_roots(sources: Iterable[str]) -> set[str]:
     """Top-level modules imported with absolute imports anywhere in the sources."""
     roots = set()
@@ -87,12 +119,17 @@ def imported_roots(sources: Iterable[str]) -> set[str]:
 def uncovered_imports(
     folder: Path, package: str, mapping: dict[str, set[str]]
 ) -> list[str]:
-    """Third-party imports of the package's code that requirements.txt does not cover."""
+    """Third-party imports of the package's code that requirements.txt does not cover
+    (an import guarded by `except ImportError` may come from an extra instead)."""
     sources = [p.read_text(encoding="utf-8") for p in (folder / "src").rglob("*.py")]
     required = requirement_names((folder / "requirements.txt").read_text("utf-8"))
+    extras = extra_names(folder)
+    guarded = guarded_roots(sources)
     missing = []
     for root in sorted(imported_roots(sources)):
         if root in sys.stdlib_module_names or root in (package, "__future__"):
+            continue
+        if root in guarded and _normal(root) in extras:
             continue
         providers = mapping.get(root, set()) | WELL_KNOWN.get(root, set())
         if _normal(root) in required or providers & required:
@@ -174,6 +211,7 @@ def check_emitted(results: dict, python: str | None) -> None:  # type: ignore[ty
             folder, entry["package"], mapping
         )
         entry["golden"] = golden_tests(folder)
+        entry["pyproject_valid"] = read_pyproject(folder) is not None
     converted = [e for e in results.values() if e.get("status") == "converted"]
     workflows = workflow_problems([Path(e["folder"]) for e in converted])
     for entry in converted:
@@ -186,6 +224,7 @@ def summarise_emitted(results: dict) -> tuple[dict, list[str]]:  # type: ignore[
     linted = [e for e in converted if e["hadolint"] is not None]
     clean = sum(not e["hadolint"] for e in linted)
     covered = sum(not e["uncovered_imports"] for e in converted)
+    toml = sum(bool(e.get("pyproject_valid")) for e in converted)
     checked = [e for e in converted if e.get("workflow") is not None]
     valid = sum(not e["workflow"] for e in checked)
     golden = {name: e["golden"] for name, e in results.items() if e.get("golden")}
@@ -193,6 +232,7 @@ def summarise_emitted(results: dict) -> tuple[dict, list[str]]:  # type: ignore[
         "hadolint clean": (
             f"{clean}/{len(linted)}" if linted else "hadolint not installed"
         ),
+        "pyproject.toml valid TOML": f"{toml}/{len(converted)}",
         "CI workflow valid (GitHub's schema)": (
             f"{valid}/{len(checked)}" if checked else "check-jsonschema not installed"
         ),
@@ -203,6 +243,8 @@ def summarise_emitted(results: dict) -> tuple[dict, list[str]]:  # type: ignore[
     failures = []
     if linted and clean / len(linted) < FLOOR_HADOLINT:
         failures.append(f"hadolint clean {clean}/{len(linted)} < 100%")
+    if toml < len(converted):
+        failures.append(f"pyproject.toml valid {toml}/{len(converted)} < 100%")
     if checked and valid < len(checked):
         failures.append(f"CI workflow valid {valid}/{len(checked)} < 100%")
     if covered / count < FLOOR_IMPORTS:

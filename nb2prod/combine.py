@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from nb2prod.convert import convert_notebook
+from nb2prod.emit.imports import narrowed, used_aliases
 from nb2prod.errors import ConversionError
 from nb2prod.notebook import Notebook
 from nb2prod.planning.naming import package_name, unique
@@ -189,25 +190,12 @@ def _imports_used_by(tree: ast.Module, text: str, node: ast.AST) -> list[str]:
     for statement in tree.body:
         if not isinstance(statement, (ast.Import, ast.ImportFrom)):
             continue
-        kept = [
-            alias
-            for alias in statement.names
-            if (alias.asname or alias.name).split(".")[0] in used
-        ]
+        kept = used_aliases(statement, used)
         if kept:
-            lines.append(_narrowed(statement, kept))
+            lines.append(narrowed(statement, kept))
     if "logger" in used:
         lines.append("import logging")
     return lines
-
-
-def _narrowed(statement: ast.Import | ast.ImportFrom, kept: list[ast.alias]) -> str:
-    """The import statement, keeping only the `kept` names."""
-    if isinstance(statement, ast.Import):
-        return ast.unparse(ast.Import(names=kept))
-    return ast.unparse(
-        ast.ImportFrom(module=statement.module, names=kept, level=statement.level)
-    )
 
 
 def _with_decorators(text: str, node: ast.AST) -> str:
@@ -235,16 +223,12 @@ def _without(text: str, tree: ast.Module, moved: list[ast.AST], line: str) -> st
     for statement in tree.body:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             last_import = statement.end_lineno or statement.lineno
-            kept = [
-                a
-                for a in statement.names
-                if (a.asname or a.name).split(".")[0] in still_used
-            ]
+            kept = used_aliases(statement, still_used)
             if len(kept) != len(statement.names):
                 span = range(statement.lineno, (statement.end_lineno or 0) + 1)
                 drop |= set(span)
                 if kept:
-                    out.append((statement.lineno, _narrowed(statement, kept)))
+                    out.append((statement.lineno, narrowed(statement, kept)))
     replacements = dict(out)
     result = []
     for number, content in enumerate(lines, 1):

@@ -77,7 +77,7 @@ def convert_notebook(
 
 def with_options(plan: Plan, serve: bool, schedule: bool) -> Plan:
     """`plan` with the options of `convert --serve/--schedule` applied."""
-    from nb2prod.planning.model import with_schedule, with_serving
+    from nb2prod.planning.deployment import with_schedule, with_serving
 
     if serve:
         plan = with_serving(plan)

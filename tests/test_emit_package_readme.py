@@ -98,3 +98,17 @@ def test_introduction_skips_code_blocks_tables_and_later_sections():
         path="t.ipynb",
     )
     assert _readme(model).split("\n\n")[1] == "Intro text."
+
+
+def test_titles_with_emoji_and_quotes_give_valid_toml_and_python():
+    """A title like "Fine-tuning with 🤗 Transformers" once became a `\\ud83e` escape,
+    which TOML refuses (pip then cannot install the package)."""
+    from nb2prod.settings import tomllib
+
+    title = 'Fine-tuning with 🤗 "Transformers" \\ tabs\there'
+    package = convert_notebook(notebook(md(f"# {title}"), code("print(1)"))).package
+    data = tomllib.loads(package["pyproject.toml"])
+    assert data["project"]["description"] == title
+    main = next(text for path, text in package.items() if path.endswith("__main__.py"))
+    compile(main, "__main__.py", "exec")
+    assert "🤗" in main

@@ -92,13 +92,19 @@ def test_a_notebook_function_that_fits_and_returns_makes_a_model():
 
 
 def test_keras_models_are_saved_the_keras_way():
-    model = _model(
+    cells = (
         "from tensorflow import keras",
         "net = keras.Sequential([keras.layers.Dense(1)])\n"
         "net.compile(loss='mse')\n"
         "history = net.fit(X, y, epochs=2)",
     )
-    assert (model.name, model.library) == ("net", "keras")
+    model = _model(*cells)
+    assert (model.name, model.library, model.module) == ("net", "keras", "tensorflow")
+    package = convert_notebook(notebook(*cells, path="net.ipynb")).package
+    models = package["src/net/models.py"]
+    assert '_MODEL_FILE = "model.keras"' in models
+    assert "from tensorflow import keras" in models  # as the notebook imports it
+    assert "joblib" not in package["requirements.txt"]
 
 
 def test_no_fit_no_model_and_no_model_files():

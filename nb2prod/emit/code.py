@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import ast
 import re
+import symtable
 from typing import NamedTuple
 
 import libcst as cst
 
 from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.emit.imports import narrowed_line
 from nb2prod.errors import CellSyntaxError
 from nb2prod.magics import SyntaxKind
 from nb2prod.parsing import ParsedCell
@@ -361,12 +363,10 @@ def _imports_used(
     lines = ["import logging"]
     if "functools" in used:
         lines.append("import functools")
-    for line in notebook_imports:
-        bound = _bound_names(line)
-        if (
-            bound & used or "*" in bound
-        ):  # an unresolved star import may provide anything
-            lines.append(line)
+    for line in notebook_imports:  # an unresolved star import may provide anything
+        kept = narrowed_line(line, used)
+        if kept is not None:
+            lines.append(kept)
     elsewhere: dict[str, list[str]] = {}
     for function in plan.functions:
         if function.module != module and function.name in used:
@@ -385,11 +385,24 @@ def _imports_used(
 
 
 def _names_used(code: str) -> set[str]:
+    """Module-level names the code reads: from module scope, or from a function or
+    class that does not bind the name itself (symtable knows Python's scoping). A name
+    only assigned, or only used as a local, needs no import: importing it anyway is
+    an unused import that the code shadows."""
     try:
-        tree = ast.parse(code)
+        table = symtable.symtable(code, "<module>", "exec")
     except SyntaxError:
         return set()
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    names: set[str] = set()
+    pending = [table]
+    while pending:
+        scope = pending.pop()
+        module = scope.get_type() == "module"
+        for symbol in scope.get_symbols():
+            if symbol.is_referenced() and (module or symbol.is_global()):
+                names.add(symbol.get_name())
+        pending.extend(scope.get_children())
+    return names
 
 
 def _bound_names(line: str) -> set[str]:

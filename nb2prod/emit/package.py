@@ -282,5 +282,6 @@ def _script(plan: Plan) -> str:
 
 
 def _text(text: str) -> str:
-    """Text safe inside a double-quoted Python or TOML string."""
-    return json.dumps(text)[1:-1]
+    """Text safe inside a double-quoted Python or TOML string. Characters stay as they
+    are: TOML refuses the surrogate-pair escapes JSON writes for emoji."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]

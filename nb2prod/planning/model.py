@@ -18,8 +18,7 @@ from typing import NamedTuple
 
 from nb2prod.analysis.facts import ImportFact, NotebookFacts
 from nb2prod.parsing import ParsedCell
-from nb2prod.planning.plan import ModelPlan, Plan, Requirement, Step, Warning
-from nb2prod.planning.requirements import pinned
+from nb2prod.planning.plan import ModelPlan, Step
 
 #: Top-level import names of libraries whose fitted objects are models.
 MODEL_LIBRARIES = {
@@ -46,55 +45,45 @@ _FACTORIES = frozenset({"make_pipeline"})
 class _Fitted(NamedTuple):
     name: str
     cell: int
-    line: int
     estimator: str
     library: str
+    module: str
     training_data: str | None
+
+
+class _Known(NamedTuple):
+    """What the notebook defines that tells a model: its imports, its classes with a
+    `fit` method, its functions that fit and return one, and its scoring functions."""
+
+    imports: dict[str, str]
+    classes: frozenset[str]
+    trainers: dict[str, tuple[str, str, str]]
+    scorers: set[str]
 
 
 def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan | None:
     """The final model of the notebook, or None when it trains none."""
     imports = _imports(facts)
     classes = _estimator_classes(cells)
-    trainers = _training_functions(cells, imports, classes)
-    built: dict[str, tuple[str, str]] = {}  # variable -> (estimator, library)
+    known = _Known(
+        imports,
+        classes,
+        _training_functions(cells, imports, classes),
+        _scoring_functions(cells, imports),
+    )
+    built: dict[str, tuple[str, str, str]] = {}  # variable -> (estimator, library)
     fitted: list[_Fitted] = []
     metrics: dict[str, None] = {}
-    scorers = _scoring_functions(cells, imports)
     for index in sorted(cells):
         tree = cells[index].tree
         for node in _notebook_level(tree.body if tree is not None else []):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target, value = node.targets[0], node.value
-                if isinstance(target, ast.Name) and isinstance(value, ast.Call):
-                    estimator = _estimator(value.func, imports, classes)
-                    if estimator is not None:
-                        built[target.id] = estimator
-                    found = _fit_result(
-                        target.id, index, value, (imports, classes), trainers
-                    )
-                    if found is not None:
-                        fitted.append(found)
-                if isinstance(value, ast.Call) and _is_metric(
-                    value.func, imports, scorers
-                ):
-                    for name in _target_names(target):
-                        metrics[name] = None
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                fitted += _assignment(node, index, known, built)
+                if _is_metric(node.value.func, imports, known.scorers):
+                    metrics.update(dict.fromkeys(_target_names(node.targets[0])))
             call = _call_of(node)
-            if call is not None and _method(call) in _FIT:
-                receiver = call.func.value  # type: ignore[attr-defined]
-                if isinstance(receiver, ast.Name) and receiver.id in built:
-                    estimator, library = built[receiver.id]
-                    fitted.append(
-                        _Fitted(
-                            receiver.id,
-                            index,
-                            node.lineno,
-                            estimator,
-                            library,
-                            _first_name(call),
-                        )
-                    )
+            if call is not None:
+                fitted += _fit_call(call, index, built)
     if not fitted:
         return None
     final = fitted[-1]
@@ -103,77 +92,44 @@ def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan 
         cell=final.cell,
         estimator=final.estimator,
         library=final.library,
+        module=final.module,
         training_data=final.training_data,
         metrics=tuple(m for m in metrics if m != final.name),
     )
 
 
-#: What serve.py imports (pydantic comes with fastapi).
-SERVING = ("fastapi", "prometheus-client", "uvicorn")
+def _assignment(
+    node: ast.Assign, cell: int, known: _Known, built: dict[str, tuple[str, str, str]]
+) -> list[_Fitted]:
+    """`name = Estimator(...)` records an estimator in `built`; `name =
+    Estimator(...).fit(...)` and `name = train(...)` are fitted models."""
+    target, call = node.targets[0], node.value
+    if len(node.targets) != 1 or not isinstance(target, ast.Name):
+        return []
+    assert isinstance(call, ast.Call)
+    estimator = _estimator(call.func, known.imports, known.classes)
+    if estimator is not None:
+        built[target.id] = estimator
+    if _method(call) in _FIT and isinstance(call.func.value, ast.Call):  # type: ignore[attr-defined]
+        estimator = _estimator(call.func.value.func, known.imports, known.classes)  # type: ignore[attr-defined]
+        if estimator is not None:
+            return [_Fitted(target.id, cell, *estimator, _first_name(call))]
+    if isinstance(call.func, ast.Name) and call.func.id in known.trainers:
+        trained = known.trainers[call.func.id]
+        return [_Fitted(target.id, cell, *trained, _first_name(call))]
+    return []
 
 
-def with_serving(plan: Plan) -> Plan:
-    """`plan` with the model service (serve.py) and what it needs; a plan without a
-    trained model gets a warning instead, as there is nothing to serve."""
-    if plan.model is None:
-        warning = Warning(
-            None,
-            "--serve: the notebook trains no model this plan can find; no serve.py",
-        )
-        return plan._replace(warnings=(*plan.warnings, warning))
-    present = {
-        requirement.name.split("==")[0].lower() for requirement in plan.requirements
-    }
-    added = tuple(
-        Requirement(pinned(name), "package", ())
-        for name in SERVING
-        if name not in present
-    )
-    return plan._replace(serve=True, requirements=(*plan.requirements, *added))
-
-
-def with_schedule(plan: Plan) -> Plan:
-    """`plan` split into train and predict at the step that fits the model, when the
-    split is clean: the steps after it need nothing from it but the model. Otherwise
-    a warning says why, and the package has no train/predict commands."""
-    if plan.model is None:
-        return _warn(
-            plan, "--schedule: the notebook trains no model this plan can find"
-        )
-    steps = plan.steps
-    number = next(
-        (n for n, step in enumerate(steps) if plan.model.cell in step.cells), None
-    )
-    if number is None:
-        return _warn(plan, "--schedule: the cell that fits the model is in no step")
-    training, after = steps[number], steps[number + 1 :]
-    if not after:
-        return _warn(
-            plan,
-            f"--schedule: no step comes after `{training.name}`, which fits "
-            f"`{plan.model.name}`; there is nothing to predict",
-        )
-    earlier = {name for step in steps[:number] for name in step.returns}
-    needed = sorted(
-        {
-            name
-            for step in after
-            for name in step.params
-            if name in training.returns and name not in earlier
-        }
-        - {plan.model.name}
-    )
-    if needed:
-        return _warn(
-            plan,
-            f"--schedule: no clear train/predict boundary: the steps after "
-            f"`{training.name}` need {', '.join(needed)} from it, besides the model",
-        )
-    return plan._replace(train_step=training.name)
-
-
-def _warn(plan: Plan, message: str) -> Plan:
-    return plan._replace(warnings=(*plan.warnings, Warning(None, message)))
+def _fit_call(
+    call: ast.Call, cell: int, built: dict[str, tuple[str, str, str]]
+) -> list[_Fitted]:
+    """`name.fit(...)` on an estimator the notebook built."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if _method(call) not in _FIT or not isinstance(receiver, ast.Name):
+        return []
+    if receiver.id not in built:
+        return []
+    return [_Fitted(receiver.id, cell, *built[receiver.id], _first_name(call))]
 
 
 def persisted_names(model: ModelPlan | None) -> tuple[str, ...]:
@@ -246,11 +202,12 @@ def _resolved(func: ast.expr, imports: dict[str, str]) -> str | None:
 
 def _estimator(
     func: ast.expr, imports: dict[str, str], classes: frozenset[str] = frozenset()
-) -> tuple[str, str] | None:
-    """(class name, library) when `func` is an estimator class of a model library, or
-    a notebook class with a `fit` method (library "notebook", saved like sklearn's)."""
+) -> tuple[str, str, str] | None:
+    """(class name, library, top-level module) when `func` is an estimator class of a
+    model library, or a notebook class with a `fit` method (library "notebook", saved
+    like scikit-learn's)."""
     if isinstance(func, ast.Name) and func.id in classes:
-        return func.id, "notebook"
+        return func.id, "notebook", ""
     path = _resolved(func, imports)
     if path is None:
         return None
@@ -260,7 +217,7 @@ def _estimator(
         return None
     if not name[:1].isupper() and name not in _FACTORIES:
         return None
-    return name, library
+    return name, library, path.split(".")[0]
 
 
 def _notebook_level(body: list[ast.stmt]):  # type: ignore[no-untyped-def]
@@ -290,26 +247,6 @@ def _first_name(call: ast.Call) -> str | None:
     return None
 
 
-def _fit_result(
-    name: str,
-    cell: int,
-    call: ast.Call,
-    known: tuple[dict[str, str], frozenset[str]],
-    trainers: dict[str, tuple[str, str]],
-) -> _Fitted | None:
-    """`name = Estimator(...).fit(X, y)` or `name = train(...)` with a notebook
-    function that fits an estimator."""
-    if _method(call) in _FIT and isinstance(call.func.value, ast.Call):  # type: ignore[attr-defined]
-        estimator = _estimator(call.func.value.func, *known)  # type: ignore[attr-defined]
-        if estimator is not None:
-            return _Fitted(name, cell, call.lineno, *estimator, _first_name(call))
-    if isinstance(call.func, ast.Name) and call.func.id in trainers:
-        return _Fitted(
-            name, cell, call.lineno, *trainers[call.func.id], _first_name(call)
-        )
-    return None
-
-
 def _estimator_classes(cells: dict[int, ParsedCell]) -> frozenset[str]:
     """Notebook classes with a `fit` method."""
     return frozenset(
@@ -326,9 +263,9 @@ def _estimator_classes(cells: dict[int, ParsedCell]) -> frozenset[str]:
 
 def _training_functions(
     cells: dict[int, ParsedCell], imports: dict[str, str], classes: frozenset[str]
-) -> dict[str, tuple[str, str]]:
+) -> dict[str, tuple[str, str, str]]:
     """Notebook functions that build an estimator, fit it and return a value."""
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[str, str, str]] = {}
     for index in sorted(cells):
         tree = cells[index].tree
         for node in tree.body if tree is not None else []:

@@ -111,6 +111,7 @@ class ModelPlan(NamedTuple):
     cell: int  # where it is fitted
     estimator: str  # its class as the notebook names it (RandomForestClassifier)
     library: str  # sklearn | xgboost | lightgbm | catboost | keras: how it is saved
+    module: str  # the top-level import it comes from (tensorflow for tf.keras)
     training_data: str | None  # the variable it was fitted on (fingerprinted)
     metrics: tuple[str, ...]  # variables holding metrics the notebook computed
 
