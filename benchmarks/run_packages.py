@@ -85,6 +85,13 @@ def run_one(corpus: Path, name: str, entry: dict, python: str, timeout: int = 30
         "unstable": len(expected) - len(stable),
         "error": error,
         "verify": None,
+        # a notebook that trains a model: did the package's run save it?
+        "model": (
+            None
+            if plan.model is None
+            else theirs is not None
+            and any(path.startswith("models/v0001/") for path in theirs.files)
+        ),
     }
     if ours is not None and theirs is not None:
         rows = compare_sides(plan, ours, theirs, Tolerance())
@@ -124,6 +131,10 @@ def run_subset(corpus: Path, results: dict, python: str) -> tuple[dict, list[str
         "notebooks re-run for stability": sum(o["rerun"] for o in outcomes.values()),
         "verify completed": f"{len(verified)}/{len(names)} ({len(verified) / max(len(names), 1):.1%})",
         "verify equal/close": f"{same}/{len(verified)} ({same / max(len(verified), 1):.1%})",
+        "models saved by the run": "{}/{}".format(
+            sum(1 for o in outcomes.values() if o["model"]),
+            sum(1 for o in outcomes.values() if o["model"] is not None),
+        ),
         "verify rows by result": dict(
             sum(
                 (Counter(o.get("verify_counts", {})) for o in outcomes.values()),
