@@ -5,6 +5,7 @@ Kept apart so that rules and transforms share one definition of each list.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import re
 
@@ -90,3 +91,15 @@ MUTATING_METHODS = frozenset(
 
 #: Functions that change their first argument in place (`random.shuffle(xs)`).
 MUTATING_FUNCTIONS = frozenset({"shuffle"})
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`np.random.rand` for a Name/Attribute chain; None for anything computed."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))

@@ -8,6 +8,7 @@ from typing import Any
 
 from nb2prod.analysis.calls import qualified_name
 from nb2prod.analysis.facts import CellFacts, CellFlow, NotebookFacts
+from nb2prod.analysis.names import dotted
 from nb2prod.lint.rule import Finding, Fix, Rule
 from nb2prod.magics import column_shifts
 from nb2prod.notebook import Cell, Notebook
@@ -137,13 +138,3 @@ class RuleContext:
         return line, column
 
 
-def dotted(node: ast.AST) -> str | None:
-    """`np.random.rand` for a Name/Attribute chain; None for anything computed."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))

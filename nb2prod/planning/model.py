@@ -17,6 +17,7 @@ import re
 from typing import NamedTuple
 
 from nb2prod.analysis.facts import ImportFact, NotebookFacts
+from nb2prod.analysis.names import dotted
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ModelPlan, Step
 
@@ -178,23 +179,12 @@ def _dotted_import(fact: ImportFact) -> str:
     return f"{fact.module}.{fact.name}"
 
 
-def _dotted(node: ast.expr) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def _resolved(func: ast.expr, imports: dict[str, str]) -> str | None:
     """`xgb.XGBClassifier` -> `xgboost.XGBClassifier`, through the notebook's imports."""
-    dotted = _dotted(func)
-    if dotted is None:
+    written = dotted(func)
+    if written is None:
         return None
-    root, _, rest = dotted.partition(".")
+    root, _, rest = written.partition(".")
     if root not in imports:
         return None
     return f"{imports[root]}.{rest}" if rest else imports[root]
