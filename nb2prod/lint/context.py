@@ -136,5 +136,3 @@ class RuleContext:
         column = len(text.encode("utf-8")[:byte_column].decode("utf-8", "ignore"))
         column += column_shifts(parsed.translation.syntax).get(line, 0)
         return line, column
-
-
