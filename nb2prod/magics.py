@@ -331,7 +331,11 @@ def _cell_magic(
         if name in PYTHON_BODY_CELL_MAGICS
         else _BODY_LANGUAGES.get(name, "other")
     )
-    if language == "python":
+    target = _capture_target(args) if name == "capture" else None
+    if target is not None:  # what the analysis sees: the cell binds the name
+        call = f"{target} = get_ipython().run_cell_magic('capture', {args!r}, '')"
+        last, replacement = first, call + pieces[first][1]
+    elif language == "python":
         last, replacement = first, pieces[first][1]  # the header becomes an empty line
     else:
         last = len(lines) - 1
@@ -348,10 +352,17 @@ def _cell_magic(
         args=args,
         text=_text(pieces, first, last),
         replacement=replacement,
+        target=target,
         body_language=language,
         keeps_python=language == "python",
         expansions=_expansions(args) if language != "python" else (),
     )
+
+
+def _capture_target(args: str) -> str | None:
+    """The variable `%%capture [--no-stdout] NAME` stores the captured output in."""
+    words = [word for word in args.split() if not word.startswith("-")]
+    return words[-1] if words and words[-1].isidentifier() else None
 
 
 def _escaped_command(

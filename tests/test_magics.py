@@ -28,9 +28,15 @@ CASES = [
     ),
     pytest.param(
         "%%capture out\nx = 1",
-        "\nx = 1",
-        [("cell_magic", "%%", "capture", "out", None, (1, 0, 1, 13))],
+        "out = get_ipython().run_cell_magic('capture', 'out', '')\nx = 1",
+        [("cell_magic", "%%", "capture", "out", "out", (1, 0, 1, 13))],
         id="cell-magic-capture",
+    ),
+    pytest.param(
+        "%%capture --no-stderr\nx = 1",
+        "\nx = 1",
+        [("cell_magic", "%%", "capture", "--no-stderr", None, (1, 0, 1, 21))],
+        id="cell-magic-capture-unnamed",
     ),
     pytest.param(
         "%%bash\necho hi\nls\n",

@@ -157,3 +157,10 @@ def test_cell_parts_hoist_imports_and_definitions_and_keep_comments():
     assert (
         libcst.Module(body=[body]).code == "# load\n# the threshold\nx = f()  # call\n"
     )
+
+
+def test_an_import_sharing_a_line_with_code_is_hoisted_not_lost():
+    module = libcst.parse_module("import seaborn; seaborn.set()\n")
+    parts = split_cell(module, frozenset())
+    assert [libcst.Module(body=[s]).code for s in parts.imports] == ["import seaborn\n"]
+    assert [libcst.Module(body=[s]).code for s in parts.body] == ["seaborn.set()\n"]

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import libcst as cst
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.emit.imports import narrowed_line
+from nb2prod.emit.imports import line_bindings, narrowed_line
 from nb2prod.errors import CellSyntaxError
 from nb2prod.magics import SyntaxKind
 from nb2prod.parsing import ParsedCell
@@ -26,6 +26,8 @@ from nb2prod.transforms.globals_to_returns import AssignCallResults, GlobalsToRe
 from nb2prod.transforms.literals import replace_literals
 from nb2prod.transforms.parameters import AddParameters, PassArguments
 from nb2prod.transforms.print_to_logging import PrintToLogging
+from nb2prod.transforms.rebound_names import rename_rebound_names
+from nb2prod.transforms.unused_locals import drop_unused_locals
 
 LOGGER = "logger"
 
@@ -74,8 +76,11 @@ def render_module_code(
         steps = [step for step in plan.steps if step.module == module]
         functions = [d for f, d in definitions if f.module == module]
         step_defs = [_step_function(step, cells, rewrites) for step in steps]
-        code = "\n\n".join(
-            cst.Module(body=[node]).code for node in [*functions, *step_defs]
+        code = drop_unused_locals(
+            "\n\n".join(
+                [cst.Module(body=[node]).code for node in functions]
+                + [rename_rebound_names(cst.Module(body=[n]).code) for n in step_defs]
+            )
         )
         imports = _imports_used(code, notebook_imports, plan, module)
         titles = ", ".join(f'"{step.title}"' for step in steps)
@@ -113,6 +118,9 @@ def _cell_parts(
     if display is not None:
         module = _log_display(module)
     parts = split_cell(module, config)
+    captured = _capture_target(parsed)
+    if captured is not None and parts.body:
+        parts = parts._replace(body=[_captured(parts.body, captured)])
     marker = cst.EmptyLine(
         comment=cst.Comment(f"# notebook cell {parsed.cell.index + 1}")
     )
@@ -124,10 +132,38 @@ def _cell_parts(
     return _Cell(parts.imports, parts.definitions, body, parts.trailing, words)
 
 
+def _capture_target(parsed: ParsedCell) -> str | None:
+    """The variable of a `%%capture NAME` cell."""
+    for fact in parsed.translation.syntax:
+        if fact.kind is SyntaxKind.CELL_MAGIC and fact.name == "capture":
+            return fact.target
+    return None
+
+
+def _captured(body: list[cst.BaseStatement], target: str) -> cst.With:
+    """`with captured_output() as NAME:` around the cell's statements."""
+    first = body[0]
+    leading = getattr(first, "leading_lines", ())
+    body = [first.with_changes(leading_lines=()), *body[1:]]  # type: ignore[list-item]
+    return cst.With(
+        items=[
+            cst.WithItem(
+                cst.Call(cst.Name("captured_output")),
+                asname=cst.AsName(cst.Name(target)),
+            )
+        ],
+        body=cst.IndentedBlock(body=body),
+        leading_lines=leading,
+    )
+
+
 def _production_source(parsed: ParsedCell) -> str:
     """The cell's Python translation with each piece of IPython syntax handled."""
     lines = parsed.translation.python.split("\n")
-    for fact in parsed.translation.syntax:
+    # Bottom up: a replacement longer than its span (a comment and a `pass` for an
+    # indented magic) must not shift the lines of the facts still to handle.
+    facts = sorted(parsed.translation.syntax, key=lambda f: f.span.line, reverse=True)
+    for fact in facts:
         handling = decide(parsed.cell.index, fact)
         action = handling.decision.action
         if (
@@ -138,7 +174,11 @@ def _production_source(parsed: ParsedCell) -> str:
         first, last = fact.span.line - 1, fact.span.end_line - 1
         indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
         text = handling.decision.text.replace("\r", "")
-        if action == "translated" and handling.code:
+        if fact.kind is SyntaxKind.CELL_MAGIC and action == "translated":
+            replacement = [
+                f"# nb2prod: translated: {text}"
+            ]  # the body is wrapped later
+        elif action == "translated" and handling.code:
             replacement = [indent + handling.code]
         elif action == "todo":
             replacement = [
@@ -363,10 +403,7 @@ def _imports_used(
     lines = ["import logging"]
     if "functools" in used:
         lines.append("import functools")
-    for line in notebook_imports:  # an unresolved star import may provide anything
-        kept = narrowed_line(line, used)
-        if kept is not None:
-            lines.append(kept)
+    lines += _live_imports(notebook_imports, used, _defined_names(code))
     elsewhere: dict[str, list[str]] = {}
     for function in plan.functions:
         if function.module != module and function.name in used:
@@ -375,13 +412,44 @@ def _imports_used(
         lines.append(f"from {plan.package}.{other} import {', '.join(sorted(names))}")
     if "print_to_log" in used:
         lines.append(f"from {plan.package}.logs import print_to_log")
+    if "captured_output" in used:
+        lines.append(f"from {plan.package}.logs import captured_output")
     if "save_figure" in used:
         lines.append(f"from {plan.package}.figures import save_figure")
     if "secret" in used:
         lines.append(f"from {plan.package}.config import secret")
-    if "os" in used and not any(_bound_names(line) & {"os"} for line in lines):
+    if "os" in used and not any(line_bindings(line) & {"os"} for line in lines):
         lines.append("import os")
     return tuple(dict.fromkeys(lines))
+
+
+def _live_imports(
+    notebook_imports: list[str], used: set[str], defined: set[str]
+) -> list[str]:
+    """The notebook's import lines this module needs, narrowed to the names it uses.
+    Hoisted to the top, only the last binding of a name counts: an import of a name
+    that a later import or a module-level `def` binds again is dropped."""
+    taken = set(defined)
+    kept: list[str] = []
+    for line in reversed(notebook_imports):
+        narrowed = narrowed_line(line, used, frozenset(taken))
+        if narrowed is not None:
+            kept.append(narrowed)
+            taken |= line_bindings(narrowed)
+    return kept[::-1]
+
+
+def _defined_names(code: str) -> set[str]:
+    """Functions and classes the module defines at its top level."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    }
 
 
 def _names_used(code: str) -> set[str]:
@@ -402,20 +470,4 @@ def _names_used(code: str) -> set[str]:
             if symbol.is_referenced() and (module or symbol.is_global()):
                 names.add(symbol.get_name())
         pending.extend(scope.get_children())
-    return names
-
-
-def _bound_names(line: str) -> set[str]:
-    try:
-        tree = ast.parse(line)
-    except SyntaxError:
-        return set()
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                if alias.name == "*":
-                    names.add("*")
-                else:
-                    names.add((alias.asname or alias.name).split(".")[0])
     return names

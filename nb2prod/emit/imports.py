@@ -27,10 +27,13 @@ def narrowed(statement: ast.Import | ast.ImportFrom, kept: list[ast.alias]) -> s
     )
 
 
-def narrowed_line(line: str, used: set[str]) -> str | None:
-    """An import line narrowed to `used`, None when it imports nothing used. Anything
-    but one plain import statement (a `try:` block of optional imports) is kept whole
-    when it binds a used name."""
+def narrowed_line(
+    line: str, used: set[str], taken: frozenset[str] = frozenset()
+) -> str | None:
+    """An import line narrowed to `used`, None when it imports nothing used. Names in
+    `taken` are bound again later in the module (a later import, a `def`): hoisted to
+    the top, this binding would be dead, F811. Anything but one plain import statement
+    (a `try:` block of optional imports) is kept whole when it binds a used name."""
     try:
         body = ast.parse(line).body
     except SyntaxError:
@@ -38,14 +41,39 @@ def narrowed_line(line: str, used: set[str]) -> str | None:
     if len(body) == 1 and isinstance(body[0], (ast.Import, ast.ImportFrom)):
         if any(alias.name == "*" for alias in body[0].names):
             return line  # an unresolved star import may provide anything
-        kept = used_aliases(body[0], used)
+        kept = [
+            alias
+            for alias in used_aliases(body[0], used)
+            if _binding(alias) not in taken or _loads_submodule(body[0], alias)
+        ]
         if not kept:
             return None
         return line if len(kept) == len(body[0].names) else narrowed(body[0], kept)
-    bound = {
-        (alias.asname or alias.name).split(".")[0]
+    return line if bound_names(body) & used or "*" in bound_names(body) else None
+
+
+def bound_names(body: list[ast.stmt]) -> set[str]:
+    """The names the import statements in `body` bind, `*` for a star import."""
+    return {
+        _binding(alias)
         for node in ast.walk(ast.Module(body, []))
         if isinstance(node, (ast.Import, ast.ImportFrom))
         for alias in node.names
     }
-    return line if bound & used or "*" in bound else None
+
+
+def line_bindings(line: str) -> set[str]:
+    """The names an import line binds (empty when it does not parse)."""
+    try:
+        return bound_names(ast.parse(line).body)
+    except SyntaxError:
+        return set()
+
+
+def _binding(alias: ast.alias) -> str:
+    return (alias.asname or alias.name).split(".")[0]
+
+
+def _loads_submodule(statement: ast.Import | ast.ImportFrom, alias: ast.alias) -> bool:
+    """`import a.b` binds `a` but also loads `a.b`: never dead because `a` is rebound."""
+    return isinstance(statement, ast.Import) and not alias.asname and "." in alias.name

@@ -51,6 +51,9 @@ def decide(cell: int, fact: IPythonSyntax) -> Handling:
             return Handling(
                 decision("dropped", "a benchmark; its body does not change state")
             )
+        if name == "capture" and fact.target:
+            code = f"with captured_output() as {fact.target}:"
+            return Handling(decision("translated", code), code=code)
         if fact.body_language == "python":
             return Handling(decision("unwrapped"))
         return Handling(decision("todo", f"a `%%{name}` cell is not Python"))

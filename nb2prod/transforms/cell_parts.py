@@ -37,6 +37,8 @@ def split_cell(module: cst.Module, config_names: frozenset[str]) -> CellParts:
             definitions.append(statement)
         elif kind == "dropped":
             carried += _comments(statement)
+        elif _has_import(statement):  # `import seaborn; seaborn.set()`
+            imports.append(_without_comments(hoisted_import(statement)))
         if kept is not None:
             body.append(_with_comments(kept, carried))
             carried = []
@@ -81,6 +83,12 @@ def hoisted_import(statement: cst.BaseStatement) -> cst.BaseStatement:
             body=[_last(s, i == len(imports) - 1) for i, s in enumerate(imports)]
         )
     return statement
+
+
+def _has_import(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body
+    )
 
 
 def _last(small: cst.BaseSmallStatement, last: bool) -> cst.BaseSmallStatement:

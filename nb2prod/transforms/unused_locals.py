@@ -1,0 +1,220 @@
+"""Names a function assigns and never reads (pyflakes F841), made explicit.
+
+At notebook scope every name is a global, so a value assigned and never used again
+costs nothing; once the cell's code is a step function, or a notebook function's body
+is linted as module code, it is an unused local. The assignment keeps its effect: a
+call or computation stays as an expression statement (`imgplot = plt.imshow(a)` ->
+`plt.imshow(a)`), a plain value keeps its slot under an underscore name (`_m = ...`,
+the convention linters read as "deliberately unused"), `except E as e:` and
+`with f() as h:` lose the unused `as` name.
+"""
+
+from __future__ import annotations
+
+import symtable
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+# Names linters treat as deliberately unused, or that Python reads itself.
+_SPECIAL = frozenset({"__tracebackhide__", "__traceback_info__", "__debuggerskip__"})
+# Function scopes symtable reports that are not `def`s.
+_NOT_DEFS = frozenset(
+    f"{prefix}{name}{suffix}"
+    for name in ("lambda", "listcomp", "setcomp", "dictcomp", "genexpr")
+    for prefix, suffix in (("", ""), ("<", ">"))
+)
+
+
+def drop_unused_locals(code: str) -> str:
+    """The module code with every function's unused locals made explicit."""
+    unused = unused_locals(code)
+    if not unused:
+        return code
+    wrapper = MetadataWrapper(cst.parse_module(code), unsafe_skip_copy=True)
+    return wrapper.visit(_MakeExplicit(unused, wrapper)).code
+
+
+def unused_locals(code: str) -> dict[int, frozenset[str]]:
+    """Line of each function's `def` -> its locals assigned and never read there or in
+    a nested scope (symtable: Python's own scoping, at C speed)."""
+    try:
+        table = symtable.symtable(code, "<module>", "exec")
+    except SyntaxError:
+        return {}
+    found: dict[int, frozenset[str]] = {}
+    pending = list(table.get_children())
+    while pending:
+        scope = pending.pop()
+        pending.extend(scope.get_children())
+        if scope.get_type() != "function" or scope.get_name() in _NOT_DEFS:
+            continue
+        names = _unused_in(scope)
+        if names:
+            found[scope.get_lineno()] = names
+    return found
+
+
+def _unused_in(scope: symtable.SymbolTable) -> frozenset[str]:
+    symbols = {symbol.get_name(): symbol for symbol in scope.get_symbols()}
+    if "locals" in symbols and symbols["locals"].is_referenced():
+        return frozenset()  # `locals()` reads every local
+    read_inside = _free_in_nested(scope)
+    return frozenset(
+        name
+        for name, symbol in symbols.items()
+        if symbol.is_assigned()
+        and symbol.is_local()
+        and not symbol.is_referenced()
+        and not symbol.is_parameter()
+        and not symbol.is_imported()
+        and not symbol.is_namespace()
+        and name not in read_inside
+        and not name.startswith("_")
+        and name not in _SPECIAL
+    )
+
+
+def _free_in_nested(scope: symtable.SymbolTable) -> set[str]:
+    names: set[str] = set()
+    pending = list(scope.get_children())
+    while pending:
+        child = pending.pop()
+        pending.extend(child.get_children())
+        names.update(s.get_name() for s in child.get_symbols() if s.is_free())
+    return names
+
+
+def _is_plain_value(node: cst.BaseExpression) -> bool:
+    """A literal, a name or a container of them: nothing would run if it stood alone,
+    so it keeps an underscore name instead of becoming a useless expression."""
+    if isinstance(node, (cst.BaseNumber, cst.SimpleString, cst.Name, cst.Ellipsis)):
+        return True
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        return all(
+            isinstance(e, cst.Element) and _is_plain_value(e.value)
+            for e in node.elements
+        )
+    return False
+
+
+class _MakeExplicit(cst.CSTTransformer):
+    """Rewrites the unused names of the functions `unused_locals` found."""
+
+    def __init__(
+        self, unused: dict[int, frozenset[str]], wrapper: MetadataWrapper
+    ) -> None:
+        super().__init__()
+        self._unused = unused
+        self._positions = wrapper.resolve(PositionProvider)
+        self._stack: list[frozenset[str]] = []
+        self._deleted: list[set[str]] = []
+
+    @property
+    def _names(self) -> frozenset[str]:
+        return self._stack[-1] if self._stack else frozenset()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        line = self._positions[node.name].start.line
+        self._stack.append(self._unused.get(line, frozenset()))
+        self._deleted.append(
+            {
+                statement.target.value
+                for statement in _walk(node.body)
+                if isinstance(statement, cst.Del)
+                and isinstance(statement.target, cst.Name)
+            }
+        )
+
+    def leave_FunctionDef(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self._stack.pop()
+        self._deleted.pop()
+        return updated
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._stack.append(frozenset())  # a class body's names are attributes
+        self._deleted.append(set())
+
+    def leave_ClassDef(
+        self, original: cst.ClassDef, updated: cst.ClassDef
+    ) -> cst.ClassDef:
+        self._stack.pop()
+        self._deleted.pop()
+        return updated
+
+    def _is_unused(self, node: cst.CSTNode) -> bool:
+        return (
+            isinstance(node, cst.Name)
+            and node.value in self._names
+            and node.value not in self._deleted[-1]
+        )
+
+    def _renamed(self, node: cst.BaseAssignTargetExpression) -> cst.BaseExpression:
+        if self._is_unused(node):
+            assert isinstance(node, cst.Name)
+            return node.with_changes(value=f"_{node.value}")
+        return node
+
+    def leave_Assign(
+        self, original: cst.Assign, updated: cst.Assign
+    ) -> cst.BaseSmallStatement:
+        targets = []
+        for target in updated.targets:
+            if isinstance(target.target, (cst.Tuple, cst.List)):
+                if not isinstance(updated.value, (cst.Tuple, cst.List)):
+                    targets.append(target)  # unpacking a result: not a finding
+                    continue
+                elements = [
+                    element.with_changes(value=self._renamed(element.value))
+                    for element in target.target.elements
+                ]
+                target = target.with_changes(
+                    target=target.target.with_changes(elements=elements)
+                )
+            elif self._is_unused(target.target):
+                if not _is_plain_value(updated.value):
+                    continue
+                target = target.with_changes(target=self._renamed(target.target))
+            targets.append(target)
+        if not targets:
+            return cst.Expr(updated.value, semicolon=updated.semicolon)
+        return updated.with_changes(targets=targets)
+
+    def leave_AnnAssign(
+        self, original: cst.AnnAssign, updated: cst.AnnAssign
+    ) -> cst.BaseSmallStatement:
+        if updated.value is None or not self._is_unused(updated.target):
+            return updated
+        if _is_plain_value(updated.value):
+            return updated.with_changes(target=self._renamed(updated.target))
+        return cst.Expr(updated.value, semicolon=updated.semicolon)
+
+    def leave_NamedExpr(
+        self, original: cst.NamedExpr, updated: cst.NamedExpr
+    ) -> cst.BaseExpression:
+        return updated.with_changes(target=self._renamed(updated.target))
+
+    def leave_ExceptHandler(
+        self, original: cst.ExceptHandler, updated: cst.ExceptHandler
+    ) -> cst.ExceptHandler:
+        if updated.name is not None and self._is_unused(updated.name.name):
+            return updated.with_changes(name=None)
+        return updated
+
+    def leave_WithItem(
+        self, original: cst.WithItem, updated: cst.WithItem
+    ) -> cst.WithItem:
+        if updated.asname is not None and self._is_unused(updated.asname.name):
+            return updated.with_changes(asname=None)
+        return updated
+
+
+def _walk(node: cst.CSTNode):  # type: ignore[no-untyped-def]
+    """Every node under `node`, depth first."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        pending.extend(current.children)

@@ -1,0 +1,194 @@
+"""Notebook habits that are harmless in a notebook but pyflakes problems in a module.
+
+Each case converts a small notebook, runs the real `ruff check --select E9,F` on the
+package and reads the module the case is about: the code must be clean *and* still
+do what the notebook did.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from nb2prod.convert import convert_notebook
+from nb2prod.testing import code, md, notebook
+from nb2prod.writer import write_package
+
+
+def _ruff() -> str:
+    return shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+
+
+def converted(tmp_path: Path, *cells) -> tuple[list[str], dict[str, str]]:
+    """(ruff findings as `file: CODE message`, module name -> source) of the package."""
+    result = convert_notebook(notebook(*cells, path=str(tmp_path / "study.ipynb")))
+    target = tmp_path / "pkg"
+    write_package(result.package, target)
+    completed = subprocess.run(
+        [_ruff(), "check", "--select", "E9,F", "--no-cache", "--isolated",
+         "--output-format", "json", str(target)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    findings = [
+        f"{Path(item['filename']).name}: {item['code']} {item['message']}"
+        for item in json.loads(completed.stdout)
+    ]
+    modules = {
+        path.rsplit("/", 1)[-1].removesuffix(".py"): text
+        for path, text in result.package.items()
+        if path.startswith("src/") and path.endswith(".py")
+    }
+    return findings, modules
+
+
+def test_an_import_repeated_in_another_form_is_imported_once(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code("import pandas as pd  # data frames\nfrom sklearn.svm import SVC"),
+        code("import pandas as pd\nfrom sklearn.svm import SVC, LinearSVC"),
+        code("df = pd.DataFrame({'a': [1]})\nm = SVC()\nl = LinearSVC()\nprint(df, m, l)"),
+    )  # fmt: skip
+    assert findings == []
+    module = next(text for text in modules.values() if "DataFrame" in text)
+    assert module.count("import pandas as pd") == 1
+    assert module.count("SVC") >= 2 and "LinearSVC" in module
+
+
+def test_an_import_that_a_later_one_rebinds_is_dropped(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code("from keras.layers import Activation\nfrom keras.layers.core import Activation"),
+        code("layer = Activation('relu')\nprint(layer)"),
+    )  # fmt: skip
+    assert findings == []
+    module = next(text for text in modules.values() if "Activation(" in text)
+    assert "from keras.layers.core import Activation" in module
+    assert "from keras.layers import Activation" not in module
+
+
+def test_an_import_shadowed_by_a_notebook_function_is_dropped(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code("from keras.applications.xception import preprocess_input"),
+        code("def preprocess_input(x):\n    return x / 255"),
+        code("print(preprocess_input(510))"),
+    )  # fmt: skip
+    assert findings == []
+    module = next(text for text in modules.values() if "def preprocess_input" in text)
+    assert "import preprocess_input" not in module
+
+
+def test_submodule_imports_are_kept_though_they_bind_the_same_name(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code("import os.path\nimport os"),
+        code("print(os.path.join('a', 'b'), os.sep)"),
+    )
+    assert findings == []
+    module = next(text for text in modules.values() if "os.path.join" in text)
+    assert "import os.path" in module
+
+
+def test_values_assigned_and_never_read_again_stay_computed(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code("import math"),
+        md("## Explore"),
+        code(
+            "low, high = 1, math.floor(2.5)\n"
+            "try:\n    plot = math.sqrt(16)  # the figure\n    boom = 1 / 0\n"
+            "except ZeroDivisionError as error:\n    print('no')\n"
+            "with open(__file__) as handle:\n    label = 'hello'"
+        ),
+        code("def spread(values):\n    n = len(values)\n    return max(values) - min(values)"),
+        md("## Report"),
+        code("print(spread([1, 5]))"),
+    )  # fmt: skip
+    assert findings == []
+    module = next(text for text in modules.values() if "def spread" in text)
+    assert "        math.sqrt(16)  # the figure" in module
+    assert "_low, _high = 1, math.floor(2.5)" in module
+    assert "1 / 0" in module and "except ZeroDivisionError:" in module
+    assert "with open(__file__):" in module
+    assert '_label = "hello"' in module
+    assert "\n    len(values)\n" in module
+
+
+def test_unused_locals_keep_names_that_nested_code_reads(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        md("## Explore"),
+        code("k = 3\nscale = lambda v: v * k\nprint(scale(2))"),
+        code("total = 0\nfor i in range(3):\n    total += i\nprint(total)"),
+        md("## Report"),
+        code("print('done')"),
+    )  # fmt: skip
+    assert findings == []
+    module = next(text for text in modules.values() if "lambda" in text)
+    assert "k = 3" in module and "total = 0" in module
+
+
+def test_an_indented_magic_does_not_shift_the_magics_after_it(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code(
+            "import numpy as np\ntry:\n    %tensorflow_version 2.x\nexcept Exception:\n"
+            "    pass\n\n%matplotlib inline\nprint(np.ones(2))"
+        ),
+        code("print('done')"),
+    )  # fmt: skip
+    assert findings == []
+    module = next(text for text in modules.values() if "np.ones" in text)
+    assert "get_ipython" not in module
+    assert "# nb2prod: dropped: %matplotlib inline" in module
+    assert "# nb2prod: dropped: %tensorflow_version 2.x" in module
+
+
+def test_capture_cell_stores_what_the_cell_wrote(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code("import sys"),
+        code("%%capture --no-display output\nsys.stdout.write('[0]\\ttrain:0.5\\n')\nn = 2"),
+        code("s = output.stdout\nprint(repr(s), n)"),
+    )  # fmt: skip
+    assert findings == []
+    module = next(text for text in modules.values() if "output.stdout" in text)
+    assert "with captured_output() as output:" in module
+    assert "captured_output" in next(
+        t for t in modules.values() if "CapturedOutput" in t
+    )
+    completed = subprocess.run(
+        [sys.executable, "-m", "study"], cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert "'[0]\\ttrain:0.5\\n' 2" in completed.stderr
+
+
+def test_a_name_imported_then_assigned_keeps_both_meanings(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code("from statistics import mean"),
+        md("## Scores"),
+        code("print(mean([1, 2, 3]))\nvalues = [mean([x, 1]) for x in range(2)]"),
+        code("mean = sum(values) / len(values)\nprint(mean)"),
+        md("## Report"),
+        code("print(mean * 2)"),
+    )  # fmt: skip
+    assert findings == []
+    module = next(text for text in modules.values() if "sum(values)" in text)
+    assert "from statistics import mean" in module
+    assert "mean_value = sum(values) / len(values)" in module
+    assert "return mean_value" in module or "mean_value," in module
+    completed = subprocess.run(
+        [sys.executable, "-m", "study"], cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert "INFO" in completed.stderr and ": 2\n" in completed.stderr
+    assert ": 0.75\n" in completed.stderr and ": 1.5\n" in completed.stderr
