@@ -13,6 +13,7 @@ from nb2prod.errors import CellSyntaxError
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell, parse_notebook
 from nb2prod.planning.build import build_plan
+from nb2prod.planning.function_versions import version_functions, version_warnings
 from nb2prod.planning.last_result import bind_last_results
 from nb2prod.planning.plan import Plan
 
@@ -54,7 +55,14 @@ def plan_notebook(notebook: Notebook, package: str | None = None) -> Planned:
         notebook = rebound
         parsed = parse_notebook(notebook)
         facts = analyze_parsed(notebook.path, parsed)
+    versions = version_functions(notebook, parsed)
+    if versions is not None:  # a function redefined with different code
+        notebook = versions.notebook
+        parsed = parse_notebook(notebook)
+        facts = analyze_parsed(notebook.path, parsed)
     plan = build_plan(notebook, parsed, facts, package)
+    if versions is not None:
+        plan = plan._replace(warnings=plan.warnings + version_warnings(versions))
     return Planned(plan, {item.cell.index: item for item in parsed}, facts)
 
 

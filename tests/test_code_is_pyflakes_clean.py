@@ -192,3 +192,53 @@ def test_a_name_imported_then_assigned_keeps_both_meanings(tmp_path):
     assert completed.returncode == 0, completed.stderr
     assert "INFO" in completed.stderr and ": 2\n" in completed.stderr
     assert ": 0.75\n" in completed.stderr and ": 1.5\n" in completed.stderr
+
+
+def test_each_version_of_a_redefined_function_serves_the_cells_that_saw_it(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        md("## First try"),
+        code("base = 10\ndef score(x):\n    return x + base"),
+        code("first = score(1)\nprint(first)"),
+        md("## Better"),
+        code("bonus = 100\ndef score(x):\n    return x + base + bonus"),
+        code("def report():\n    return score(2)\nprint(score(1), report())"),
+    )  # fmt: skip
+    assert findings == []
+    code_text = "\n".join(modules.values())
+    assert "def score_cell2(x, *, base):" in code_text
+    assert "def score(x, *, base, bonus):" in code_text
+    completed = subprocess.run(
+        [sys.executable, "-m", "study"], cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert ": 11\n" in completed.stderr and ": 111 112\n" in completed.stderr
+
+
+def test_imports_and_handler_names_a_function_no_longer_reads_go(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code(
+            "def show(table):\n    from IPython.display import display, Markdown\n"
+            "    # the rendered table\n    import datetime\n    display(Markdown(table))"
+        ),
+        md("## Run"),
+        code(
+            "try:\n    import json\nexcept ImportError as error:\n    json = None\n"
+            "try:\n    value = int('x')\nexcept ValueError as error:\n    print(error)\n"
+            "except TypeError as error:\n    value = 0\nprint(json is None)"
+        ),
+        md("## Report"),
+        code("print('done')"),
+    )  # fmt: skip
+    assert findings == []
+    module = next(text for text in modules.values() if "def show(table" in text)
+    assert (
+        "from IPython.display import Markdown\n\n    # the rendered table\n" in module
+    )
+    assert "datetime" not in module
+    step = next(text for text in modules.values() if 'int("x")' in text)
+    assert "except ValueError as error:" in step
+    assert "except TypeError:" in step and "except ImportError:" in step

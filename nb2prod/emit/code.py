@@ -223,7 +223,7 @@ def _unique_code(statements) -> list[str]:  # type: ignore[no-untyped-def]
         node = hoisted_import(statement).visit(
             PrintToLogging("logging.getLogger(__name__)")
         )
-        seen[cst.Module(body=[node]).code.strip()] = None
+        seen[drop_unused_locals(cst.Module(body=[node]).code).strip()] = None
     return list(seen)
 
 

@@ -6,11 +6,14 @@ is linted as module code, it is an unused local. The assignment keeps its effect
 call or computation stays as an expression statement (`imgplot = plt.imshow(a)` ->
 `plt.imshow(a)`), a plain value keeps its slot under an underscore name (`_m = ...`,
 the convention linters read as "deliberately unused"), `except E as e:` and
-`with f() as h:` lose the unused `as` name.
+`with f() as h:` lose the unused `as` name, and an import inside a function drops
+the names the function no longer reads (a `display` import whose calls became
+logging).
 """
 
 from __future__ import annotations
 
+import ast
 import symtable
 
 import libcst as cst
@@ -29,7 +32,7 @@ _NOT_DEFS = frozenset(
 def drop_unused_locals(code: str) -> str:
     """The module code with every function's unused locals made explicit."""
     unused = unused_locals(code)
-    if not unused:
+    if not unused and not _unread_handler_names(code):
         return code
     wrapper = MetadataWrapper(cst.parse_module(code), unsafe_skip_copy=True)
     return wrapper.visit(_MakeExplicit(unused, wrapper)).code
@@ -55,6 +58,26 @@ def unused_locals(code: str) -> dict[int, frozenset[str]]:
     return found
 
 
+def _unread_handler_names(code: str) -> bool:
+    """Whether some `except E as e:` block never reads `e` (ast: C speed)."""
+    if " as " not in code:
+        return False
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return False
+    return any(
+        isinstance(node, ast.ExceptHandler)
+        and node.name is not None
+        and not any(
+            isinstance(inner, ast.Name) and inner.id == node.name
+            for statement in node.body
+            for inner in ast.walk(statement)
+        )
+        for node in ast.walk(tree)
+    )
+
+
 def _unused_in(scope: symtable.SymbolTable) -> frozenset[str]:
     symbols = {symbol.get_name(): symbol for symbol in scope.get_symbols()}
     if "locals" in symbols and symbols["locals"].is_referenced():
@@ -63,11 +86,10 @@ def _unused_in(scope: symtable.SymbolTable) -> frozenset[str]:
     return frozenset(
         name
         for name, symbol in symbols.items()
-        if symbol.is_assigned()
+        if (symbol.is_assigned() or symbol.is_imported())
         and symbol.is_local()
         and not symbol.is_referenced()
         and not symbol.is_parameter()
-        and not symbol.is_imported()
         and not symbol.is_namespace()
         and name not in read_inside
         and not name.startswith("_")
@@ -109,6 +131,7 @@ class _MakeExplicit(cst.CSTTransformer):
         self._positions = wrapper.resolve(PositionProvider)
         self._stack: list[frozenset[str]] = []
         self._deleted: list[set[str]] = []
+        self._tries = 0
 
     @property
     def _names(self) -> frozenset[str]:
@@ -199,8 +222,72 @@ class _MakeExplicit(cst.CSTTransformer):
     def leave_ExceptHandler(
         self, original: cst.ExceptHandler, updated: cst.ExceptHandler
     ) -> cst.ExceptHandler:
-        if updated.name is not None and self._is_unused(updated.name.name):
+        """`except E as e:` binds `e` for its own block only (Python deletes it
+        after), so each handler's name is unused when its block never reads it."""
+        name = updated.name.name if updated.name is not None else None
+        if not isinstance(name, cst.Name):
+            return updated
+        if self._is_unused(name) or not any(
+            isinstance(node, cst.Name) and node.value == name.value
+            for node in _walk(updated.body)
+        ):
             return updated.with_changes(name=None)
+        return updated
+
+    def leave_IndentedBlock(
+        self, original: cst.IndentedBlock, updated: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        """Imports inside a function keep the names the function reads (a `display`
+        import whose calls became logging is one it no longer reads); the comments
+        of a line that goes move to the next statement."""
+        if not self._stack or self._tries:
+            return updated  # `try: import x` tests that x is installed
+        body: list[cst.BaseStatement] = []
+        carried: list[cst.EmptyLine] = []
+        changed = False
+        for statement in updated.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                smalls = [self._narrowed(small) for small in statement.body]
+                kept = [small for small in smalls if small is not None]
+                if not kept:
+                    carried += [x for x in statement.leading_lines if x.comment]
+                    changed = True
+                    continue
+                if kept != list(statement.body):
+                    last = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+                    statement = statement.with_changes(body=[*kept[:-1], last])
+                    changed = True
+            if carried:
+                leading = [*carried, *statement.leading_lines]
+                statement = statement.with_changes(leading_lines=leading)
+                carried = []
+            body.append(statement)
+        if not changed:
+            return updated
+        if not body:
+            body = [cst.SimpleStatementLine([cst.Pass()], leading_lines=carried)]
+            carried = []
+        return updated.with_changes(body=body, footer=[*carried, *updated.footer])
+
+    def _narrowed(self, small: cst.BaseSmallStatement) -> cst.BaseSmallStatement | None:
+        """An import statement without the names that are unused; None: all are."""
+        if not isinstance(small, (cst.Import, cst.ImportFrom)) or isinstance(
+            small.names, cst.ImportStar
+        ):
+            return small
+        kept = [a for a in small.names if not self._is_unused(_bound_name(a))]
+        if len(kept) == len(small.names):
+            return small
+        if not kept:
+            return None
+        last = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return small.with_changes(names=[*kept[:-1], last])
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._tries += 1
+
+    def leave_Try(self, original: cst.Try, updated: cst.Try) -> cst.Try:
+        self._tries -= 1
         return updated
 
     def leave_WithItem(
@@ -209,6 +296,17 @@ class _MakeExplicit(cst.CSTTransformer):
         if updated.asname is not None and self._is_unused(updated.asname.name):
             return updated.with_changes(asname=None)
         return updated
+
+
+def _bound_name(alias: cst.ImportAlias) -> cst.Name:
+    """The name an import alias binds: `a` for `import a.b`, `c` for `... as c`."""
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name
+    node = alias.name
+    while isinstance(node, cst.Attribute):
+        node = node.value  # type: ignore[assignment]
+    assert isinstance(node, cst.Name)
+    return node
 
 
 def _walk(node: cst.CSTNode):  # type: ignore[no-untyped-def]

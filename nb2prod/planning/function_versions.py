@@ -1,0 +1,186 @@
+"""Functions a notebook redefines: each version kept, each call reaching its own.
+
+Notebooks grow a function by redefining it (`prepare_X` in cell 12, a better one in
+cell 20); the cells in between call the first version. A module can hold only one
+function of a name, so before planning every earlier version whose code differs from
+the last is renamed after the cell that defined it (`prepare_X_cell12`), and each
+reference gets the version defined most recently before it: in a step, where the
+statement runs; in a function body, where that function was defined.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+from nb2prod.notebook import Notebook
+from nb2prod.parsing import ParsedCell
+from nb2prod.planning.plan import Warning
+from nb2prod.positions import split_lines
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+class Versions(NamedTuple):
+    """The rewritten notebook and, per function, the names of its earlier versions."""
+
+    notebook: Notebook
+    renamed: dict[str, tuple[tuple[int, str], ...]]  # name -> ((cell, version), ...)
+
+
+def version_functions(
+    notebook: Notebook, parsed: tuple[ParsedCell, ...]
+) -> Versions | None:
+    """The notebook with earlier versions of redefined functions renamed, or None."""
+    names = _version_names(parsed)
+    if not names:
+        return None
+    current: dict[str, str] = {}
+    sources: dict[int, str] = {}
+    for item in parsed:
+        if item.tree is None:
+            continue
+        edits: list[tuple[int, int, int, str]] = []
+        for statement in item.tree.body:
+            if isinstance(statement, _DEFINITIONS):
+                key = (item.cell.index, statement.lineno)
+                if statement.name in names and key in names[statement.name]:
+                    current[statement.name] = names[statement.name][key]
+                    if current[statement.name] != statement.name:
+                        edits.append(_def_name_edit(item, statement, current))
+            edits += _reference_edits(statement, current)
+        if edits:
+            source = _edited(item, edits)
+            if source is not None:
+                sources[item.cell.index] = source
+    if not sources:
+        return None
+    cells = tuple(
+        cell._replace(source=sources[cell.index]) if cell.index in sources else cell
+        for cell in notebook.cells
+    )
+    renamed = {
+        name: tuple(
+            (cell, version)
+            for (cell, _), version in versions.items()
+            if version != name
+        )
+        for name, versions in names.items()
+    }
+    return Versions(notebook._replace(cells=cells), renamed)
+
+
+def version_warnings(versions: Versions) -> tuple[Warning, ...]:
+    """One warning per redefined function, naming where its earlier versions went."""
+    return tuple(
+        Warning(
+            renamed[0][0],
+            f"`{name}` is defined in several cells with different code; the cells "
+            "before its last definition call the version they saw: "
+            + ", ".join(f"`{version}`" for _, version in renamed),
+        )
+        for name, renamed in sorted(versions.renamed.items())
+        if renamed
+    )
+
+
+def _version_names(
+    parsed: tuple[ParsedCell, ...],
+) -> dict[str, dict[tuple[int, int], str]]:
+    """name -> {(cell, line): version name} for names defined with different code."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for item in parsed:
+        for statement in item.tree.body if item.tree is not None else ():
+            if isinstance(statement, _DEFINITIONS):
+                code = ast.dump(statement, include_attributes=False)
+                found.setdefault(statement.name, []).append(
+                    (item.cell.index, statement.lineno, code)
+                )
+    taken = {name for name in found}
+    names: dict[str, dict[tuple[int, int], str]] = {}
+    for name, definitions in found.items():
+        last = definitions[-1][2]
+        if all(code == last for _, _, code in definitions):
+            continue
+        versions: dict[tuple[int, int], str] = {}
+        for cell, line, code in definitions:
+            version = name
+            if code != last:
+                version = _fresh(f"{name}_cell{cell + 1}", taken)
+                taken.add(version)
+            versions[(cell, line)] = version
+        names[name] = versions
+    return names
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{name}_{number}", number + 1
+    return candidate
+
+
+def _def_name_edit(
+    item: ParsedCell, statement: ast.AST, current: dict[str, str]
+) -> tuple[int, int, int, str]:
+    """The position of the name after `def`/`class` on its line, and the new name."""
+    assert isinstance(statement, _DEFINITIONS)
+    line = statement.lineno  # the `def` line, after any decorators
+    text = item.translation.python.split("\n")[line - 1].encode("utf-8")
+    keyword = b"class " if isinstance(statement, ast.ClassDef) else b"def "
+    start = text.find(keyword) + len(keyword)
+    while text[start : start + 1] in (b" ", b"\t"):
+        start += 1
+    return line, start, start + len(statement.name.encode()), current[statement.name]
+
+
+def _reference_edits(
+    statement: ast.stmt, current: dict[str, str]
+) -> list[tuple[int, int, int, str]]:
+    """Loads of versioned names in the statement that refer to the notebook's global,
+    not to a local of a function that binds the same name."""
+    edits = []
+    pending: list[tuple[ast.AST, frozenset[str]]] = [(statement, frozenset())]
+    while pending:
+        node, local = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            local = local | _bound_in(node)
+        if (
+            isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)
+            and node.id in current
+            and node.id not in local
+            and current[node.id] != node.id
+        ):
+            edits.append(
+                (node.lineno, node.col_offset, node.end_col_offset, current[node.id])
+            )
+        pending.extend((child, local) for child in ast.iter_child_nodes(node))
+    return edits  # type: ignore[return-value]
+
+
+def _bound_in(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set:
+    names = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+    body = function.body if isinstance(function.body, list) else [function.body]
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+    return names
+
+
+def _edited(item: ParsedCell, edits: list[tuple[int, int, int, str]]) -> str | None:
+    """The cell's source with the edits applied; None when an edit falls on a line
+    with IPython syntax (its columns are the translation's, not the source's)."""
+    magic_lines = {
+        line
+        for fact in item.translation.syntax
+        for line in range(fact.span.line, fact.span.end_line + 1)
+    }
+    if any(line in magic_lines for line, *_ in edits):
+        return None
+    lines = [content + ending for content, ending in split_lines(item.cell.source)]
+    for line, start, end, name in sorted(set(edits), reverse=True):
+        raw = lines[line - 1].encode("utf-8")
+        lines[line - 1] = (raw[:start] + name.encode() + raw[end:]).decode("utf-8")
+    return "".join(lines)
