@@ -242,3 +242,33 @@ def test_imports_and_handler_names_a_function_no_longer_reads_go(tmp_path):
     step = next(text for text in modules.values() if 'int("x")' in text)
     assert "except ValueError as error:" in step
     assert "except TypeError:" in step and "except ImportError:" in step
+
+
+def test_classes_and_defaults_read_config_values_from_the_config(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code("COLOR = '#beaed4'\nURL = 'https://example.org/data.csv'"),
+        code(
+            "class Plot:\n    def color(self):\n        return COLOR\n\n"
+            "def fetch(url=URL):\n    return url\n\nprint(Plot().color(), fetch())"
+        ),
+        code("print('done')"),
+    )  # fmt: skip
+    assert findings == []
+    module = next(text for text in modules.values() if "class Plot" in text)
+    assert "return Config.COLOR" in module and "def fetch(url=Config.URL)" in module
+    assert "from study.config import Config" in module
+    plan = convert_notebook(
+        notebook(
+            code("COLOR = 'red'"),
+            code("class P:\n    def c(self):\n        return COLOR\nprint(P().c())"),
+        )
+    ).plan
+    assert any("`--set` does not change them" in w.message for w in plan.warnings)
+    completed = subprocess.run(
+        [sys.executable, "-m", "study"], cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert "#beaed4 https://example.org/data.csv" in completed.stderr

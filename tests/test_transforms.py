@@ -164,3 +164,24 @@ def test_an_import_sharing_a_line_with_code_is_hoisted_not_lost():
     parts = split_cell(module, frozenset())
     assert [libcst.Module(body=[s]).code for s in parts.imports] == ["import seaborn\n"]
     assert [libcst.Module(body=[s]).code for s in parts.body] == ["seaborn.set()\n"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('x = f"Epoch ..."\n', 'x = "Epoch ..."\n'),
+        ('y = rf"{{a}}\\d" + f"{x}"\n', 'y = r"{a}\\d" + f"{x}"\n'),
+        ("z = (f'a' 'b')\n", "z = ('a' 'b')\n"),
+        ('w = f"{x!r}"\n', 'w = f"{x!r}"\n'),
+    ],
+)
+def test_fstrings_without_placeholders_become_plain_strings(before, after):
+    from nb2prod.transforms.plain_fstrings import plain_fstrings
+
+    assert plain_fstrings(before) == after
+    old, new = {"x": 1}, {"x": 1}
+    exec(before, old)  # the same values as before
+    exec(after, new)
+    assert {k: v for k, v in old.items() if k != "__builtins__"} == {
+        k: v for k, v in new.items() if k != "__builtins__"
+    }

@@ -21,10 +21,12 @@ from nb2prod.parsing import ParsedCell
 from nb2prod.planning.ipython import decide
 from nb2prod.planning.plan import FunctionPlan, Plan, Step
 from nb2prod.transforms.cell_parts import hoisted_import, split_cell
+from nb2prod.transforms.config_reads import CONFIG, read_config_defaults
 from nb2prod.transforms.figures import ShowToSave
 from nb2prod.transforms.globals_to_returns import AssignCallResults, GlobalsToReturns
 from nb2prod.transforms.literals import replace_literals
 from nb2prod.transforms.parameters import AddParameters, PassArguments
+from nb2prod.transforms.plain_fstrings import plain_fstrings
 from nb2prod.transforms.print_to_logging import PrintToLogging
 from nb2prod.transforms.rebound_names import rename_rebound_names
 from nb2prod.transforms.unused_locals import drop_unused_locals
@@ -76,13 +78,21 @@ def render_module_code(
         steps = [step for step in plan.steps if step.module == module]
         functions = [d for f, d in definitions if f.module == module]
         step_defs = [_step_function(step, cells, rewrites) for step in steps]
-        code = drop_unused_locals(
+        alias = _config_alias(functions)
+        definitions_code, config_reads = read_config_defaults(
+            "\n\n".join(cst.Module(body=[node]).code for node in functions),
+            config,
+            alias,
+        )
+        code = _tidy(
             "\n\n".join(
-                [cst.Module(body=[node]).code for node in functions]
+                ([definitions_code] if functions else [])
                 + [rename_rebound_names(cst.Module(body=[n]).code) for n in step_defs]
             )
         )
-        imports = _imports_used(code, notebook_imports, plan, module)
+        imports = _imports_used(
+            code, notebook_imports, plan, module, alias if config_reads else None
+        )
         titles = ", ".join(f'"{step.title}"' for step in steps)
         modules[module] = ModuleCode(
             module, imports, code, f"Notebook sections {titles}."
@@ -130,6 +140,18 @@ def _cell_parts(
         body[0] = first.with_changes(leading_lines=[marker, *getattr(first, "leading_lines", ())])  # type: ignore[assignment]
     words = frozenset(_WORD.findall(source))
     return _Cell(parts.imports, parts.definitions, body, parts.trailing, words)
+
+
+def _tidy(code: str) -> str:
+    """What pyflakes would still say about the moved code, fixed without changing
+    what it computes: unused names and placeholder-free f-strings."""
+    return plain_fstrings(drop_unused_locals(code))
+
+
+def _config_alias(functions: list[cst.BaseStatement]) -> str:
+    """`Config`, unless the notebook's own code has a `Config` of its own."""
+    code = "\n".join(cst.Module(body=[node]).code for node in functions)
+    return "PipelineConfig" if re.search(r"\bConfig\b", code) else CONFIG
 
 
 def _capture_target(parsed: ParsedCell) -> str | None:
@@ -395,7 +417,11 @@ def _step_function(
 
 
 def _imports_used(
-    code: str, notebook_imports: list[str], plan: Plan, module: str
+    code: str,
+    notebook_imports: list[str],
+    plan: Plan,
+    module: str,
+    config_alias: str | None = None,
 ) -> tuple[str, ...]:
     """The import lines this module's code needs: notebook imports it uses, notebook
     functions from other modules, and what the rewrites introduced."""
@@ -412,6 +438,9 @@ def _imports_used(
         lines.append(f"from {plan.package}.{other} import {', '.join(sorted(names))}")
     if "print_to_log" in used:
         lines.append(f"from {plan.package}.logs import print_to_log")
+    if config_alias is not None:  # classes and defaults read the config's defaults
+        alias = "" if config_alias == CONFIG else f" as {config_alias}"
+        lines.append(f"from {plan.package}.config import {CONFIG}{alias}")
     if "captured_output" in used:
         lines.append(f"from {plan.package}.logs import captured_output")
     if "save_figure" in used:

@@ -125,7 +125,7 @@ def build_plan(
         )
     model = find_model(code_cells, facts)
     steps = return_persisted(steps, facts, persisted_names(model))
-    functions = _functions(facts, steps, warnings, code_cells)
+    functions = _functions(facts, steps, warnings, code_cells, config_names)
     imports = [
         fact
         for cell in facts.cells
@@ -262,6 +262,7 @@ def _functions(
     steps: list[Step],
     warnings: list[Warning],
     parsed: dict[int, ParsedCell],
+    config: set[str],
 ) -> list[FunctionPlan]:
     module_of = {cell: step.module for step in steps for cell in step.cells}
     extra = function_parameters(facts)
@@ -298,7 +299,21 @@ def _functions(
             seen[klass.name] = FunctionPlan(
                 klass.name, "class", cell.index, module, (), ()
             )
-            state = [n for n in klass.globals_read if n in _variables(facts)]
+            settings = sorted(set(klass.globals_read) & config)
+            if settings:
+                warnings.append(
+                    Warning(
+                        cell.index,
+                        f"methods of class `{klass.name}` read the config values "
+                        f"{', '.join(settings)} as the notebook set them; "
+                        "`--set` does not change them there",
+                    )
+                )
+            state = [
+                n
+                for n in klass.globals_read
+                if n in _variables(facts) and n not in config
+            ]
             if state:
                 warnings.append(
                     Warning(
