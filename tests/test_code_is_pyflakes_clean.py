@@ -272,3 +272,24 @@ def test_classes_and_defaults_read_config_values_from_the_config(tmp_path):
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
     assert "#beaed4 https://example.org/data.csv" in completed.stderr
+
+
+def test_a_function_replacing_an_import_leaves_earlier_cells_the_import(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code("from math import floor"),
+        md("## Library"),
+        code("print(floor(2.5))"),
+        md("## Own"),
+        code("def floor(x):\n    return int(x) - 1\nprint(floor(2.5))"),
+    )  # fmt: skip
+    assert findings == []
+    text = "\n".join(modules.values())
+    assert "def floor_cell5(x):" in text and "from math import floor" in text
+    completed = subprocess.run(
+        [sys.executable, "-m", "study"], cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert ": 2\n" in completed.stderr and ": 1\n" in completed.stderr

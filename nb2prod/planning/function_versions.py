@@ -5,7 +5,9 @@ cell 20); the cells in between call the first version. A module can hold only on
 function of a name, so before planning every earlier version whose code differs from
 the last is renamed after the cell that defined it (`prepare_X_cell12`), and each
 reference gets the version defined most recently before it: in a step, where the
-statement runs; in a function body, where that function was defined.
+statement runs; in a function body, where that function was defined. A function
+that takes the name of an import (`preprocess_input` from keras, then a `def` of its
+own) is renamed too, so that the cells before it keep the imported one.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ def version_functions(
                     current[statement.name] = names[statement.name][key]
                     if current[statement.name] != statement.name:
                         edits.append(_def_name_edit(item, statement, current))
+            elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+                for bound in _imported(statement):
+                    current.pop(bound, None)  # the name means the import again
             edits += _reference_edits(statement, current)
         if edits:
             source = _edited(item, edits)
@@ -89,8 +94,11 @@ def _version_names(
 ) -> dict[str, dict[tuple[int, int], str]]:
     """name -> {(cell, line): version name} for names defined with different code."""
     found: dict[str, list[tuple[int, int, str]]] = {}
+    imported: set[str] = set()
     for item in parsed:
         for statement in item.tree.body if item.tree is not None else ():
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                imported |= _imported(statement)
             if isinstance(statement, _DEFINITIONS):
                 code = ast.dump(statement, include_attributes=False)
                 found.setdefault(statement.name, []).append(
@@ -100,17 +108,26 @@ def _version_names(
     names: dict[str, dict[tuple[int, int], str]] = {}
     for name, definitions in found.items():
         last = definitions[-1][2]
-        if all(code == last for _, _, code in definitions):
+        shadows_import = name in imported  # `from keras... import f`, later `def f`
+        if not shadows_import and all(code == last for _, _, code in definitions):
             continue
         versions: dict[tuple[int, int], str] = {}
         for cell, line, code in definitions:
             version = name
-            if code != last:
+            if code != last or shadows_import:
                 version = _fresh(f"{name}_cell{cell + 1}", taken)
                 taken.add(version)
             versions[(cell, line)] = version
         names[name] = versions
     return names
+
+
+def _imported(statement: ast.Import | ast.ImportFrom) -> set[str]:
+    return {
+        (alias.asname or alias.name).split(".")[0]
+        for alias in statement.names
+        if alias.name != "*"
+    }
 
 
 def _fresh(name: str, taken: set[str]) -> str:
