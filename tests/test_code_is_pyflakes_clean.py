@@ -293,3 +293,51 @@ def test_a_function_replacing_an_import_leaves_earlier_cells_the_import(tmp_path
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
     assert ": 2\n" in completed.stderr and ": 1\n" in completed.stderr
+
+
+def test_a_function_sharing_its_name_with_a_variable_keeps_both(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        md("## Variable"),
+        code("model = 3\nprint(model + 1)"),
+        md("## Function"),
+        code("seed = 10\ndef model(x):\n    return x + seed\nprint(model(1))"),
+        code("print(list(map(model, [1, 2])))"),
+    )  # fmt: skip
+    assert findings == []
+    text = "\n".join(modules.values())
+    assert "def model_cell4(x, *, seed):" in text
+    completed = subprocess.run(
+        [sys.executable, "-m", "study"], cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert ": 4\n" in completed.stderr and ": 11\n" in completed.stderr
+    assert ": [11, 12]\n" in completed.stderr
+
+
+def test_a_module_alias_moves_up_with_the_imports(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code("import os\nP = os.path"),
+        md("## Paths"),
+        code(
+            "class Joiner:\n    def join(self, a):\n        return P.join(a, 'b')\n\n"
+            "print(Joiner().join('a'))"
+        ),
+        md("## More"),
+        code("print(P.basename('x/y'))"),
+    )  # fmt: skip
+    assert findings == []
+    joiner = next(text for text in modules.values() if "class Joiner" in text)
+    assert "import os\n\nP = os.path\n" in joiner
+    more = next(text for text in modules.values() if "basename" in text)
+    assert "P = os.path" in more and "def more():" in more  # not a parameter
+    completed = subprocess.run(
+        [sys.executable, "-m", "study"], cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert ": a/b\n" in completed.stderr and ": y\n" in completed.stderr

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import libcst as cst
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.emit.imports import line_bindings, narrowed_line
+from nb2prod.emit.imports import line_bindings, line_reads, narrowed_line
 from nb2prod.errors import CellSyntaxError
 from nb2prod.magics import SyntaxKind
 from nb2prod.parsing import ParsedCell
@@ -65,7 +65,11 @@ def render_module_code(
         for index in step.cells
     }
     notebook_imports = _resolve_stars(
-        _unique_code(s for cell in cells.values() for s in cell.imports), plan
+        _unique_code(
+            (s for cell in cells.values() for s in cell.imports),
+            frozenset(plan.aliases),
+        ),
+        plan,
     )
     rewrites = _Rewrites(
         extra={f.name: f.extra_params for f in plan.functions if f.extra_params},
@@ -127,7 +131,7 @@ def _cell_parts(
     display = cell_facts.display_expression if cell_facts is not None else None
     if display is not None:
         module = _log_display(module)
-    parts = split_cell(module, config)
+    parts = split_cell(module, config, frozenset(plan.aliases))
     captured = _capture_target(parsed)
     if captured is not None and parts.body:
         parts = parts._replace(body=[_captured(parts.body, captured)])
@@ -236,13 +240,13 @@ def _log_display(module: cst.Module) -> cst.Module:
     return module.with_changes(body=[*module.body[:-1], line.with_changes(body=body)])
 
 
-def _unique_code(statements) -> list[str]:  # type: ignore[no-untyped-def]
+def _unique_code(statements, aliases: frozenset[str]) -> list[str]:  # type: ignore[no-untyped-def]
     """Import statements as source, deduplicated; a print in a `try: import` block logs
     through `logging.getLogger(__name__)` (the module logger is defined after imports).
     """
     seen: dict[str, None] = {}
     for statement in statements:
-        node = hoisted_import(statement).visit(
+        node = hoisted_import(statement, aliases).visit(
             PrintToLogging("logging.getLogger(__name__)")
         )
         seen[drop_unused_locals(cst.Module(body=[node]).code).strip()] = None
@@ -460,11 +464,13 @@ def _live_imports(
     that a later import or a module-level `def` binds again is dropped."""
     taken = set(defined)
     kept: list[str] = []
+    used = set(used)
     for line in reversed(notebook_imports):
         narrowed = narrowed_line(line, used, frozenset(taken))
         if narrowed is not None:
             kept.append(narrowed)
             taken |= line_bindings(narrowed)
+            used |= line_reads(narrowed)  # `K = keras.backend` needs `keras`
     return kept[::-1]
 
 

@@ -53,12 +53,27 @@ def narrowed_line(
 
 
 def bound_names(body: list[ast.stmt]) -> set[str]:
-    """The names the import statements in `body` bind, `*` for a star import."""
+    """The names the import statements (and module aliases, `K = keras.backend`)
+    in `body` bind, `*` for a star import."""
+    names = set()
+    for node in ast.walk(ast.Module(body, [])):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {_binding(alias) for alias in node.names}
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
+def line_reads(line: str) -> set[str]:
+    """The names an import section line reads (a module alias reads its module)."""
+    try:
+        tree = ast.parse(line)
+    except SyntaxError:
+        return set()
     return {
-        _binding(alias)
-        for node in ast.walk(ast.Module(body, []))
-        if isinstance(node, (ast.Import, ast.ImportFrom))
-        for alias in node.names
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
     }
 
 

@@ -10,6 +10,7 @@ from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.magics import SyntaxKind
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
+from nb2prod.planning.aliases import module_aliases
 from nb2prod.planning.config import find_constants, find_secrets
 from nb2prod.planning.golden import find_golden_cases
 from nb2prod.planning.introduction import introduction
@@ -72,7 +73,8 @@ def build_plan(
     ]
     config_names = {value.name for value in config}
     stars = resolve_star_imports(facts)
-    known = bindings(facts, config_names, stars)
+    aliases = module_aliases(facts, code_cells)
+    known = bindings(facts, config_names, stars, aliases)
     sections = split_into_sections(notebook, code_cells)
     signatures = step_signatures([s.cells for s in sections], facts, known)
     taken = _notebook_names(facts)
@@ -152,6 +154,7 @@ def build_plan(
         modules=tuple(dict.fromkeys(step.module for step in steps)),
         functions=tuple(functions),
         config=tuple(config),
+        aliases=tuple(sorted({n for names in aliases.values() for n in names})),
         secrets=secrets,
         decisions=tuple(decisions),
         requirements=requirements_for(

@@ -6,8 +6,9 @@ function of a name, so before planning every earlier version whose code differs 
 the last is renamed after the cell that defined it (`prepare_X_cell12`), and each
 reference gets the version defined most recently before it: in a step, where the
 statement runs; in a function body, where that function was defined. A function
-that takes the name of an import (`preprocess_input` from keras, then a `def` of its
-own) is renamed too, so that the cells before it keep the imported one.
+that shares its name with an import or a variable (`preprocess_input` from keras,
+then a `def` of its own; `model` an estimator, then a `def model(x)`) is renamed too,
+so that each cell keeps the meaning the name had there.
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ from nb2prod.planning.plan import Warning
 from nb2prod.positions import split_lines
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_SCOPES = (
+    *_DEFINITIONS,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
 
 
 class Versions(NamedTuple):
@@ -50,10 +59,10 @@ def version_functions(
                     current[statement.name] = names[statement.name][key]
                     if current[statement.name] != statement.name:
                         edits.append(_def_name_edit(item, statement, current))
-            elif isinstance(statement, (ast.Import, ast.ImportFrom)):
-                for bound in _imported(statement):
-                    current.pop(bound, None)  # the name means the import again
             edits += _reference_edits(statement, current)
+            if not isinstance(statement, _DEFINITIONS):
+                for bound in _module_bindings(statement):
+                    current.pop(bound, None)  # the name means that value again
         if edits:
             source = _edited(item, edits)
             if source is not None:
@@ -94,11 +103,11 @@ def _version_names(
 ) -> dict[str, dict[tuple[int, int], str]]:
     """name -> {(cell, line): version name} for names defined with different code."""
     found: dict[str, list[tuple[int, int, str]]] = {}
-    imported: set[str] = set()
+    rebound: set[str] = set()  # bound by something else than a def: import, variable
     for item in parsed:
         for statement in item.tree.body if item.tree is not None else ():
-            if isinstance(statement, (ast.Import, ast.ImportFrom)):
-                imported |= _imported(statement)
+            if not isinstance(statement, _DEFINITIONS):
+                rebound |= _module_bindings(statement)
             if isinstance(statement, _DEFINITIONS):
                 code = ast.dump(statement, include_attributes=False)
                 found.setdefault(statement.name, []).append(
@@ -108,13 +117,13 @@ def _version_names(
     names: dict[str, dict[tuple[int, int], str]] = {}
     for name, definitions in found.items():
         last = definitions[-1][2]
-        shadows_import = name in imported  # `from keras... import f`, later `def f`
-        if not shadows_import and all(code == last for _, _, code in definitions):
+        shared = name in rebound  # `from keras... import f` or `f = ...`, and `def f`
+        if not shared and all(code == last for _, _, code in definitions):
             continue
         versions: dict[tuple[int, int], str] = {}
         for cell, line, code in definitions:
             version = name
-            if code != last or shadows_import:
+            if code != last or shared:
                 version = _fresh(f"{name}_cell{cell + 1}", taken)
                 taken.add(version)
             versions[(cell, line)] = version
@@ -122,12 +131,25 @@ def _version_names(
     return names
 
 
-def _imported(statement: ast.Import | ast.ImportFrom) -> set[str]:
-    return {
-        (alias.asname or alias.name).split(".")[0]
-        for alias in statement.names
-        if alias.name != "*"
-    }
+def _module_bindings(statement: ast.stmt) -> set[str]:
+    """Names the statement binds at notebook scope (imports, assignment, loop and
+    `with` targets), not the locals of functions or comprehensions inside it."""
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return {
+            (alias.asname or alias.name).split(".")[0]
+            for alias in statement.names
+            if alias.name != "*"
+        }
+    names: set[str] = set()
+    pending: list[ast.AST] = [statement]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, _SCOPES):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        pending.extend(ast.iter_child_nodes(node))
+    return names
 
 
 def _fresh(name: str, taken: set[str]) -> str:

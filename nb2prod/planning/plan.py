@@ -141,3 +141,4 @@ class Plan(NamedTuple):
     model: ModelPlan | None = None  # the trained model the pipeline saves
     serve: bool = False  # serve.py: the model over HTTP (convert --serve)
     train_step: str | None = None  # --schedule: the step that trains (train/predict)
+    aliases: tuple[str, ...] = ()  # `K = keras.backend`: hoisted with the imports

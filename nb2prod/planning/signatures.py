@@ -42,11 +42,16 @@ class Bindings(NamedTuple):
 
 
 def bindings(
-    facts: NotebookFacts, config: set[str], stars: tuple[StarImport, ...] = ()
+    facts: NotebookFacts,
+    config: set[str],
+    stars: tuple[StarImport, ...] = (),
+    aliases: dict[int, frozenset[str]] | None = None,
 ) -> Bindings:
+    aliases = aliases or {}
     return Bindings(
         imports={
             c.index: {i.bound for i in c.imports if i.bound and not i.in_function}
+            | aliases.get(c.index, frozenset())
             for c in facts.cells
         },
         definitions={

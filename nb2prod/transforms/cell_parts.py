@@ -22,14 +22,19 @@ class CellParts(NamedTuple):
     ]  # comments of statements that left, with nothing after
 
 
-def split_cell(module: cst.Module, config_names: frozenset[str]) -> CellParts:
-    """The parts of one cell's code."""
+def split_cell(
+    module: cst.Module,
+    config_names: frozenset[str],
+    aliases: frozenset[str] = frozenset(),
+) -> CellParts:
+    """The parts of one cell's code (`aliases`: `K = keras.backend` lines, hoisted
+    with the imports)."""
     imports: list[cst.BaseStatement] = []
     definitions: list[cst.BaseStatement] = []
     body: list[cst.BaseStatement] = []
     carried: list[cst.EmptyLine] = list(module.header)
     for statement in module.body:
-        kind, kept = _classify(statement, config_names)
+        kind, kept = _classify(statement, config_names, aliases)
         if kind == "import":
             imports.append(_without_comments(statement))
             carried += _comments(statement)
@@ -37,8 +42,8 @@ def split_cell(module: cst.Module, config_names: frozenset[str]) -> CellParts:
             definitions.append(statement)
         elif kind == "dropped":
             carried += _comments(statement)
-        elif _has_import(statement):  # `import seaborn; seaborn.set()`
-            imports.append(_without_comments(hoisted_import(statement)))
+        elif _has_import(statement, aliases):  # `import seaborn; seaborn.set()`
+            imports.append(_without_comments(hoisted_import(statement, aliases)))
         if kept is not None:
             body.append(_with_comments(kept, carried))
             carried = []
@@ -48,7 +53,9 @@ def split_cell(module: cst.Module, config_names: frozenset[str]) -> CellParts:
 
 
 def _classify(
-    statement: cst.BaseStatement, config_names: frozenset[str]
+    statement: cst.BaseStatement,
+    config_names: frozenset[str],
+    aliases: frozenset[str] = frozenset(),
 ) -> tuple[str, cst.BaseStatement | None]:
     """("import" | "definition" | "dropped" | "body", what stays in the step)."""
     if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
@@ -58,9 +65,9 @@ def _classify(
     if not isinstance(statement, cst.SimpleStatementLine):
         return "body", statement
     small = list(statement.body)
-    imports = [s for s in small if isinstance(s, (cst.Import, cst.ImportFrom))]
+    imports = [s for s in small if _is_import(s, aliases)]
     rest = [
-        s for s in small if not isinstance(s, (cst.Import, cst.ImportFrom, cst.Global))
+        s for s in small if not _is_import(s, aliases) and not isinstance(s, cst.Global)
     ]
     rest = [s for s in rest if not _is_config_assignment(s, config_names)]
     if imports and not rest:
@@ -73,21 +80,33 @@ def _classify(
     return "body", statement
 
 
-def hoisted_import(statement: cst.BaseStatement) -> cst.BaseStatement:
+def hoisted_import(
+    statement: cst.BaseStatement, aliases: frozenset[str] = frozenset()
+) -> cst.BaseStatement:
     """An import statement as it should appear at module level (imports only)."""
     if isinstance(statement, cst.SimpleStatementLine):
-        imports = [
-            s for s in statement.body if isinstance(s, (cst.Import, cst.ImportFrom))
-        ]
+        imports = [s for s in statement.body if _is_import(s, aliases)]
         return statement.with_changes(
             body=[_last(s, i == len(imports) - 1) for i, s in enumerate(imports)]
         )
     return statement
 
 
-def _has_import(statement: cst.BaseStatement) -> bool:
+def _has_import(statement: cst.BaseStatement, aliases: frozenset[str]) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and any(
-        isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body
+        _is_import(s, aliases) for s in statement.body
+    )
+
+
+def _is_import(small: cst.BaseSmallStatement, aliases: frozenset[str]) -> bool:
+    """An import, or the assignment of a module alias (`K = keras.backend`)."""
+    if isinstance(small, (cst.Import, cst.ImportFrom)):
+        return True
+    return (
+        isinstance(small, cst.Assign)
+        and len(small.targets) == 1
+        and isinstance(small.targets[0].target, cst.Name)
+        and small.targets[0].target.value in aliases
     )
 
 

@@ -1,0 +1,52 @@
+"""Module aliases: `K = keras.backend`, `tfd = tfp.distributions`.
+
+A name bound once to an attribute of an imported module is an import in all but
+syntax; it moves to module level with the imports (so classes and functions can use
+it) instead of travelling between steps as a value.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+
+from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.parsing import ParsedCell
+
+
+def module_aliases(
+    facts: NotebookFacts, parsed: dict[int, ParsedCell]
+) -> dict[int, frozenset[str]]:
+    """Cell -> the aliases it binds: `NAME = module.attr...` at the top level of the
+    cell, where `module` is imported and NAME is bound nowhere else nor changed."""
+    imported = {i.bound for c in facts.cells for i in c.imports if i.bound}
+    bound = Counter(name for cell in facts.cells for name in cell.defines)
+    changed = {name for cell in facts.cells for name in cell.mutates}
+    found: dict[int, frozenset[str]] = {}
+    for index, item in parsed.items():
+        names = set()
+        for statement in item.tree.body if item.tree is not None else ():
+            name = alias_target(statement, imported)
+            if name is not None and bound[name] == 1 and name not in changed:
+                names.add(name)
+        if names:
+            found[index] = frozenset(names)
+    return found
+
+
+def alias_target(statement: ast.stmt, imported: set[str]) -> str | None:
+    """NAME when the statement is `NAME = module.attr[.attr...]` over an import."""
+    if not (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+        and isinstance(statement.value, ast.Attribute)
+    ):
+        return None
+    root: ast.expr = statement.value
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or root.id not in imported:
+        return None
+    name = statement.targets[0].id
+    return None if name in imported else name
