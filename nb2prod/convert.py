@@ -15,6 +15,7 @@ from nb2prod.parsing import ParsedCell, parse_notebook
 from nb2prod.planning.build import build_plan
 from nb2prod.planning.function_versions import version_functions, version_warnings
 from nb2prod.planning.last_result import bind_last_results
+from nb2prod.planning.late_defaults import late_defaults
 from nb2prod.planning.plan import Plan
 
 
@@ -60,9 +61,16 @@ def plan_notebook(notebook: Notebook, package: str | None = None) -> Planned:
         notebook = versions.notebook
         parsed = parse_notebook(notebook)
         facts = analyze_parsed(notebook.path, parsed)
+    defaults = late_defaults(notebook, parsed, facts)
+    if defaults is not None:  # `def f(url=URL)`: read when called
+        notebook = defaults.notebook
+        parsed = parse_notebook(notebook)
+        facts = analyze_parsed(notebook.path, parsed)
     plan = build_plan(notebook, parsed, facts, package)
-    if versions is not None:
-        plan = plan._replace(warnings=plan.warnings + version_warnings(versions))
+    extra = version_warnings(versions) if versions is not None else ()
+    extra += defaults.warnings if defaults is not None else ()
+    if extra:
+        plan = plan._replace(warnings=plan.warnings + extra)
     return Planned(plan, {item.cell.index: item for item in parsed}, facts)
 
 

@@ -244,7 +244,7 @@ def test_imports_and_handler_names_a_function_no_longer_reads_go(tmp_path):
     assert "except TypeError:" in step and "except ImportError:" in step
 
 
-def test_classes_and_defaults_read_config_values_from_the_config(tmp_path):
+def test_classes_read_config_values_from_the_config_functions_get_them(tmp_path):
     findings, modules = converted(
         tmp_path,
         code("COLOR = '#beaed4'\nURL = 'https://example.org/data.csv'"),
@@ -256,7 +256,8 @@ def test_classes_and_defaults_read_config_values_from_the_config(tmp_path):
     )  # fmt: skip
     assert findings == []
     module = next(text for text in modules.values() if "class Plot" in text)
-    assert "return Config.COLOR" in module and "def fetch(url=Config.URL)" in module
+    assert "return Config.COLOR" in module  # a class cannot take parameters
+    assert "def fetch(url=None, *, URL):" in module  # a function can: --set reaches it
     assert "from study.config import Config" in module
     plan = convert_notebook(
         notebook(
@@ -341,3 +342,60 @@ def test_a_module_alias_moves_up_with_the_imports(tmp_path):
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
     assert ": a/b\n" in completed.stderr and ": y\n" in completed.stderr
+
+
+def test_imports_in_a_try_block_with_code_reach_later_steps(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        md("## Try"),
+        code(
+            "try:\n    from collections import OrderedDict\n"
+            "    for key in 'ab':\n        first = OrderedDict(a=key)\n"
+            "except ImportError:\n    first = None\n"
+            "print(first)"
+        ),
+        md("## Later"),
+        code("second = OrderedDict(b=2)\nprint(list(second))"),
+    )  # fmt: skip
+    assert findings == []
+    later = next(text for text in modules.values() if "second =" in text)
+    assert "try:\n    from collections import OrderedDict\nexcept ImportError:" in later
+    completed = subprocess.run(
+        [sys.executable, "-m", "study"], cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert ": ['b']\n" in completed.stderr
+
+
+def test_defaults_reading_notebook_variables_are_read_when_called(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code("import os\nROOT = os.path.join('data', 'housing')\nscale = 1.5"),
+        md("## Helpers"),
+        code(
+            "def where(name, root=ROOT):\n    '''Where a file goes.'''\n"
+            "    return os.path.join(root, name)\n\n"
+            "def grow(z, factor=scale * 2, *, model=None):\n    return z * factor\n"
+            "print(where('a.csv'), grow(2))"
+        ),
+        md("## More"),
+        code("print(where('b.csv', 'elsewhere'), grow(1, 3))"),
+    )  # fmt: skip
+    assert findings == []
+    helpers = next(text for text in modules.values() if "def where" in text)
+    assert "def where(name, root=None, *, ROOT):" in helpers
+    assert "    if root is None:\n        root = ROOT\n" in helpers
+    completed = subprocess.run(
+        [sys.executable, "-m", "study"], cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert ": data/housing/a.csv 6.0\n" in completed.stderr
+    assert ": elsewhere/b.csv 3\n" in completed.stderr
+    plan = convert_notebook(notebook(
+        code("K = 2"), code("def f(x, k=K):\n    return x * k\nprint(f(1))")
+    )).plan  # fmt: skip
+    assert any("defaults reading K" in w.message for w in plan.warnings)

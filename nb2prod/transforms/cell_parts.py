@@ -44,6 +44,8 @@ def split_cell(
             carried += _comments(statement)
         elif _has_import(statement, aliases):  # `import seaborn; seaborn.set()`
             imports.append(_without_comments(hoisted_import(statement, aliases)))
+        elif isinstance(statement, cst.Try):  # `try: from tqdm import trange` + code
+            imports += _optional_imports(statement)
         if kept is not None:
             body.append(_with_comments(kept, carried))
             carried = []
@@ -90,6 +92,34 @@ def hoisted_import(
             body=[_last(s, i == len(imports) - 1) for i, s in enumerate(imports)]
         )
     return statement
+
+
+def _optional_imports(statement: cst.Try) -> list[cst.BaseStatement]:
+    """The imports at the top of a `try:` block that also runs code, each as its own
+    `try: import ... except ImportError: pass` at module level: later cells use the
+    names, and the code stays in its step (which still imports them itself)."""
+    found: list[cst.BaseStatement] = []
+    for inner in statement.body.body:
+        if not isinstance(inner, cst.SimpleStatementLine):
+            continue
+        for small in inner.body:
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                found.append(
+                    cst.Try(
+                        body=cst.IndentedBlock(
+                            [cst.SimpleStatementLine([_last(small, True)])]
+                        ),
+                        handlers=[
+                            cst.ExceptHandler(
+                                cst.IndentedBlock(
+                                    [cst.SimpleStatementLine([cst.Pass()])]
+                                ),
+                                type=cst.Name("ImportError"),
+                            )
+                        ],
+                    )
+                )
+    return found
 
 
 def _has_import(statement: cst.BaseStatement, aliases: frozenset[str]) -> bool:

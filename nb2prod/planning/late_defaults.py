@@ -1,0 +1,182 @@
+"""Parameter defaults that read notebook variables, read when the function is called.
+
+`def fetch(url=HOUSING_URL):` evaluates `HOUSING_URL` once, when the cell runs; in a
+module the function is defined at import time, before any step has computed the
+value. Before planning, such a default becomes `url=None` with `if url is None:
+url = HOUSING_URL` at the top of the body: the function now reads the variable, so it
+gets it as a parameter and every call passes it, like any other notebook state.
+A default that is the parameter's own name (`def f(s, model=model)`) is left alone:
+the parameter hides the variable, so the body cannot read it.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.notebook import Notebook
+from nb2prod.parsing import ParsedCell
+from nb2prod.planning.plan import Warning
+from nb2prod.positions import split_lines
+
+
+class LateDefaults(NamedTuple):
+    notebook: Notebook
+    warnings: tuple[Warning, ...]
+
+
+def late_defaults(
+    notebook: Notebook, parsed: tuple[ParsedCell, ...], facts: NotebookFacts
+) -> LateDefaults | None:
+    """The notebook with state-reading defaults moved into the function bodies."""
+    variables = _variables(facts)
+    sources: dict[int, str] = {}
+    warnings = []
+    for item in parsed:
+        if item.tree is None:
+            continue
+        lines = [content + ending for content, ending in split_lines(item.cell.source)]
+        changed = False
+        magic = {
+            line
+            for fact in item.translation.syntax
+            for line in range(fact.span.line, fact.span.end_line + 1)
+        }
+        functions = [
+            node
+            for node in item.tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+        for function in reversed(functions):
+            moved = _state_defaults(function, variables)
+            if not moved or not _editable(function, moved, magic):
+                continue
+            _move(lines, item.translation.python, function, moved)
+            changed = True
+            read = sorted({n for _, names in moved for n in names})
+            warnings.append(
+                Warning(
+                    item.cell.index,
+                    f"`{function.name}`: defaults reading {', '.join(read)} are "
+                    "read when it is called (None stands for them in the signature)",
+                )
+            )
+        if changed:
+            sources[item.cell.index] = "".join(lines)
+    if not sources:
+        return None
+    cells = tuple(
+        cell._replace(source=sources[cell.index]) if cell.index in sources else cell
+        for cell in notebook.cells
+    )
+    return LateDefaults(notebook._replace(cells=cells), tuple(warnings))
+
+
+def _variables(facts: NotebookFacts) -> set[str]:
+    code = {f.name for c in facts.cells for f in c.functions}
+    code |= {k.name for c in facts.cells for k in c.classes}
+    code |= {i.bound for c in facts.cells for i in c.imports if i.bound}
+    return {n for c in facts.cells for n in c.defines} - code
+
+
+def _state_defaults(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, variables: set[str]
+) -> list[tuple[tuple[ast.arg, ast.expr], set[str]]]:
+    """(parameter, default) pairs whose default reads notebook variables."""
+    args = function.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(
+        zip(
+            positional[len(positional) - len(args.defaults) :],
+            args.defaults,
+            strict=True,
+        )
+    )
+    pairs += [
+        (a, d)
+        for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+        if d is not None
+    ]
+    moved = []
+    for arg, default in pairs:
+        names = {
+            n.id
+            for n in ast.walk(default)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        }
+        read = names & variables
+        if read and arg.arg not in names and not _is_none(default):
+            moved.append(((arg, default), read))
+    return moved
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _editable(function, moved, magic: set[int]) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the text can be edited safely: the body starts on its own line, and
+    no line touched holds IPython syntax (whose columns are not the source's)."""
+    first = function.body[0]
+    if first.lineno == function.lineno or _body_start(function) in magic:
+        return False
+    return not any(
+        line in magic
+        for (_, default), _ in moved
+        for line in range(default.lineno, (default.end_lineno or default.lineno) + 1)
+    )
+
+
+def _body_start(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """The line before which the new statements go (after a docstring)."""
+    first = function.body[0]
+    docstring = (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    )
+    if docstring and len(function.body) > 1:
+        return function.body[1].lineno
+    if docstring:
+        return (first.end_lineno or first.lineno) + 1
+    return first.lineno
+
+
+def _move(lines: list[str], python: str, function, moved) -> None:  # type: ignore[no-untyped-def]
+    """Edit the cell's lines in place: prologue first (it sits below the defaults)."""
+    first = function.body[0]
+    text = lines[first.lineno - 1]
+    indent = text[: len(text) - len(text.lstrip())]
+    prologue = []
+    for (arg, default), _ in moved:
+        expression = ast.get_source_segment(python, default) or ast.unparse(default)
+        if "\n" in expression:
+            expression = ast.unparse(default)
+        prologue += [
+            f"{indent}if {arg.arg} is None:\n",
+            f"{indent}    {arg.arg} = {expression}\n",
+        ]
+    at = _body_start(function) - 1
+    if at >= len(lines):
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        lines.extend(prologue)
+    else:
+        lines[at:at] = prologue
+    edits = sorted(
+        (
+            (
+                default.lineno,
+                default.col_offset,
+                default.end_lineno,
+                default.end_col_offset,
+            )
+            for (_, default), _ in moved
+        ),
+        reverse=True,
+    )
+    for line, start, end_line, end in edits:
+        head = lines[line - 1].encode("utf-8")[:start]
+        tail = lines[end_line - 1].encode("utf-8")[end:]
+        lines[line - 1 : end_line] = [(head + b"None" + tail).decode("utf-8")]
