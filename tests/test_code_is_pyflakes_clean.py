@@ -399,3 +399,28 @@ def test_defaults_reading_notebook_variables_are_read_when_called(tmp_path):
         code("K = 2"), code("def f(x, k=K):\n    return x * k\nprint(f(1))")
     )).plan  # fmt: skip
     assert any("defaults reading K" in w.message for w in plan.warnings)
+
+
+def test_a_default_named_like_its_parameter_keeps_the_value_of_its_cell(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        code("model = 'bayes'"),
+        md("## Predict"),
+        code(
+            "def predict(s, model=model):\n    return s + ' by ' + model\n"
+            "print(predict('spam'))"
+        ),
+        md("## Later"),
+        code("model = 'forest'\nprint(predict('ham'), predict('eggs', model))"),
+    )  # fmt: skip
+    assert findings == []
+    text = "\n".join(modules.values())
+    assert "def predict(s, model=None, *, model_default):" in text
+    completed = subprocess.run(
+        [sys.executable, "-m", "study"], cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert ": spam by bayes\n" in completed.stderr
+    assert ": ham by bayes eggs by forest\n" in completed.stderr

@@ -5,8 +5,9 @@ module the function is defined at import time, before any step has computed the
 value. Before planning, such a default becomes `url=None` with `if url is None:
 url = HOUSING_URL` at the top of the body: the function now reads the variable, so it
 gets it as a parameter and every call passes it, like any other notebook state.
-A default that is the parameter's own name (`def f(s, model=model)`) is left alone:
-the parameter hides the variable, so the body cannot read it.
+When the parameter hides the variable (`def f(s, model=model)`), the value is kept
+as the cell had it, `model_default = model` above the `def`, and the body falls back
+to that.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def late_defaults(
 ) -> LateDefaults | None:
     """The notebook with state-reading defaults moved into the function bodies."""
     variables = _variables(facts)
+    taken = {n for c in facts.cells for n in (*c.defines, *c.reads)}
     sources: dict[int, str] = {}
     warnings = []
     for item in parsed:
@@ -52,7 +54,7 @@ def late_defaults(
             moved = _state_defaults(function, variables)
             if not moved or not _editable(function, moved, magic):
                 continue
-            _move(lines, item.translation.python, function, moved)
+            _move(lines, item.translation.python, function, moved, taken)
             changed = True
             read = sorted({n for _, names in moved for n in names})
             warnings.append(
@@ -106,9 +108,16 @@ def _state_defaults(
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
         }
         read = names & variables
-        if read and arg.arg not in names and not _is_none(default):
+        if read and not _is_none(default):
             moved.append(((arg, default), read))
     return moved
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{name}_{number}", number + 1
+    return candidate
 
 
 def _is_none(node: ast.expr) -> bool:
@@ -143,16 +152,22 @@ def _body_start(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
     return first.lineno
 
 
-def _move(lines: list[str], python: str, function, moved) -> None:  # type: ignore[no-untyped-def]
-    """Edit the cell's lines in place: prologue first (it sits below the defaults)."""
+def _move(lines: list[str], python: str, function, moved, taken: set[str]) -> None:  # type: ignore[no-untyped-def]
+    """Edit the cell's lines in place, bottom up: the prologue, the defaults, then
+    the captured values above the `def`."""
     first = function.body[0]
     text = lines[first.lineno - 1]
     indent = text[: len(text) - len(text.lstrip())]
-    prologue = []
-    for (arg, default), _ in moved:
+    prologue, captured = [], []
+    for (arg, default), names in moved:
         expression = ast.get_source_segment(python, default) or ast.unparse(default)
         if "\n" in expression:
             expression = ast.unparse(default)
+        if arg.arg in names:  # `model=model`: the parameter hides the variable
+            capture = _fresh(f"{arg.arg}_default", taken)
+            taken.add(capture)
+            captured.append(f"{capture} = {expression}\n")
+            expression = capture
         prologue += [
             f"{indent}if {arg.arg} is None:\n",
             f"{indent}    {arg.arg} = {expression}\n",
@@ -180,3 +195,5 @@ def _move(lines: list[str], python: str, function, moved) -> None:  # type: igno
         head = lines[line - 1].encode("utf-8")[:start]
         tail = lines[end_line - 1].encode("utf-8")[end:]
         lines[line - 1 : end_line] = [(head + b"None" + tail).decode("utf-8")]
+    top = min([function.lineno, *(d.lineno for d in function.decorator_list)])
+    lines[top - 1 : top - 1] = captured  # the value as it was when the cell ran
