@@ -197,9 +197,18 @@ def _prints(tree: ast.AST) -> int:
 
 
 def _global_reads(tree: ast.Module) -> set[str]:
-    """Module-level variables (not imports, defs, or the logger) that functions read."""
+    """Module-level variables (not imports, defs, the logger, or module aliases such
+    as `K = keras.backend`, an import in all but syntax) that functions read."""
     variables: set[str] = set()
+    imported = {
+        (alias.asname or alias.name).split(".")[0]
+        for node in tree.body
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
     for node in tree.body:
+        if _is_module_alias(node, imported):
+            continue
         targets = (
             node.targets
             if isinstance(node, ast.Assign)
@@ -220,6 +229,30 @@ def _global_reads(tree: ast.Module) -> set[str]:
                 if loaded and inner.id in variables and inner.id not in local:
                     found.add(inner.id)
     return found
+
+
+def _is_module_alias(node: ast.stmt, imported: set[str]) -> bool:
+    """`NAME = module.attr[.attr...]` over an imported name."""
+    if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Attribute):
+        return False
+    root: ast.expr = node.value
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    return isinstance(root, ast.Name) and root.id in imported
+
+
+def _is_guarded_import(node: ast.stmt) -> bool:
+    """`try: import x` with `except ImportError:` handlers that bind or pass."""
+    if not isinstance(node, ast.Try) or node.orelse or node.finalbody:
+        return False
+    imports = all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in node.body)
+    quiet = all(
+        isinstance(n, (ast.Pass, ast.Import, ast.ImportFrom))
+        or (isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant))
+        for handler in node.handlers
+        for n in handler.body
+    )
+    return imports and quiet
 
 
 def _top_level_work(tree: ast.Module) -> list[int]:
@@ -251,6 +284,8 @@ def _top_level_work(tree: ast.Module) -> list[int]:
         if isinstance(node, ast.Assign) and _is_logger_call(node.value):
             continue
         if isinstance(node, ast.If) and "__name__" in ast.dump(node.test):
+            continue
+        if _is_guarded_import(node):
             continue
         lines.append(node.lineno)
     return lines

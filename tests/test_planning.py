@@ -165,3 +165,13 @@ def test_names_are_safe_identifiers():
     assert module_name("config", set()) == "config_steps"
     assert package_name("Churn Model v2") == "churn_model_v2"
     assert package_name("1st try") == "st_try"
+
+
+def test_module_aliases_are_attributes_of_imports_bound_once():
+    plan = plan_of(
+        "import numpy as np\nK = np.linalg\nbest = np.inf\nscale = np.pi",
+        "for i in range(3):\n    if i < best:\n        best = i\nprint(K.norm([3, 4]), scale)",
+        "scale = 2",
+    )
+    assert plan.aliases == ("K",)  # best is rebound in a loop, scale in a cell
+    assert all("K" not in (*s.params, *s.returns) for s in plan.steps)

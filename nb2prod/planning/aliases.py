@@ -20,7 +20,13 @@ def module_aliases(
     """Cell -> the aliases it binds: `NAME = module.attr...` at the top level of the
     cell, where `module` is imported and NAME is bound nowhere else nor changed."""
     imported = {i.bound for c in facts.cells for i in c.imports if i.bound}
-    bound = Counter(name for cell in facts.cells for name in cell.defines)
+    bound = Counter(
+        node.id
+        for item in parsed.values()
+        if item.tree is not None
+        for node in ast.walk(item.tree)
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)
+    )  # every binding anywhere, loops and functions included: an alias is set once
     changed = {name for cell in facts.cells for name in cell.mutates}
     found: dict[int, frozenset[str]] = {}
     for index, item in parsed.items():

@@ -129,8 +129,9 @@ def assigned_results(
         tree = parsed[index].tree if index in parsed else None
         if tree is None:
             continue
+        hoisted = known.imports.get(index, set())  # module aliases moved up
         for statement in tree.body:
-            targets = _plain_targets(statement)
+            targets = [t for t in _plain_targets(statement) if t not in hoisted]
             assigned.update(dict.fromkeys(targets))
             for node in _runs_in_step(statement):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
