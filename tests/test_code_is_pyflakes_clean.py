@@ -424,3 +424,42 @@ def test_a_default_named_like_its_parameter_keeps_the_value_of_its_cell(tmp_path
     assert completed.returncode == 0, completed.stderr
     assert ": spam by bayes\n" in completed.stderr
     assert ": ham by bayes eggs by forest\n" in completed.stderr
+
+
+def test_the_only_star_import_that_cannot_be_listed_provides_the_unknown_names(
+    tmp_path,
+):
+    findings, modules = converted(
+        tmp_path,
+        code("from not_installed_here import *\nimport math"),
+        code("x = symbol('x')\nprint(simplify(x) + math.pi)"),
+    )  # fmt: skip
+    assert findings == []
+    text = "\n".join(modules.values())
+    assert "from not_installed_here import simplify, symbol" in text
+    plan = convert_notebook(
+        notebook(code("from not_installed_here import *"), code("print(symbol)"))
+    ).plan
+    assert any("were inferred: symbol" in w.message for w in plan.warnings)
+    two = convert_notebook(notebook(
+        code("from not_installed_here import *\nfrom nor_this import *"),
+        code("print(symbol)"),
+    )).plan  # fmt: skip
+    assert sum("is kept" in w.message for w in two.warnings) == 2
+
+
+def test_a_constant_set_in_the_calling_cell_reaches_the_function(tmp_path):
+    findings, _ = converted(
+        tmp_path,
+        code("def fetch(path):\n    return ROOT + path"),
+        md("## Load"),
+        code("ROOT = 'data/'\nprint(fetch('a.csv'))"),
+    )  # fmt: skip
+    assert findings == []
+    completed = subprocess.run(
+        [sys.executable, "-m", "study", "--set", "ROOT=elsewhere/"], cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert ": elsewhere/a.csv\n" in completed.stderr

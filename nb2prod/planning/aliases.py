@@ -18,7 +18,8 @@ def module_aliases(
     facts: NotebookFacts, parsed: dict[int, ParsedCell]
 ) -> dict[int, frozenset[str]]:
     """Cell -> the aliases it binds: `NAME = module.attr...` at the top level of the
-    cell, where `module` is imported and NAME is bound nowhere else nor changed."""
+    cell, where `module` is imported and NAME is bound nowhere else (or only by the
+    same alias again) nor changed."""
     imported = {i.bound for c in facts.cells for i in c.imports if i.bound}
     bound = Counter(
         node.id
@@ -28,16 +29,20 @@ def module_aliases(
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)
     )  # every binding anywhere, loops and functions included: an alias is set once
     changed = {name for cell in facts.cells for name in cell.mutates}
-    found: dict[int, frozenset[str]] = {}
+    statements: dict[str, list[tuple[int, str]]] = {}
     for index, item in parsed.items():
-        names = set()
         for statement in item.tree.body if item.tree is not None else ():
             name = alias_target(statement, imported)
-            if name is not None and bound[name] == 1 and name not in changed:
-                names.add(name)
-        if names:
-            found[index] = frozenset(names)
-    return found
+            if name is not None:
+                value = ast.dump(statement.value)  # type: ignore[attr-defined]
+                statements.setdefault(name, []).append((index, value))
+    found: dict[int, set[str]] = {}
+    for name, places in statements.items():
+        same = len({value for _, value in places}) == 1  # `K = keras.backend` twice
+        if same and bound[name] == len(places) and name not in changed:
+            for index, _ in places:
+                found.setdefault(index, set()).add(name)
+    return {index: frozenset(names) for index, names in found.items()}
 
 
 def alias_target(statement: ast.stmt, imported: set[str]) -> str | None:

@@ -39,7 +39,7 @@ from nb2prod.planning.signatures import (
     function_parameters,
     step_signatures,
 )
-from nb2prod.planning.star_imports import resolve_star_imports
+from nb2prod.planning.star_imports import resolve_star_imports, star_warnings
 from nb2prod.planning.steps import ROLE_TITLES, split_into_sections
 
 ROLE_MODULES = {
@@ -73,6 +73,7 @@ def build_plan(
     ]
     config_names = {value.name for value in config}
     stars = resolve_star_imports(facts)
+    warnings += star_warnings(stars, facts)
     aliases = module_aliases(facts, code_cells)
     known = bindings(facts, config_names, stars, aliases)
     sections = split_into_sections(notebook, code_cells)
@@ -128,6 +129,7 @@ def build_plan(
     model = find_model(code_cells, facts)
     steps = return_persisted(steps, facts, persisted_names(model))
     functions = _functions(facts, steps, warnings, code_cells, config_names)
+    steps = _with_config_for_calls(steps, functions, facts, config_names)
     imports = [
         fact
         for cell in facts.cells
@@ -258,6 +260,28 @@ def _notebook_names(facts: NotebookFacts) -> set[str]:
     names = {name for cell in facts.cells for name in (*cell.defines, *cell.reads)}
     names |= {"run", "main", "config", "logger", "logging"}
     return names
+
+
+def _with_config_for_calls(
+    steps: list[Step],
+    functions: list[FunctionPlan],
+    facts: NotebookFacts,
+    config: set[str],
+) -> list[Step]:
+    """Steps also take the config values that the functions they call read: the
+    call passes them (a constant assigned in the calling cell left for config.py)."""
+    extra = {f.name: f.extra_params for f in functions if f.extra_params}
+    result = []
+    for step in steps:
+        mentioned: set[str] = set()
+        for index in step.cells:
+            cell = facts.cell(index)
+            if cell is not None:
+                mentioned |= {*cell.calls, *cell.reads, *cell.lambda_reads}
+        needed = {n for f in mentioned & extra.keys() for n in extra[f]} & config
+        missing = tuple(sorted(needed - set(step.params)))
+        result.append(step._replace(params=step.params + missing) if missing else step)
+    return result
 
 
 def _functions(

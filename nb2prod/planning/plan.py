@@ -82,6 +82,9 @@ class StarImport(NamedTuple):
 
     module: str
     names: tuple[str, ...] | None
+    inferred: bool = (
+        False  # not installed here: names the notebook uses, by elimination
+    )
 
 
 class DataFile(NamedTuple):

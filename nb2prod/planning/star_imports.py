@@ -2,7 +2,10 @@
 
 The module is imported to list its public names only when that is safe: a standard
 library module or an installed distribution (never code beside the notebook, which
-importing would run). Unresolved star imports are kept, and reported.
+importing would run). When the module cannot be listed (not installed here) and it
+is the notebook's only such star import, the names the notebook reads and no cell
+defines must come from it: they are imported by name, and reported. Otherwise the
+star import is kept, and reported.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import sys
 from pathlib import Path
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.planning.plan import StarImport
+from nb2prod.planning.plan import StarImport, Warning
 
 
 def resolve_star_imports(facts: NotebookFacts) -> tuple[StarImport, ...]:
@@ -32,7 +35,38 @@ def resolve_star_imports(facts: NotebookFacts) -> tuple[StarImport, ...]:
         found.append(StarImport(module, used))
         if names is not None:
             wanted -= names
+    unresolved = [i for i, star in enumerate(found) if star.names is None]
+    if len(unresolved) == 1 and wanted:
+        # The only module that can provide the names no cell defines: they are its.
+        found[unresolved[0]] = StarImport(
+            found[unresolved[0]].module, tuple(sorted(wanted)), inferred=True
+        )
     return tuple(found)
+
+
+def star_warnings(stars: tuple[StarImport, ...], facts: NotebookFacts) -> list[Warning]:
+    """What the package does with each star import it could not list."""
+    first = {}
+    for cell in facts.cells:
+        for module in cell.star_imports:
+            first.setdefault(module, cell.index)
+    warnings = []
+    for star in stars:
+        if star.inferred:
+            message = (
+                f"`from {star.module} import *`: the module is not installed here; "
+                f"the names the notebook uses from it were inferred: "
+                f"{', '.join(star.names or ())}"
+            )
+        elif star.names is None:
+            message = (
+                f"`from {star.module} import *` is kept: the module is not installed "
+                "here, so its names cannot be listed"
+            )
+        else:
+            continue
+        warnings.append(Warning(first.get(star.module), message))
+    return warnings
 
 
 def public_names(module: str) -> frozenset[str] | None:
