@@ -463,3 +463,22 @@ def test_a_constant_set_in_the_calling_cell_reaches_the_function(tmp_path):
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
     assert ": elsewhere/a.csv\n" in completed.stderr
+
+
+def test_a_guarded_import_that_does_work_stays_in_its_step(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        md("## Setup"),
+        code(
+            "try:\n    import json\nexcept ImportError:\n"
+            "    print('json is missing')\n    json = None"
+        ),
+        md("## Use"),
+        code("print(json.dumps([1]))"),
+    )  # fmt: skip
+    assert findings == []
+    use = next(text for text in modules.values() if "json.dumps([1])" in text)
+    assert "try:\n    import json\nexcept ImportError:\n    json = None\n" in use
+    setup = next(text for text in modules.values() if "json is missing" in text)
+    top = setup.split("\ndef ")[0]
+    assert "json is missing" not in top  # the message stays in the step

@@ -94,10 +94,20 @@ def hoisted_import(
     return statement
 
 
+def _is_flag(small: cst.BaseSmallStatement) -> bool:
+    """`HAS_X = True`, `x = None`: what a guarded import may set without doing work."""
+    if not isinstance(small, cst.Assign):
+        return False
+    value = small.value
+    if isinstance(value, cst.Name):
+        return value.value in ("True", "False", "None")
+    return isinstance(value, (cst.Integer, cst.Float, cst.SimpleString))
+
+
 def _optional_imports(statement: cst.Try) -> list[cst.BaseStatement]:
     """The imports at the top of a `try:` block that also runs code, each as its own
-    `try: import ... except ImportError: pass` at module level: later cells use the
-    names, and the code stays in its step (which still imports them itself)."""
+    `try: import ... except ImportError: name = None` at module level: later cells
+    use the names, and the code stays in its step (which still imports them itself)."""
     found: list[cst.BaseStatement] = []
     for inner in statement.body.body:
         if not isinstance(inner, cst.SimpleStatementLine):
@@ -111,15 +121,34 @@ def _optional_imports(statement: cst.Try) -> list[cst.BaseStatement]:
                         ),
                         handlers=[
                             cst.ExceptHandler(
-                                cst.IndentedBlock(
-                                    [cst.SimpleStatementLine([cst.Pass()])]
-                                ),
+                                cst.IndentedBlock(_unbound(small)),
                                 type=cst.Name("ImportError"),
                             )
                         ],
                     )
                 )
     return found
+
+
+def _unbound(small: cst.Import | cst.ImportFrom) -> list[cst.SimpleStatementLine]:
+    """`name = None` for each name the import binds (star imports bind nothing)."""
+    if isinstance(small.names, cst.ImportStar):
+        return [cst.SimpleStatementLine([cst.Pass()])]
+    names = []
+    for alias in small.names:
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            names.append(alias.asname.name.value)
+        else:
+            node = alias.name
+            while isinstance(node, cst.Attribute):
+                node = node.value  # type: ignore[assignment]
+            names.append(node.value)  # type: ignore[attr-defined]
+    return [
+        cst.SimpleStatementLine(
+            [cst.Assign([cst.AssignTarget(cst.Name(n))], cst.Name("None"))]
+        )
+        for n in dict.fromkeys(names)
+    ]
 
 
 def _has_import(statement: cst.BaseStatement, aliases: frozenset[str]) -> bool:
@@ -154,8 +183,8 @@ def _only_imports(statement: cst.Try) -> bool:
                 return False
             for small in inner.body:
                 if not isinstance(
-                    small, (cst.Import, cst.ImportFrom, cst.Pass, cst.Assign, cst.Expr)
-                ):
+                    small, (cst.Import, cst.ImportFrom, cst.Pass)
+                ) and not _is_flag(small):
                     return False
     return any(
         isinstance(small, (cst.Import, cst.ImportFrom))

@@ -240,8 +240,12 @@ class _MakeExplicit(cst.CSTTransformer):
         """Imports inside a function keep the names the function reads (a `display`
         import whose calls became logging is one it no longer reads); the comments
         of a line that goes move to the next statement."""
-        if not self._stack or self._tries:
-            return updated  # `try: import x` tests that x is installed
+        if not self._stack:
+            return updated
+        if self._tries:  # `try: import x` tests that x is installed: say so
+            return updated.with_changes(
+                body=[self._availability_check(s) for s in updated.body]
+            )
         body: list[cst.BaseStatement] = []
         carried: list[cst.EmptyLine] = []
         changed = False
@@ -268,6 +272,27 @@ class _MakeExplicit(cst.CSTTransformer):
             body = [cst.SimpleStatementLine([cst.Pass()], leading_lines=carried)]
             carried = []
         return updated.with_changes(body=body, footer=[*carried, *updated.footer])
+
+    def _availability_check(self, statement: cst.BaseStatement) -> cst.BaseStatement:
+        """An import in a `try:` whose names the function never reads is there to
+        test that a package is installed; the comment tells linters and readers."""
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return statement
+        imports = [
+            s for s in statement.body if isinstance(s, (cst.Import, cst.ImportFrom))
+        ]
+        if not imports or len(imports) != len(statement.body):
+            return statement
+        if any(self._narrowed(small) is small for small in imports):
+            return statement  # some name is read
+        if statement.trailing_whitespace.comment is not None:
+            return statement
+        comment = cst.Comment("# noqa: F401 (checks that it is installed)")
+        return statement.with_changes(
+            trailing_whitespace=cst.TrailingWhitespace(
+                whitespace=cst.SimpleWhitespace("  "), comment=comment
+            )
+        )
 
     def _narrowed(self, small: cst.BaseSmallStatement) -> cst.BaseSmallStatement | None:
         """An import statement without the names that are unused; None: all are."""
