@@ -44,6 +44,17 @@ def converted(tmp_path: Path, *cells) -> tuple[list[str], dict[str, str]]:
     return findings, modules
 
 
+def run_package(tmp_path: Path, *args: str) -> str:
+    """Run the converted package (`python -m study ARGS`) and return its log."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "study", *args], cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    return completed.stderr
+
+
 def test_an_import_repeated_in_another_form_is_imported_once(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -160,13 +171,8 @@ def test_capture_cell_stores_what_the_cell_wrote(tmp_path):
     assert "captured_output" in next(
         t for t in modules.values() if "CapturedOutput" in t
     )
-    completed = subprocess.run(
-        [sys.executable, "-m", "study"], cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    assert "'[0]\\ttrain:0.5\\n' 2" in completed.stderr
+    log = run_package(tmp_path)
+    assert "'[0]\\ttrain:0.5\\n' 2" in log
 
 
 def test_a_name_imported_then_assigned_keeps_both_meanings(tmp_path):
@@ -184,14 +190,9 @@ def test_a_name_imported_then_assigned_keeps_both_meanings(tmp_path):
     assert "from statistics import mean" in module
     assert "mean_value = sum(values) / len(values)" in module
     assert "return mean_value" in module or "mean_value," in module
-    completed = subprocess.run(
-        [sys.executable, "-m", "study"], cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    assert "INFO" in completed.stderr and ": 2\n" in completed.stderr
-    assert ": 0.75\n" in completed.stderr and ": 1.5\n" in completed.stderr
+    log = run_package(tmp_path)
+    assert "INFO" in log and ": 2\n" in log
+    assert ": 0.75\n" in log and ": 1.5\n" in log
 
 
 def test_each_version_of_a_redefined_function_serves_the_cells_that_saw_it(tmp_path):
@@ -208,13 +209,8 @@ def test_each_version_of_a_redefined_function_serves_the_cells_that_saw_it(tmp_p
     code_text = "\n".join(modules.values())
     assert "def score_cell2(x, *, base):" in code_text
     assert "def score(x, *, base, bonus):" in code_text
-    completed = subprocess.run(
-        [sys.executable, "-m", "study"], cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    assert ": 11\n" in completed.stderr and ": 111 112\n" in completed.stderr
+    log = run_package(tmp_path)
+    assert ": 11\n" in log and ": 111 112\n" in log
 
 
 def test_imports_and_handler_names_a_function_no_longer_reads_go(tmp_path):
@@ -266,13 +262,8 @@ def test_classes_read_config_values_from_the_config_functions_get_them(tmp_path)
         )
     ).plan
     assert any("`--set` does not change them" in w.message for w in plan.warnings)
-    completed = subprocess.run(
-        [sys.executable, "-m", "study"], cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    assert "#beaed4 https://example.org/data.csv" in completed.stderr
+    log = run_package(tmp_path)
+    assert "#beaed4 https://example.org/data.csv" in log
 
 
 def test_a_function_replacing_an_import_leaves_earlier_cells_the_import(tmp_path):
@@ -287,13 +278,8 @@ def test_a_function_replacing_an_import_leaves_earlier_cells_the_import(tmp_path
     assert findings == []
     text = "\n".join(modules.values())
     assert "def floor_cell5(x):" in text and "from math import floor" in text
-    completed = subprocess.run(
-        [sys.executable, "-m", "study"], cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    assert ": 2\n" in completed.stderr and ": 1\n" in completed.stderr
+    log = run_package(tmp_path)
+    assert ": 2\n" in log and ": 1\n" in log
 
 
 def test_a_function_sharing_its_name_with_a_variable_keeps_both(tmp_path):
@@ -308,14 +294,9 @@ def test_a_function_sharing_its_name_with_a_variable_keeps_both(tmp_path):
     assert findings == []
     text = "\n".join(modules.values())
     assert "def model_cell4(x, *, seed):" in text
-    completed = subprocess.run(
-        [sys.executable, "-m", "study"], cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    assert ": 4\n" in completed.stderr and ": 11\n" in completed.stderr
-    assert ": [11, 12]\n" in completed.stderr
+    log = run_package(tmp_path)
+    assert ": 4\n" in log and ": 11\n" in log
+    assert ": [11, 12]\n" in log
 
 
 def test_a_module_alias_moves_up_with_the_imports(tmp_path):
@@ -335,13 +316,8 @@ def test_a_module_alias_moves_up_with_the_imports(tmp_path):
     assert "import os\n\nP = os.path\n" in joiner
     more = next(text for text in modules.values() if "basename" in text)
     assert "P = os.path" in more and "def more():" in more  # not a parameter
-    completed = subprocess.run(
-        [sys.executable, "-m", "study"], cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    assert ": a/b\n" in completed.stderr and ": y\n" in completed.stderr
+    log = run_package(tmp_path)
+    assert ": a/b\n" in log and ": y\n" in log
 
 
 def test_imports_in_a_try_block_with_code_reach_later_steps(tmp_path):
@@ -360,13 +336,8 @@ def test_imports_in_a_try_block_with_code_reach_later_steps(tmp_path):
     assert findings == []
     later = next(text for text in modules.values() if "second =" in text)
     assert "try:\n    from collections import OrderedDict\nexcept ImportError:" in later
-    completed = subprocess.run(
-        [sys.executable, "-m", "study"], cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    assert ": ['b']\n" in completed.stderr
+    log = run_package(tmp_path)
+    assert ": ['b']\n" in log
 
 
 def test_defaults_reading_notebook_variables_are_read_when_called(tmp_path):
@@ -387,14 +358,9 @@ def test_defaults_reading_notebook_variables_are_read_when_called(tmp_path):
     helpers = next(text for text in modules.values() if "def where" in text)
     assert "def where(name, root=None, *, ROOT):" in helpers
     assert "    if root is None:\n        root = ROOT\n" in helpers
-    completed = subprocess.run(
-        [sys.executable, "-m", "study"], cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    assert ": data/housing/a.csv 6.0\n" in completed.stderr
-    assert ": elsewhere/b.csv 3\n" in completed.stderr
+    log = run_package(tmp_path)
+    assert ": data/housing/a.csv 6.0\n" in log
+    assert ": elsewhere/b.csv 3\n" in log
     plan = convert_notebook(notebook(
         code("K = 2"), code("def f(x, k=K):\n    return x * k\nprint(f(1))")
     )).plan  # fmt: skip
@@ -416,14 +382,9 @@ def test_a_default_named_like_its_parameter_keeps_the_value_of_its_cell(tmp_path
     assert findings == []
     text = "\n".join(modules.values())
     assert "def predict(s, model=None, *, model_default):" in text
-    completed = subprocess.run(
-        [sys.executable, "-m", "study"], cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    assert ": spam by bayes\n" in completed.stderr
-    assert ": ham by bayes eggs by forest\n" in completed.stderr
+    log = run_package(tmp_path)
+    assert ": spam by bayes\n" in log
+    assert ": ham by bayes eggs by forest\n" in log
 
 
 def test_the_only_star_import_that_cannot_be_listed_provides_the_unknown_names(
@@ -456,13 +417,8 @@ def test_a_constant_set_in_the_calling_cell_reaches_the_function(tmp_path):
         code("ROOT = 'data/'\nprint(fetch('a.csv'))"),
     )  # fmt: skip
     assert findings == []
-    completed = subprocess.run(
-        [sys.executable, "-m", "study", "--set", "ROOT=elsewhere/"], cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "pkg" / "src"), "PATH": ""},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    assert ": elsewhere/a.csv\n" in completed.stderr
+    log = run_package(tmp_path, "--set", "ROOT=elsewhere/")
+    assert ": elsewhere/a.csv\n" in log
 
 
 def test_a_guarded_import_that_does_work_stays_in_its_step(tmp_path):

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
+from nb2prod.planning.naming import unique
 from nb2prod.planning.plan import Warning
 from nb2prod.positions import split_lines
 
@@ -124,8 +125,7 @@ def _version_names(
         for cell, line, code in definitions:
             version = name
             if code != last or shared:
-                version = _fresh(f"{name}_cell{cell + 1}", taken)
-                taken.add(version)
+                version = unique(f"{name}_cell{cell + 1}", taken)
             versions[(cell, line)] = version
         names[name] = versions
     return names
@@ -150,13 +150,6 @@ def _module_bindings(statement: ast.stmt) -> set[str]:
             names.add(node.id)
         pending.extend(ast.iter_child_nodes(node))
     return names
-
-
-def _fresh(name: str, taken: set[str]) -> str:
-    candidate, number = name, 2
-    while candidate in taken:
-        candidate, number = f"{name}_{number}", number + 1
-    return candidate
 
 
 def _def_name_edit(

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
+from nb2prod.planning.naming import unique
 from nb2prod.planning.plan import Warning
 from nb2prod.positions import split_lines
 
@@ -113,13 +114,6 @@ def _state_defaults(
     return moved
 
 
-def _fresh(name: str, taken: set[str]) -> str:
-    candidate, number = name, 2
-    while candidate in taken:
-        candidate, number = f"{name}_{number}", number + 1
-    return candidate
-
-
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
@@ -164,8 +158,7 @@ def _move(lines: list[str], python: str, function, moved, taken: set[str]) -> No
         if "\n" in expression:
             expression = ast.unparse(default)
         if arg.arg in names:  # `model=model`: the parameter hides the variable
-            capture = _fresh(f"{arg.arg}_default", taken)
-            taken.add(capture)
+            capture = unique(f"{arg.arg}_default", taken)
             captured.append(f"{capture} = {expression}\n")
             expression = capture
         prologue += [

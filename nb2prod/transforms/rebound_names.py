@@ -11,7 +11,8 @@ before it keep meaning the import or function.
 from __future__ import annotations
 
 import ast
-import keyword
+
+from nb2prod.planning.naming import unique
 
 
 def rename_rebound_names(code: str) -> str:
@@ -97,8 +98,7 @@ def _function_edits(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list:
         )
         if not read_before:
             continue
-        new = _fresh(f"{name}_value", taken)
-        taken.add(new)
+        new = unique(f"{name}_value", taken)
         edits += [
             (node.lineno, node.col_offset, node.end_col_offset, new)
             for node in names
@@ -111,10 +111,3 @@ def _lambda_args(node: ast.AST) -> list[ast.arg]:
     if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
         return [a for a in ast.walk(node.args) if isinstance(a, ast.arg)]
     return []
-
-
-def _fresh(name: str, taken: set[str]) -> str:
-    candidate, number = name, 2
-    while candidate in taken or keyword.iskeyword(candidate):
-        candidate, number = f"{name}_{number}", number + 1
-    return candidate
