@@ -412,9 +412,11 @@ def test_the_only_star_import_that_cannot_be_listed_provides_the_unknown_names(
 def test_a_constant_set_in_the_calling_cell_reaches_the_function(tmp_path):
     findings, _ = converted(
         tmp_path,
-        code("def fetch(path):\n    return ROOT + path"),
         md("## Load"),
-        code("ROOT = 'data/'\nprint(fetch('a.csv'))"),
+        code(
+            "ROOT = 'data/'\ndef fetch(path, root=ROOT):\n    return root + path\n"
+            "print(fetch('a.csv'))"
+        ),
     )  # fmt: skip
     assert findings == []
     log = run_package(tmp_path, "--set", "ROOT=elsewhere/")

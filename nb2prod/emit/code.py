@@ -201,9 +201,8 @@ def _production_source(parsed: ParsedCell) -> str:
         indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
         text = handling.decision.text.replace("\r", "")
         if fact.kind is SyntaxKind.CELL_MAGIC and action == "translated":
-            replacement = [
-                f"# nb2prod: translated: {text}"
-            ]  # the body is wrapped later
+            # `%%capture NAME`: the header stays as a note; `_captured` wraps the body
+            replacement = [f"# nb2prod: translated: {text}"]
         elif action == "translated" and handling.code:
             replacement = [indent + handling.code]
         elif action == "todo":
