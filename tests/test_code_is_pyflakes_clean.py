@@ -294,6 +294,10 @@ def test_a_function_sharing_its_name_with_a_variable_keeps_both(tmp_path):
     assert findings == []
     text = "\n".join(modules.values())
     assert "def model_cell4(x, *, seed):" in text
+    plan = convert_notebook(
+        notebook(code("model = 3"), code("def model(x):\n    return x"))
+    ).plan
+    assert any("also names an import or a variable" in w.message for w in plan.warnings)
     log = run_package(tmp_path)
     assert ": 4\n" in log and ": 11\n" in log
     assert ": [11, 12]\n" in log

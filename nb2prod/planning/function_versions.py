@@ -38,13 +38,14 @@ class Versions(NamedTuple):
 
     notebook: Notebook
     renamed: dict[str, tuple[tuple[int, str], ...]]  # name -> ((cell, version), ...)
+    shared: frozenset[str] = frozenset()  # names also bound by an import or variable
 
 
 def version_functions(
     notebook: Notebook, parsed: tuple[ParsedCell, ...]
 ) -> Versions | None:
     """The notebook with earlier versions of redefined functions renamed, or None."""
-    names = _version_names(parsed)
+    names, shared = _version_names(parsed)
     if not names:
         return None
     current: dict[str, str] = {}
@@ -82,27 +83,35 @@ def version_functions(
         )
         for name, versions in names.items()
     }
-    return Versions(notebook._replace(cells=cells), renamed)
+    return Versions(notebook._replace(cells=cells), renamed, frozenset(shared))
 
 
 def version_warnings(versions: Versions) -> tuple[Warning, ...]:
-    """One warning per redefined function, naming where its earlier versions went."""
-    return tuple(
-        Warning(
-            renamed[0][0],
-            f"`{name}` is defined in several cells with different code; the cells "
-            "before its last definition call the version they saw: "
-            + ", ".join(f"`{version}`" for _, version in renamed),
-        )
-        for name, renamed in sorted(versions.renamed.items())
-        if renamed
-    )
+    """One warning per renamed function, naming its versions in the package."""
+    warnings = []
+    for name, renamed in sorted(versions.renamed.items()):
+        listed = ", ".join(f"`{version}`" for _, version in renamed)
+        if not renamed:
+            continue
+        if name in versions.shared:
+            message = (
+                f"`{name}` also names an import or a variable; the function "
+                f"defined in the notebook is {listed} in the package"
+            )
+        else:
+            message = (
+                f"`{name}` is defined in several cells with different code; the "
+                f"cells before its last definition call the version they saw: {listed}"
+            )
+        warnings.append(Warning(renamed[0][0], message))
+    return tuple(warnings)
 
 
 def _version_names(
     parsed: tuple[ParsedCell, ...],
-) -> dict[str, dict[tuple[int, int], str]]:
-    """name -> {(cell, line): version name} for names defined with different code."""
+) -> tuple[dict[str, dict[tuple[int, int], str]], set[str]]:
+    """name -> {(cell, line): version name} for names defined with different code or
+    also bound by something else; and the latter names."""
     found: dict[str, list[tuple[int, int, str]]] = {}
     rebound: set[str] = set()  # bound by something else than a def: import, variable
     for item in parsed:
@@ -116,11 +125,14 @@ def _version_names(
                 )
     taken = {name for name in found}
     names: dict[str, dict[tuple[int, int], str]] = {}
+    shared_names: set[str] = set()
     for name, definitions in found.items():
         last = definitions[-1][2]
         shared = name in rebound  # `from keras... import f` or `f = ...`, and `def f`
         if not shared and all(code == last for _, _, code in definitions):
             continue
+        if shared:
+            shared_names.add(name)
         versions: dict[tuple[int, int], str] = {}
         for cell, line, code in definitions:
             version = name
@@ -128,7 +140,7 @@ def _version_names(
                 version = unique(f"{name}_cell{cell + 1}", taken)
             versions[(cell, line)] = version
         names[name] = versions
-    return names
+    return names, shared_names
 
 
 def _module_bindings(statement: ast.stmt) -> set[str]:
