@@ -47,67 +47,54 @@ _SCOPES = (
 )
 
 
-def _names(function: ast.FunctionDef | ast.AsyncFunctionDef):  # type: ignore[no-untyped-def]
-    """(name node, whether it sits in a nested scope) for every name in the body."""
-    pending = [(node, False) for node in function.body]
-    while pending:
-        node, nested = pending.pop()
-        if isinstance(node, ast.Name):
-            yield node, nested
-        inner = nested or isinstance(node, _SCOPES)
-        pending.extend((child, inner) for child in ast.iter_child_nodes(node))
+class _Scan:
+    """One walk of a step function: its names (and whether each sits in a nested
+    scope), and the names that rule a rename out."""
+
+    def __init__(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.located: list[tuple[ast.Name, bool]] = []
+        self.params = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+        self.excluded = set(self.params)
+        pending: list[tuple[ast.AST, bool]] = [(node, False) for node in function.body]
+        while pending:
+            node, nested = pending.pop()
+            if isinstance(node, ast.Name):
+                self.located.append((node, nested))
+                if nested and isinstance(node.ctx, ast.Store):
+                    self.excluded.add(node.id)  # bound in a nested scope
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                self.excluded.update(node.names)
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                self.excluded.add(node.target.id)  # `x += 1` first: reads it
+            elif isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.excluded.update(
+                    a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)
+                )
+            inner = nested or isinstance(node, _SCOPES)
+            pending.extend((child, inner) for child in ast.iter_child_nodes(node))
 
 
 def _function_edits(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list:
-    located = list(_names(function))
-    names = [node for node, _ in located]
-    bound_inside = {
-        node.id
-        for node, nested in located
-        if nested and isinstance(node.ctx, ast.Store)
-    }
-    bound_inside |= {a.arg for node in ast.walk(function) for a in _lambda_args(node)}
-    declared = {
-        name
-        for node in ast.walk(function)
-        if isinstance(node, (ast.Global, ast.Nonlocal))
-        for name in node.names
-    }
-    params = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+    scan = _Scan(function)
     first_store: dict[str, tuple[int, int]] = {}
-    for node in names:
+    first_load: dict[str, tuple[int, int]] = {}  # in the function's own scope
+    for node, nested in scan.located:
+        where = (node.lineno, node.col_offset)
         if isinstance(node.ctx, ast.Store):
-            where = (node.lineno, node.col_offset)
             first_store[node.id] = min(first_store.get(node.id, where), where)
-    augmented = {
-        node.target.id
-        for node in ast.walk(function)
-        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)
-    }
-    taken = {node.id for node in names} | params
+        elif isinstance(node.ctx, ast.Load) and not nested:
+            first_load[node.id] = min(first_load.get(node.id, where), where)
+    taken: set[str] | None = None
     edits = []
     for name, stored in first_store.items():
-        if name in declared | params | augmented | bound_inside:
-            continue
-        read_before = any(
-            node.id == name
-            and not nested
-            and isinstance(node.ctx, ast.Load)
-            and (node.lineno, node.col_offset) < stored
-            for node, nested in located
-        )
-        if not read_before:
-            continue
+        if name in scan.excluded or first_load.get(name, stored) >= stored:
+            continue  # not read before its first assignment, or not a plain local
+        if taken is None:
+            taken = {node.id for node, _ in scan.located} | scan.params
         new = unique(f"{name}_value", taken)
         edits += [
             (node.lineno, node.col_offset, node.end_col_offset, new)
-            for node in names
+            for node, _ in scan.located
             if node.id == name and (node.lineno, node.col_offset) >= stored
         ]
     return edits
-
-
-def _lambda_args(node: ast.AST) -> list[ast.arg]:
-    if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
-        return [a for a in ast.walk(node.args) if isinstance(a, ast.arg)]
-    return []

@@ -17,7 +17,6 @@ import ast
 import symtable
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 # Names linters treat as deliberately unused, or that Python reads itself.
 _SPECIAL = frozenset({"__tracebackhide__", "__traceback_info__", "__debuggerskip__"})
@@ -30,12 +29,90 @@ _NOT_DEFS = frozenset(
 
 
 def drop_unused_locals(code: str) -> str:
-    """The module code with every function's unused locals made explicit."""
+    """The module code with every function's unused locals made explicit. Only the
+    top-level definitions that need it go through libcst (a parse is costly)."""
     unused = unused_locals(code)
-    if not unused and not _unread_handler_names(code):
+    if not unused and " as " not in code:
         return code
-    wrapper = MetadataWrapper(cst.parse_module(code), unsafe_skip_copy=True)
-    return wrapper.visit(_MakeExplicit(unused, wrapper)).code
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return code
+    unread = _unread_handlers(tree)
+    if not unused and not any(unread):
+        return code
+    lines = code.split("\n")
+    result: list[str] = []
+    done = 0  # lines of `code` already in `result`
+    for node in tree.body:
+        first = min([node.lineno, *(d.lineno for d in _decorators(node))])
+        last = node.end_lineno or node.lineno
+        inside = any(first <= line <= last for line in unused)
+        if not inside and not any(_unread_handlers(node)):
+            continue
+        chunk = "\n".join(lines[first - 1 : last])
+        result += lines[done : first - 1]
+        result.append(_rewritten(chunk))
+        done = last
+    result += lines[done:]
+    return "\n".join(result)
+
+
+def _rewritten(chunk: str) -> str:
+    """One top-level statement's code with its unused names made explicit."""
+    tree = ast.parse(chunk)
+    functions = sorted(
+        (
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ),
+        key=lambda n: (n.lineno, n.col_offset),
+    )
+    deleted = [
+        {
+            target.id
+            for statement in ast.walk(function)
+            if isinstance(statement, ast.Delete)
+            for target in statement.targets
+            if isinstance(target, ast.Name)
+        }
+        for function in functions
+    ]
+    visit = _MakeExplicit(
+        unused_locals(chunk),
+        [(f.lineno, names) for f, names in zip(functions, deleted, strict=True)],
+        _unread_handlers(tree),
+    )
+    return cst.parse_module(chunk).visit(visit).code
+
+
+def _decorators(node: ast.stmt) -> list[ast.expr]:
+    return list(getattr(node, "decorator_list", ()))
+
+
+def _unread_handlers(tree: ast.AST) -> list[bool]:
+    """For each named `except E as e:` handler of a `try` (source order, the order
+    libcst visits them): whether its block never reads `e`, which Python deletes
+    after the block."""
+    handlers = sorted(
+        (
+            handler
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Try)
+            for handler in node.handlers
+            if handler.name is not None
+        ),
+        key=lambda h: (h.lineno, h.col_offset),
+    )
+    return [
+        not any(
+            isinstance(inner, ast.Name) and inner.id == handler.name
+            for statement in handler.body
+            for inner in ast.walk(statement)
+        )
+        for handler in handlers
+    ]
 
 
 def unused_locals(code: str) -> dict[int, frozenset[str]]:
@@ -56,26 +133,6 @@ def unused_locals(code: str) -> dict[int, frozenset[str]]:
         if names:
             found[scope.get_lineno()] = names
     return found
-
-
-def _unread_handler_names(code: str) -> bool:
-    """Whether some `except E as e:` block never reads `e` (ast: C speed)."""
-    if " as " not in code:
-        return False
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return False
-    return any(
-        isinstance(node, ast.ExceptHandler)
-        and node.name is not None
-        and not any(
-            isinstance(inner, ast.Name) and inner.id == node.name
-            for statement in node.body
-            for inner in ast.walk(statement)
-        )
-        for node in ast.walk(tree)
-    )
 
 
 def _unused_in(scope: symtable.SymbolTable) -> frozenset[str]:
@@ -124,11 +181,16 @@ class _MakeExplicit(cst.CSTTransformer):
     """Rewrites the unused names of the functions `unused_locals` found."""
 
     def __init__(
-        self, unused: dict[int, frozenset[str]], wrapper: MetadataWrapper
+        self,
+        unused: dict[int, frozenset[str]],
+        functions: list[tuple[int, set[str]]],
+        unread: list[bool],
     ) -> None:
         super().__init__()
         self._unused = unused
-        self._positions = wrapper.resolve(PositionProvider)
+        self._functions = iter(functions)  # (def line, deleted names), visiting order
+        self._unread = iter(unread)  # per named handler, visiting order
+        self._handlers: list[bool] = []
         self._stack: list[frozenset[str]] = []
         self._deleted: list[set[str]] = []
         self._tries = 0
@@ -138,16 +200,9 @@ class _MakeExplicit(cst.CSTTransformer):
         return self._stack[-1] if self._stack else frozenset()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        line = self._positions[node.name].start.line
+        line, deleted = next(self._functions)
         self._stack.append(self._unused.get(line, frozenset()))
-        self._deleted.append(
-            {
-                statement.target.value
-                for statement in _walk(node.body)
-                if isinstance(statement, cst.Del)
-                and isinstance(statement.target, cst.Name)
-            }
-        )
+        self._deleted.append(deleted)
 
     def leave_FunctionDef(
         self, original: cst.FunctionDef, updated: cst.FunctionDef
@@ -225,14 +280,16 @@ class _MakeExplicit(cst.CSTTransformer):
         """`except E as e:` binds `e` for its own block only (Python deletes it
         after), so each handler's name is unused when its block never reads it."""
         name = updated.name.name if updated.name is not None else None
+        unread = self._handlers.pop() if updated.name is not None else False
         if not isinstance(name, cst.Name):
             return updated
-        if self._is_unused(name) or not any(
-            isinstance(node, cst.Name) and node.value == name.value
-            for node in _walk(updated.body)
-        ):
+        if self._is_unused(name) or unread:
             return updated.with_changes(name=None)
         return updated
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._handlers.append(next(self._unread))
 
     def leave_IndentedBlock(
         self, original: cst.IndentedBlock, updated: cst.IndentedBlock
@@ -332,12 +389,3 @@ def _bound_name(alias: cst.ImportAlias) -> cst.Name:
         node = node.value  # type: ignore[assignment]
     assert isinstance(node, cst.Name)
     return node
-
-
-def _walk(node: cst.CSTNode):  # type: ignore[no-untyped-def]
-    """Every node under `node`, depth first."""
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        yield current
-        pending.extend(current.children)
