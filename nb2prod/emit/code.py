@@ -29,7 +29,7 @@ from nb2prod.transforms.parameters import AddParameters, PassArguments
 from nb2prod.transforms.plain_fstrings import plain_fstrings
 from nb2prod.transforms.print_to_logging import PrintToLogging
 from nb2prod.transforms.rebound_names import rename_rebound_names
-from nb2prod.transforms.unused_locals import drop_unused_locals
+from nb2prod.transforms.unused_locals import drop_unused_locals, tidy_definition
 
 LOGGER = "logger"
 
@@ -84,14 +84,14 @@ def render_module_code(
         step_defs = [_step_function(step, cells, rewrites) for step in steps]
         alias = _config_alias(functions)
         definitions_code, config_reads = read_config_defaults(
-            "\n\n".join(cst.Module(body=[node]).code for node in functions),
+            "\n\n".join(tidy_definition(node) for node in functions),
             config,
             alias,
         )
-        code = _tidy(
+        code = plain_fstrings(
             "\n\n".join(
                 ([definitions_code] if functions else [])
-                + [rename_rebound_names(cst.Module(body=[n]).code) for n in step_defs]
+                + [rename_rebound_names(tidy_definition(n)) for n in step_defs]
             )
         )
         imports = _imports_used(
@@ -144,12 +144,6 @@ def _cell_parts(
         body[0] = first.with_changes(leading_lines=[marker, *getattr(first, "leading_lines", ())])  # type: ignore[assignment]
     words = frozenset(_WORD.findall(source))
     return _Cell(parts.imports, parts.definitions, body, parts.trailing, words)
-
-
-def _tidy(code: str) -> str:
-    """What pyflakes would still say about the moved code, fixed without changing
-    what it computes: unused names and placeholder-free f-strings."""
-    return plain_fstrings(drop_unused_locals(code))
 
 
 def _config_alias(functions: list[cst.BaseStatement]) -> str:

@@ -60,7 +60,24 @@ def drop_unused_locals(code: str) -> str:
 
 def _rewritten(chunk: str) -> str:
     """One top-level statement's code with its unused names made explicit."""
-    tree = ast.parse(chunk)
+    return cst.parse_module(chunk).visit(_explicit(chunk, ast.parse(chunk))).code
+
+
+def tidy_definition(node: cst.BaseStatement) -> str:
+    """The code of a top-level definition (a step, a notebook function) with its
+    unused names made explicit: the node is rewritten as it is, no parse needed."""
+    code = cst.Module(body=[node]).code
+    unused = unused_locals(code)
+    if not unused and " as " not in code:
+        return code
+    tree = ast.parse(code)
+    if not unused and not any(_unread_handlers(tree)):
+        return code
+    return cst.Module(body=[node.visit(_explicit(code, tree))]).code  # type: ignore[list-item]
+
+
+def _explicit(code: str, tree: ast.Module) -> _MakeExplicit:
+    """The rewriter for `code`, with what it needs in the order libcst visits it."""
     functions = sorted(
         (
             n
@@ -79,12 +96,11 @@ def _rewritten(chunk: str) -> str:
         }
         for function in functions
     ]
-    visit = _MakeExplicit(
-        unused_locals(chunk),
+    return _MakeExplicit(
+        unused_locals(code),
         [(f.lineno, names) for f, names in zip(functions, deleted, strict=True)],
         _unread_handlers(tree),
     )
-    return cst.parse_module(chunk).visit(visit).code
 
 
 def _decorators(node: ast.stmt) -> list[ast.expr]:
