@@ -444,3 +444,16 @@ def test_a_guarded_import_that_does_work_stays_in_its_step(tmp_path):
     setup = next(text for text in modules.values() if "json is missing" in text)
     top = setup.split("\ndef ")[0]
     assert "json is missing" not in top  # the message stays in the step
+
+
+def test_versions_are_all_or_nothing_when_ipython_syntax_shares_a_line():
+    from nb2prod.convert import plan_notebook
+
+    planned = plan_notebook(notebook(
+        code("def f(x):\n    return x"),
+        code("%time y = f(1)"),
+        code("def f(x):\n    return x * 2\nprint(f(y))"),
+    ))  # fmt: skip
+    names = {function.name for function in planned.plan.functions}
+    assert names == {"f"}  # nothing renamed: the second cell could not be edited
+    assert any("keeps the last one" in w.message for w in planned.plan.warnings)

@@ -67,8 +67,9 @@ def version_functions(
                     current.pop(bound, None)  # the name means that value again
         if edits:
             source = _edited(item, edits)
-            if source is not None:
-                sources[item.cell.index] = source
+            if source is None:
+                return None  # all or nothing: a half-renamed notebook would not run
+            sources[item.cell.index] = source
     if not sources:
         return None
     cells = tuple(
