@@ -125,6 +125,14 @@ def _guard(work: Callable[[], T], verbose: bool) -> T:
             traceback.print_exc()
         _error_line(error)
         _exit(EXIT_BAD_INPUT)
+    except (
+        OSError
+    ) as error:  # the machine said no: permissions, a full disk, a lost file
+        if verbose:
+            traceback.print_exc()
+        where = error.filename if error.filename is not None else "nb2prod"
+        sys.stderr.write(f"error: {where}: {error.strerror or error}\n")
+        _exit(EXIT_BAD_INPUT)
     except Exception as error:  # a bug in nb2prod: say so, keep the input's user calm
         if verbose:
             traceback.print_exc()
@@ -319,7 +327,9 @@ def _convert_several(
     ]
     combined = _guard(lambda: combine_notebooks(models, package), verbose)
     target = Path(output or package)
-    _guard(lambda: write_package(combined.package, target, force=force), verbose)
+    written = _guard(
+        lambda: write_package(combined.package, target, force=force), verbose
+    )
     pipelines = ", ".join(sub for sub, _ in combined.parts)
     shared = (
         f"; shared helpers: {', '.join(combined.shared)}" if combined.shared else ""
@@ -330,12 +340,18 @@ def _convert_several(
     )
     for (_, plan), notebook in zip(combined.parts, notebooks, strict=True):
         _print_warnings(plan, notebook)
+    _print_write_warnings(written, target)
 
 
 def _print_warnings(plan, notebook: str) -> None:  # type: ignore[no-untyped-def]
     for warning in plan.warnings:
         where = f"cell {warning.cell + 1}: " if warning.cell is not None else ""
         sys.stderr.write(f"warning: {notebook}: {where}{warning.message}\n")
+
+
+def _print_write_warnings(written, target) -> None:  # type: ignore[no-untyped-def]
+    for warning in written.warnings:
+        sys.stderr.write(f"warning: {target}: {warning}\n")
 
 
 @app.command()
@@ -484,6 +500,10 @@ def convert(
     from nb2prod.notebook import read_notebook
 
     verbose = verbose or bool(ctx.obj)
+    if name is not None:
+        from nb2prod.planning.naming import check_package_name
+
+        _guard(lambda: check_package_name(name, frozenset()), verbose)
     if check:
         reports = _guard(lambda: check_packages(notebooks, output), verbose)
         for report in reports:
@@ -524,12 +544,15 @@ def convert(
     target = Path(output or result.plan.package)
     from nb2prod.writer import write_package
 
-    _guard(lambda: write_package(result.package, target, force=force), verbose)
+    written = _guard(
+        lambda: write_package(result.package, target, force=force), verbose
+    )
     plan = result.plan
     sys.stdout.write(
         f"wrote {target}/: package {plan.package}, {len(plan.steps)} steps in "
         f"{len(plan.modules)} modules, {len(result.package)} files\n"
     )
     _print_warnings(plan, notebook)
+    _print_write_warnings(written, target)
     if verify_after:
         _verify_and_exit(notebook, str(target), OutputFormat.text, verbose)

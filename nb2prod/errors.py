@@ -74,3 +74,11 @@ class OutputExistsError(Nb2ProdError):
 
 class ConversionError(Nb2ProdError):
     """A notebook that cannot be converted, for a stated reason."""
+
+
+class OutputWriteError(Nb2ProdError):
+    """The output folder cannot be written (permissions, read-only or full disk)."""
+
+
+class PackageNameError(Nb2ProdError):
+    """`--name` (or the name taken from the file name) cannot name a package."""

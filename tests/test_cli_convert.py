@@ -28,7 +28,11 @@ def project(tmp_path, monkeypatch):
 def test_convert_writes_the_package(run_cli, project):
     outcome = run_cli("convert", "sales.ipynb", "-o", "pkg")
     assert outcome.exit_code == 0, outcome.stderr
-    written = [path for path in (project / "pkg").rglob("*") if path.is_file()]
+    written = [
+        path
+        for path in (project / "pkg").rglob("*")
+        if path.is_file() and path.name != ".nb2prod-manifest.json"
+    ]
     assert outcome.stdout == (
         f"wrote pkg/: package sales, 2 steps in 2 modules, {len(written)} files\n"
     )
@@ -41,16 +45,26 @@ def test_default_folder_is_the_package_name(run_cli, project):
 
 
 def test_non_empty_folder_needs_force(run_cli, project):
-    (project / "pkg").mkdir()
-    (project / "pkg" / "notes.txt").write_text("keep me")
+    assert run_cli("convert", "sales.ipynb", "-o", "pkg").exit_code == 0
     outcome = run_cli("convert", "sales.ipynb", "-o", "pkg")
     assert outcome.exit_code == 2
     assert outcome.stderr == (
-        f"error: {project / 'pkg'}: is not empty; use --force to replace it\n"
+        f"error: {project / 'pkg'}: is not empty; use --force to replace the files "
+        "nb2prod wrote there\n"
     )
-    assert (project / "pkg" / "notes.txt").read_text() == "keep me"
     assert run_cli("convert", "sales.ipynb", "-o", "pkg", "--force").exit_code == 0
-    assert not (project / "pkg" / "notes.txt").exists()
+
+
+def test_a_folder_nb2prod_did_not_write_is_refused_even_with_force(run_cli, project):
+    (project / "pkg").mkdir()
+    (project / "pkg" / "notes.txt").write_text("keep me")
+    outcome = run_cli("convert", "sales.ipynb", "-o", "pkg", "--force")
+    assert outcome.exit_code == 2
+    assert outcome.stderr == (
+        f"error: {project / 'pkg'}: holds files nb2prod did not write (notes.txt); "
+        "choose a new or empty folder\n"
+    )
+    assert [path.name for path in (project / "pkg").iterdir()] == ["notes.txt"]
 
 
 def test_check_reports_stale_files(run_cli, project):

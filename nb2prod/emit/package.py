@@ -84,7 +84,7 @@ def render_package(
     for (
         data
     ) in plan.data_files:  # `%%writefile` cells: files the notebook wrote, as written
-        files[f"data/{data.path.lstrip('/')}"] = data.content
+        files[f"data/{data.path}"] = data.content
     files.update(render_test_files(plan, render))
     files.update(render_docker_files(plan, render))
     files.update(render_workflow(plan, render))

@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.analysis.facts import ImportFact, NotebookFacts
 from nb2prod.magics import SyntaxKind
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
@@ -17,6 +17,7 @@ from nb2prod.planning.introduction import introduction
 from nb2prod.planning.ipython import decide
 from nb2prod.planning.model import find_model, persisted_names, return_persisted
 from nb2prod.planning.naming import (
+    check_package_name,
     is_safe_identifier,
     module_name,
     package_name,
@@ -148,7 +149,7 @@ def build_plan(
     )
     uses_figures = any(cell.plots for cell in facts.cells)
     return Plan(
-        package=package or package_name(Path(notebook.path).stem),
+        package=_package(package, notebook, imports),
         notebook=notebook.path,
         python_version=_minor(notebook.python_version),
         title=_title(notebook),
@@ -231,6 +232,17 @@ _OUTPUT_NAME = re.compile(
 )
 
 
+def _package(package: str | None, notebook: Notebook, imports: list[ImportFact]) -> str:
+    """The package's name: `--name` when it can name one, else from the file name."""
+    imported = frozenset(
+        fact.module.split(".")[0] for fact in imports if not fact.level
+    )
+    if package is not None:  # `top.sub` when several notebooks share one package
+        check_package_name(package.split(".")[0], imported)
+        return package
+    return package_name(Path(notebook.path).stem, imported)
+
+
 def _ipython(parsed: tuple[ParsedCell, ...], warnings: list[Warning]):  # type: ignore[no-untyped-def]
     decisions, installs, data_files, skipped = [], [], [], set()
     for item in parsed:
@@ -249,9 +261,7 @@ def _ipython(parsed: tuple[ParsedCell, ...], warnings: list[Warning]):  # type: 
                 )
             if decision.action == "data_file" and fact.kind is SyntaxKind.CELL_MAGIC:
                 body = "".join(fact.text.splitlines(keepends=True)[1:])
-                data_files.append(
-                    DataFile(item.cell.index, decision.detail or "file.txt", body)
-                )
+                data_files.append(DataFile(item.cell.index, decision.detail, body))
                 skipped.add(item.cell.index)
     return decisions, installs, data_files, skipped
 

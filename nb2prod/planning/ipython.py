@@ -4,11 +4,14 @@ Never lost silently."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from typing import NamedTuple
 
+from nb2prod.analysis.secrets import Redactor, text_secrets, value_secret
 from nb2prod.magics import IPythonSyntax, SyntaxKind
+from nb2prod.output.paths import is_contained
 from nb2prod.planning.plan import Decision
 
 #: UI-only magics: they change how the notebook looks, not what it computes.
@@ -26,6 +29,9 @@ HIDDEN_STATE = frozenset(
 )
 
 
+redact_text = Redactor()
+
+
 class Handling(NamedTuple):
     """A decision plus what replaces the syntax in the package's code."""
 
@@ -36,7 +42,9 @@ class Handling(NamedTuple):
 
 def decide(cell: int, fact: IPythonSyntax) -> Handling:
     """The handling of one piece of IPython syntax."""
-    first = fact.text.splitlines()[0].strip() if fact.text else ""
+    # the text as the user wrote it reaches plans, warnings and TODO comments: never
+    # with a secret in it (issue 12)
+    first = redact_text(fact.text.splitlines()[0].strip()) if fact.text else ""
 
     def decision(action: str, detail: str = "") -> Decision:
         return Decision(cell, fact.span.line, first, action, detail)
@@ -44,9 +52,16 @@ def decide(cell: int, fact: IPythonSyntax) -> Handling:
     kind, name = fact.kind, fact.name
     if kind is SyntaxKind.CELL_MAGIC:
         if name in ("writefile", "file"):
-            return Handling(
-                decision("data_file", fact.args.split()[-1] if fact.args else "")
-            )
+            path = data_file_path(fact.args)
+            if path is None:
+                return Handling(
+                    decision(
+                        "todo",
+                        "writes outside the package folder (an absolute path, `..` or "
+                        "a computed name); not written",
+                    )
+                )
+            return Handling(decision("data_file", path))
         if name == "timeit":
             return Handling(
                 decision("dropped", "a benchmark; its body does not change state")
@@ -69,10 +84,7 @@ def decide(cell: int, fact: IPythonSyntax) -> Handling:
     if fact.keeps_python:
         return Handling(decision("unwrapped"))
     if name in INSTALLERS and fact.args.split()[:1] == ["install"]:
-        specs = install_specifiers(fact.args)
-        return Handling(
-            decision("requirement", " ".join(specs)), requirements=tuple(specs)
-        )
+        return _install(fact.args, decision)
     if name in ("env", "set_env") and ("=" in fact.args or name == "set_env"):
         return _environment(fact, decision)
     if name in DROPPED_MAGICS:
@@ -88,30 +100,75 @@ def decide(cell: int, fact: IPythonSyntax) -> Handling:
     return Handling(decision("todo", f"no Python equivalent for `%{name}`"))
 
 
+def data_file_path(args: str) -> str | None:
+    """Where a `%%writefile [-a] PATH` cell's file goes inside the package's `data/`, or
+    None when the path would leave it (absolute, `..`, `~`, `$var`/`{expr}`)."""
+    words = args.split()
+    if not words:
+        return "file.txt"
+    raw = words[-1].strip("'\"")
+    if raw.startswith(("/", "~")) or "$" in raw or "{" in raw:
+        return None
+    path = posixpath.normpath(raw)
+    return path if is_contained(path) else None
+
+
 def _shell(fact: IPythonSyntax, decision) -> Handling:  # type: ignore[no-untyped-def]
     words = fact.args.split()
     if fact.name in INSTALLERS and words[:1] == ["install"]:
-        specs = install_specifiers(fact.args)
-        return Handling(
-            decision("requirement", " ".join(specs)), requirements=tuple(specs)
-        )
+        return _install(fact.args, decision)
     if fact.name.startswith("python") and words[:3] == ["-m", "pip", "install"]:
-        specs = install_specifiers(" ".join(words[2:]))
+        return _install(" ".join(words[2:]), decision)
+    detail = "a shell command; run it outside Python or use subprocess"
+    if text_secrets(fact.text):
+        detail += ", with its secret read from the environment"
+    return Handling(decision("todo", detail))
+
+
+def _install(args: str, decision) -> Handling:  # type: ignore[no-untyped-def]
+    """An install line becomes requirements; one naming a credential (a private index
+    URL with a token) stays a TODO, since requirements.txt would publish it."""
+    if text_secrets(args):
         return Handling(
-            decision("requirement", " ".join(specs)), requirements=tuple(specs)
+            decision(
+                "todo",
+                "installs with a credential in the command; add the requirement "
+                "without it and pass the credential at install time",
+            )
         )
-    return Handling(
-        decision("todo", "a shell command; run it outside Python or use subprocess")
-    )
+    specs = install_specifiers(args)
+    return Handling(decision("requirement", " ".join(specs)), requirements=tuple(specs))
 
 
 def _environment(fact: IPythonSyntax, decision) -> Handling:  # type: ignore[no-untyped-def]
-    match = re.match(r"\s*([A-Za-z_]\w*)\s*[= ]\s*(.*)$", fact.args)
-    if match is None:
+    assignment = env_assignment(fact)
+    if assignment is None:
         return Handling(decision("todo", "could not read the variable"))
-    key, value = match.group(1), match.group(2).strip()
+    key, value = assignment
+    if is_env_secret(key, value):
+        # the package never sets a secret: it reads it, and says which one is missing
+        code = f"secret({key!r})"
+        return Handling(
+            decision("translated", f"{code}: read from the environment variable {key}"),
+            code=code,
+        )
     code = f"os.environ[{key!r}] = {value!r}"
     return Handling(decision("translated", code), code=code)
+
+
+def env_assignment(fact: IPythonSyntax) -> tuple[str, str] | None:
+    """(NAME, VALUE) of `%env NAME=VALUE` or `%set_env NAME VALUE`; None otherwise."""
+    if fact.name not in ("env", "set_env"):
+        return None
+    match = re.match(r"\s*([A-Za-z_]\w*)\s*[= ]\s*(.*)$", fact.args)
+    if match is None:
+        return None
+    return match.group(1), match.group(2).strip()
+
+
+def is_env_secret(key: str, value: str) -> bool:
+    """A `%env` value that is a credential: the package reads it instead of setting it."""
+    return bool(text_secrets(f"{key}={value}")) or value_secret(key, value) is not None
 
 
 def install_specifiers(args: str) -> list[str]:

@@ -8,6 +8,8 @@ import re
 import sys
 import unicodedata
 
+from nb2prod.errors import PackageNameError
+
 _RESERVED_MODULES = frozenset(
     {"config", "pipeline", "figures", "__main__", "__init__", "tests", "test"}
 )
@@ -41,12 +43,48 @@ def module_name(text: str, taken: set[str]) -> str:
     return unique(base, taken)
 
 
-def package_name(text: str) -> str:
-    """A package name from the notebook file name (`Churn Model v2.ipynb` -> churn_model_v2)."""
+def package_name(text: str, imported: frozenset[str] = frozenset()) -> str:
+    """A package name from the notebook file name (`Churn Model v2.ipynb` ->
+    churn_model_v2); `lightgbm.ipynb` importing lightgbm gives `lightgbm_pkg`."""
     base = snake_case(text, "notebook_package")
-    if not is_safe_identifier(base) or base in _RESERVED_MODULES:
+    if package_name_problem(base, imported) is not None:
         base = f"{base}_pkg"
     return base
+
+
+def package_name_problem(name: str, imported: frozenset[str]) -> str | None:
+    """Why `name` cannot name a generated package, or None when it can.
+
+    The package is imported as a top-level module, so it must be one identifier that
+    is no keyword and shadows neither the standard library nor a module the notebook
+    imports (its own `import NAME` would then find the package).
+    """
+    if "." in name and all(part.isidentifier() for part in name.split(".")):
+        return "dotted names (namespace packages) are not supported"
+    if not name.isidentifier():
+        return "it is not a Python identifier (letters, digits and _; no leading digit)"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return "it is a Python keyword"
+    if name in sys.stdlib_module_names:
+        return f"it shadows the standard-library module `{name}`"
+    if name in imported:
+        return f"it shadows `{name}`, which the notebook imports"
+    if hasattr(builtins, name):
+        return f"it shadows the built-in `{name}`"
+    if name in _RESERVED_MODULES:
+        return "nb2prod uses that name for one of the package's own modules"
+    return None
+
+
+def check_package_name(name: str, imported: frozenset[str]) -> None:
+    """Raise PackageNameError, suggesting a name, when `name` cannot name the package."""
+    problem = package_name_problem(name, imported)
+    if problem is not None:
+        suggestion = package_name(name, imported)
+        raise PackageNameError(
+            f"--name {name}",
+            f"cannot name the package: {problem}; try --name {suggestion}",
+        )
 
 
 def unique(name: str, taken: set[str]) -> str:
