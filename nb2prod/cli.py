@@ -341,6 +341,7 @@ def _convert_several(
     for (_, plan), notebook in zip(combined.parts, notebooks, strict=True):
         _print_warnings(plan, notebook)
     _print_write_warnings(written, target)
+    _exit_on_problems(combined.problems, target)
 
 
 def _print_warnings(plan, notebook: str) -> None:  # type: ignore[no-untyped-def]
@@ -352,6 +353,20 @@ def _print_warnings(plan, notebook: str) -> None:  # type: ignore[no-untyped-def
 def _print_write_warnings(written, target) -> None:  # type: ignore[no-untyped-def]
     for warning in written.warnings:
         sys.stderr.write(f"warning: {target}: {warning}\n")
+
+
+def _exit_on_problems(problems, target) -> None:  # type: ignore[no-untyped-def]
+    """A package that would fail as written: name each problem, exit 1."""
+    if not problems:
+        return
+    for problem in problems:
+        sys.stderr.write(f"error: {target}/{problem.describe()}\n")
+    sys.stderr.write(
+        f"error: {target}/ was written but does not work as it is "
+        f"({len(problems)} problem{'s' if len(problems) != 1 else ''} above); "
+        "fix the notebook (or the package) and convert again\n"
+    )
+    raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command()
@@ -496,7 +511,7 @@ def convert(
     """Turn a notebook into an installable, tested Python package."""
     from pathlib import Path
 
-    from nb2prod.convert import check_packages, convert_notebook, plan_notebook
+    from nb2prod.convert import check_packages, convert_notebook
     from nb2prod.notebook import read_notebook
 
     verbose = verbose or bool(ctx.obj)
@@ -525,19 +540,21 @@ def convert(
     notebook = notebooks[0]
     model = _guard(lambda: read_notebook(notebook), verbose)
     if dry_run:
-        from nb2prod.convert import with_options
         from nb2prod.reporters.plan_report import render_plan_json, render_plan_text
 
-        plan = _guard(lambda: plan_notebook(model, name).plan, verbose)
-        plan = with_options(plan, serve, schedule)
+        planned = _guard(
+            lambda: convert_notebook(model, name, serve=serve, schedule=schedule),
+            verbose,
+        )
+        plan, problems = planned.plan, planned.problems
         if output_format is OutputFormat.json:
-            sys.stdout.write(render_plan_json(plan))
+            sys.stdout.write(render_plan_json(plan, problems))
         else:
             width = _table_width()
             sys.stdout.write(
-                render_plan_text(plan, color=sys.stdout.isatty(), width=width)
+                render_plan_text(plan, problems, color=sys.stdout.isatty(), width=width)
             )
-        return
+        raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)
     result = _guard(
         lambda: convert_notebook(model, name, serve=serve, schedule=schedule), verbose
     )
@@ -554,5 +571,6 @@ def convert(
     )
     _print_warnings(plan, notebook)
     _print_write_warnings(written, target)
+    _exit_on_problems(result.problems, target)
     if verify_after:
         _verify_and_exit(notebook, str(target), OutputFormat.text, verbose)

@@ -20,6 +20,7 @@ from nb2prod.errors import ConversionError
 from nb2prod.notebook import Notebook
 from nb2prod.planning.naming import package_name, unique
 from nb2prod.planning.plan import Plan
+from nb2prod.selfcheck import Problem
 
 Package = dict[str, str]
 #: Modules every subpackage generates: never a source of shared helpers.
@@ -33,6 +34,7 @@ class Combined(NamedTuple):
     package: Package
     parts: tuple[tuple[str, Plan], ...]
     shared: tuple[str, ...]  # names written once in helpers.py
+    problems: tuple[Problem, ...] = ()  # the self-check's, per notebook (selfcheck.py)
 
 
 def combine_notebooks(notebooks: list[Notebook], name: str) -> Combined:
@@ -42,11 +44,16 @@ def combine_notebooks(notebooks: list[Notebook], name: str) -> Combined:
 
     taken: set[str] = set(_GENERATED) | {"helpers", "tests", name}
     parts: list[tuple[str, Plan]] = []
+    problems: list[Problem] = []
     files: Package = {}
     for notebook in notebooks:
         sub = unique(package_name(Path(notebook.path).stem), taken)
         result = convert_notebook(notebook, f"{name}.{sub}")
         parts.append((sub, result.plan))
+        problems += [
+            problem._replace(path=_relocate(problem.path, name, sub) or problem.path)
+            for problem in result.problems
+        ]
         for relative, text in result.package.items():
             target = _relocate(relative, name, sub)
             if target is None:
@@ -60,7 +67,9 @@ def combine_notebooks(notebooks: list[Notebook], name: str) -> Combined:
             files[target] = text
     shared = _share_helpers(files, name)
     files.update(render_combined_root(name, [plan for _, plan in parts]))
-    return Combined(format_files(dict(sorted(files.items()))), tuple(parts), shared)
+    return Combined(
+        format_files(dict(sorted(files.items()))), tuple(parts), shared, tuple(problems)
+    )
 
 
 def _relocate(relative: str, name: str, sub: str) -> str | None:

@@ -17,13 +17,16 @@ from nb2prod.planning.function_versions import version_functions, version_warnin
 from nb2prod.planning.last_result import bind_last_results
 from nb2prod.planning.late_defaults import late_defaults
 from nb2prod.planning.plan import Plan
+from nb2prod.selfcheck import Problem, check_package
 
 
 class ConvertResult(NamedTuple):
-    """The plan of a conversion and the files it produced (relative path -> text)."""
+    """The plan of a conversion, the files it produced (relative path -> text) and the
+    reasons the package would fail as written (`selfcheck`)."""
 
     plan: Plan
     package: dict[str, str]
+    problems: tuple[Problem, ...] = ()
 
 
 class Planned(NamedTuple):
@@ -88,7 +91,10 @@ def convert_notebook(
 
     planned = plan_notebook(notebook, package)
     planned = planned._replace(plan=with_options(planned.plan, serve, schedule))
-    return ConvertResult(planned.plan, render_package(*planned))
+    files = render_package(*planned)
+    sources = {cell.index: cell.source for cell in notebook.cells}
+    problems = check_package(files, planned.plan, sources)
+    return ConvertResult(planned.plan, files, tuple(problems))
 
 
 def with_options(plan: Plan, serve: bool, schedule: bool) -> Plan:

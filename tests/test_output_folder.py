@@ -335,11 +335,11 @@ def test_the_suggested_name_is_accepted(run_cli, project):
 
 
 def test_a_name_taken_from_the_file_name_does_not_shadow_an_import(run_cli, project):
-    notebook = nb(md("# Model"), code("import lightgbm\nprint(lightgbm)", count=1))
-    write_nb(project / "lightgbm.ipynb", notebook)
-    outcome = run_cli("convert", "lightgbm.ipynb", "--dry-run", "--format", "json")
+    notebook = nb(md("# Model"), code("import numpy\nprint(numpy)", count=1))
+    write_nb(project / "numpy.ipynb", notebook)
+    outcome = run_cli("convert", "numpy.ipynb", "--dry-run", "--format", "json")
     assert outcome.exit_code == 0, outcome.stderr
-    assert json.loads(outcome.stdout)["plan"]["package"] == "lightgbm_pkg"
-    outcome = run_cli("convert", "lightgbm.ipynb", "--name", "lightgbm", "--dry-run")
+    assert json.loads(outcome.stdout)["plan"]["package"] == "numpy_pkg"
+    outcome = run_cli("convert", "numpy.ipynb", "--name", "numpy", "--dry-run")
     assert outcome.exit_code == 2
-    assert "shadows `lightgbm`, which the notebook imports" in outcome.stderr
+    assert "shadows `numpy`, which the notebook imports" in outcome.stderr

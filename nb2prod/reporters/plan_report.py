@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
+from rich.markup import escape
 from rich.tree import Tree
 
 from nb2prod.plain import plain
 from nb2prod.planning.plan import Plan
 from nb2prod.reporters.console import text_console
+from nb2prod.selfcheck import Problem
 
 
-def render_plan_json(plan: Plan) -> str:
-    """The plan as data (every field of `nb2prod.planning.plan.Plan`)."""
-    return (
-        json.dumps({"schema": 1, "plan": plain(plan)}, indent=2, ensure_ascii=False)
-        + "\n"
-    )
+def render_plan_json(plan: Plan, problems: Sequence[Problem] = ()) -> str:
+    """The plan as data (every field of `nb2prod.planning.plan.Plan`), and the
+    self-check's problems with the package it would write."""
+    data = {"schema": 1, "plan": plain(plan), "problems": plain(list(problems))}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_plan_text(plan: Plan, *, color: bool, width: int) -> str:
+def render_plan_text(
+    plan: Plan, problems: Sequence[Problem] = (), *, color: bool, width: int
+) -> str:
     """The plan as a tree: package, modules and their steps, config, the model it
     saves, IPython, warnings."""
     console = text_console(color, width)
@@ -81,5 +85,9 @@ def render_plan_text(plan: Plan, *, color: bool, width: int) -> str:
         for warning in plan.warnings:
             where = f"cell {warning.cell + 1}: " if warning.cell is not None else ""
             warnings.add(f"{where}{warning.message}")
+    if problems:
+        broken = tree.add("[red]problems: the package would not work as written[/red]")
+        for problem in problems:
+            broken.add(escape(problem.describe()))
     console.print(tree)
     return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]

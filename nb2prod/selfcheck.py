@@ -1,0 +1,205 @@
+"""The checks a reviewer runs first on a generated package, run before convert reports
+success: every module compiles, no name a module reads is unbound, every import resolves
+where nb2prod runs.
+
+A package that fails is still written (the user may fix it by hand), but convert exits 1
+and names each problem with the notebook cell it comes from: a warning nobody reads is
+not a fix.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.machinery
+import importlib.util
+import re
+import sys
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from nb2prod.planning.plan import Plan
+
+#: pyflakes messages that mean the code fails when it runs (not style: unused imports,
+#: redefinitions and the like are left to the package's own lint).
+_BROKEN = frozenset(
+    {
+        "UndefinedName",
+        "UndefinedLocal",
+        "UndefinedExport",
+        "DuplicateArgument",
+        "ReturnOutsideFunction",
+        "YieldOutsideFunction",
+        "ContinueOutsideLoop",
+        "BreakOutsideLoop",
+        "DefaultExceptNotLast",
+        "TwoStarredExpressions",
+        "TooManyExpressionsInStarredAssignment",
+        "ForwardAnnotationSyntaxError",
+        "PercentFormatInvalidFormat",
+        "StringDotFormatInvalidFormat",
+    }
+)
+
+
+class Problem(NamedTuple):
+    """One reason the package would fail, where it is, and the cell it comes from."""
+
+    path: str  # relative to the package folder
+    line: int
+    message: str
+    cell: int | None  # the notebook cell (0-based) the code comes from, when known
+
+    def describe(self) -> str:
+        origin = f" (notebook cell {self.cell + 1})" if self.cell is not None else ""
+        return f"{self.path}:{self.line}: {self.message}{origin}"
+
+
+def check_package(
+    package: dict[str, str], plan: Plan, sources: dict[int, str]
+) -> list[Problem]:
+    """The problems of `package`, in file and line order.
+
+    `sources` maps a cell index to its source, to name the cell a problem comes from.
+    """
+    problems: list[Problem] = []
+    for path, text in sorted(package.items()):
+        if not path.endswith(".py"):
+            continue
+        try:
+            tree = ast.parse(text, filename=path)
+        except (SyntaxError, ValueError) as error:
+            line = getattr(error, "lineno", None) or 1
+            problems.append(Problem(path, line, f"does not compile: {error}", None))
+            continue
+        found = list(_unbound_names(tree, path))
+        if path.startswith("src/"):
+            found += _unresolved_imports(tree, plan.package.split(".")[0])
+        for line, message, name in found:
+            cell = _cell_of(path, name, plan, sources)
+            problems.append(Problem(path, line, message, cell))
+    return sorted(problems)
+
+
+def _unbound_names(tree: ast.Module, path: str) -> Iterator[tuple[int, str, str]]:
+    from pyflakes.checker import Checker
+
+    checker = Checker(tree, filename=path)
+    for message in checker.messages:
+        kind = type(message).__name__
+        arguments = message.message_args
+        name = str(arguments[0]) if arguments else ""
+        if kind in _BROKEN:
+            yield message.lineno, message.message % arguments, name
+        elif kind == "ImportStarUsage":  # (name, "module_a, module_b")
+            modules = [module.strip() for module in str(arguments[1]).split(",")]
+            if all(_missing_part(module) is not None for module in modules):
+                sources = " or ".join(f"`from {module} import *`" for module in modules)
+                installed = "none is" if len(modules) > 1 else "its module is not"
+                yield message.lineno, (
+                    f"`{name}` can only come from {sources}, and {installed} installed"
+                ), name
+
+
+def _unresolved_imports(tree: ast.Module, own: str) -> Iterator[tuple[int, str, str]]:
+    """Imports that no installed module provides (optional imports excepted)."""
+    optional = _optional_import_lines(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            modules = [node.module]
+        else:
+            continue
+        if node.lineno in optional:
+            continue
+        for module in modules:
+            top = module.split(".")[0]
+            if top == own or top == "__future__":
+                continue
+            missing = _missing_part(module)
+            if missing is not None:
+                yield node.lineno, _import_message(module, missing), top
+
+
+def _optional_import_lines(tree: ast.Module) -> set[int]:
+    """Lines of imports inside `try:` blocks that handle ImportError."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try):
+            continue
+        names = set()
+        for handler in node.handlers:
+            caught = handler.type
+            if caught is None:
+                names.add("*")
+            for item in ast.walk(caught) if caught is not None else ():
+                if isinstance(item, ast.Name):
+                    names.add(item.id)
+        if names & {"ImportError", "ModuleNotFoundError", "Exception", "*"}:
+            for statement in node.body:
+                for inner in ast.walk(statement):
+                    if isinstance(inner, ast.Import | ast.ImportFrom):
+                        lines.add(inner.lineno)
+    return lines
+
+
+def _missing_part(module: str) -> str | None:
+    """The first dotted prefix of `module` that cannot be found, without running it.
+
+    Submodules are looked up in their parent's folders, so that checking
+    `sklearn.cross_validation` does not import scikit-learn.
+    """
+    parts = module.split(".")
+    if parts[0] in sys.builtin_module_names:
+        return None
+    try:
+        spec = importlib.util.find_spec(parts[0])
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        return parts[0]
+    for depth in range(1, len(parts)):
+        locations = spec.submodule_search_locations
+        if locations is None:
+            return None  # a module, not a package: the rest are attributes
+        spec = importlib.machinery.PathFinder.find_spec(parts[depth], list(locations))
+        if spec is None:
+            return ".".join(parts[: depth + 1])
+    return None
+
+
+def _import_message(module: str, missing: str) -> str:
+    top = module.split(".")[0]
+    if missing == top:
+        return (
+            f"`{module}` is not installed where nb2prod runs, so requirements.txt "
+            "cannot pin it (install it, or convert in the notebook's environment)"
+        )
+    version = _installed_version(top)
+    installed = f" (version {version} is installed)" if version else ""
+    return f"`{missing}` does not exist in the installed `{top}`{installed}"
+
+
+def _installed_version(top: str) -> str | None:
+    from importlib import metadata
+
+    for distribution in metadata.packages_distributions().get(top, []):
+        try:
+            return metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def _cell_of(path: str, name: str, plan: Plan, sources: dict[int, str]) -> int | None:
+    """The first cell of the module at `path` whose source mentions `name`."""
+    match = re.fullmatch(r"src/(?:[\w.]+/)+(\w+)\.py", path)
+    if match is None or not name:
+        return None
+    module = match.group(1)
+    cells = sorted(
+        {cell for step in plan.steps if step.module == module for cell in step.cells}
+        | {function.cell for function in plan.functions if function.module == module}
+    )
+    word = re.compile(rf"(?<![\w.]){re.escape(name.split('.')[0])}\b")
+    return next((cell for cell in cells if word.search(sources.get(cell, ""))), None)

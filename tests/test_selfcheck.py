@@ -1,0 +1,114 @@
+"""The self-check: a package nb2prod knows is broken is written, but convert exits 1
+and names each problem with its notebook cell (issue 13); `--dry-run` shows the same."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from nb2prod.convert import convert_notebook
+from nb2prod.notebook import read_notebook
+from nb2prod.selfcheck import _missing_part
+from nb2prod.testing import code, md, nb, write_nb
+
+BROKEN = {
+    "a module that is not installed": (
+        "import not_a_real_module_xyz\nprint(not_a_real_module_xyz.f())",
+        "`not_a_real_module_xyz` is not installed where nb2prod runs",
+    ),
+    "a submodule the installed version does not have": (
+        "import sklearn.cross_validation\n"
+        "print(sklearn.cross_validation.train_test_split)",
+        "`sklearn.cross_validation` does not exist in the installed `sklearn` "
+        "(version ",
+    ),
+    "a name no cell defines, read by a function": (
+        "def f():\n    return never_defined_anywhere + 1\nprint(f())",
+        "undefined name 'never_defined_anywhere'",
+    ),
+    "names from star imports of modules that are not installed": (
+        "from fakemod_a import *\nfrom fakemod_b import *\nprint(thing_one)",
+        "`thing_one` can only come from `from fakemod_a import *` or "
+        "`from fakemod_b import *`, and none is installed",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_a_broken_package_is_written_and_convert_exits_1(run_cli, tmp_path, case):
+    source, message = BROKEN[case]
+    notebook = tmp_path / "nb.ipynb"
+    write_nb(notebook, nb(md("# Title"), code("x = 1", count=1), code(source, count=2)))
+    outcome = run_cli("convert", str(notebook), "-o", str(tmp_path / "pkg"))
+    assert outcome.exit_code == 1
+    assert (tmp_path / "pkg" / "pyproject.toml").is_file()  # written all the same
+    errors = [line for line in outcome.stderr.splitlines() if message in line]
+    assert errors, outcome.stderr
+    assert errors[0].startswith(f"error: {tmp_path / 'pkg'}/src/nb/")
+    assert errors[0].endswith("(notebook cell 3)")
+    assert outcome.stderr.splitlines()[-1].endswith(
+        "was written but does not work as it is "
+        f"({len(read_problems(notebook))} problem"
+        f"{'s' if len(read_problems(notebook)) > 1 else ''} above); "
+        "fix the notebook (or the package) and convert again"
+    )
+    dry = run_cli("convert", str(notebook), "--dry-run", "--format", "json")
+    assert dry.exit_code == 1
+    problems = json.loads(dry.stdout)["problems"]
+    assert [p["message"] for p in problems] == [
+        p.message for p in read_problems(notebook)
+    ]
+    assert any(message in p["message"] and p["cell"] == 2 for p in problems)
+    text = run_cli("convert", str(notebook), "--dry-run")
+    assert text.exit_code == 1
+    assert "problems: the package would not work as written" in text.stdout
+
+
+def read_problems(path):  # type: ignore[no-untyped-def]
+    return convert_notebook(read_notebook(str(path))).problems
+
+
+def test_a_clean_notebook_has_no_problems(run_cli, tmp_path):
+    notebook = tmp_path / "nb.ipynb"
+    write_nb(notebook, nb(md("# T"), code("import math\nprint(math.pi)", count=1)))
+    assert read_problems(notebook) == ()
+    outcome = run_cli("convert", str(notebook), "-o", str(tmp_path / "pkg"))
+    assert outcome.exit_code == 0, outcome.stderr
+
+
+def test_optional_imports_are_not_problems(tmp_path):
+    notebook = tmp_path / "nb.ipynb"
+    guarded = (
+        "try:\n    import not_a_real_module_xyz\nexcept ImportError:\n"
+        "    not_a_real_module_xyz = None\nprint(not_a_real_module_xyz)"
+    )
+    write_nb(notebook, nb(md("# T"), code(guarded, count=1)))
+    assert read_problems(notebook) == ()
+
+
+def test_a_submodule_is_looked_up_without_running_its_package():
+    script = (
+        "import sys\n"
+        "from nb2prod.selfcheck import _missing_part\n"
+        "assert _missing_part('sklearn.cross_validation') == 'sklearn.cross_validation'\n"
+        "assert _missing_part('sklearn.model_selection') is None\n"
+        "assert 'sklearn' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
+@pytest.mark.parametrize(
+    ("module", "missing"),
+    [
+        ("os.path", None),
+        ("json", None),
+        ("xml.etree.ElementTree", None),
+        ("not_a_real_module_xyz.sub", "not_a_real_module_xyz"),
+        ("json.not_a_submodule", "json.not_a_submodule"),
+    ],
+)
+def test_missing_part(module, missing):
+    assert _missing_part(module) == missing
