@@ -74,6 +74,7 @@ def check_package(
         found = list(_unbound_names(tree, path))
         if path.startswith("src/"):
             found += _unresolved_imports(tree, plan.package.split(".")[0])
+            found += _missing_own_names(tree, package)
         for line, message, name in found:
             cell = _cell_of(path, name, plan, sources)
             problems.append(Problem(path, line, message, cell))
@@ -119,6 +120,44 @@ def _unresolved_imports(tree: ast.Module, own: str) -> Iterator[tuple[int, str, 
             missing = _missing_part(module)
             if missing is not None:
                 yield node.lineno, _import_message(module, missing), top
+
+
+def _missing_own_names(
+    tree: ast.Module, package: dict[str, str]
+) -> Iterator[tuple[int, str, str]]:
+    """`from PKG.module import name` where the generated module defines no `name`."""
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+            continue
+        path = f"src/{node.module.replace('.', '/')}.py"
+        defined = _top_level_names(package[path]) if path in package else None
+        if defined is None:
+            continue
+        for alias in node.names:
+            if alias.name != "*" and alias.name not in defined:
+                yield node.lineno, (
+                    f"`{alias.name}` is imported from `{node.module}`, "
+                    "which does not define it"
+                ), alias.name
+
+
+def _top_level_names(text: str) -> set[str] | None:
+    """Names a module binds at its top level (None when it does not parse)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        else:
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store):
+                    names.add(inner.id)
+    return names
 
 
 def _optional_import_lines(tree: ast.Module) -> set[int]:

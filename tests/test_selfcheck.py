@@ -112,3 +112,18 @@ def test_a_submodule_is_looked_up_without_running_its_package():
 )
 def test_missing_part(module, missing):
     assert _missing_part(module) == missing
+
+
+def test_a_name_imported_from_a_generated_module_must_be_defined_there(tmp_path):
+    from nb2prod.selfcheck import check_package
+
+    notebook = tmp_path / "nb.ipynb"
+    write_nb(notebook, nb(md("# T"), code("import math\nprint(math.pi)", count=1)))
+    result = convert_notebook(read_notebook(str(notebook)))
+    pipeline = "src/nb/pipeline.py"
+    broken = {**result.package}
+    broken[pipeline] = "from nb.config import Config, NOT_THERE\n" + broken[pipeline]
+    problems = check_package(broken, result.plan, {})
+    assert [p.message for p in problems] == [
+        "`NOT_THERE` is imported from `nb.config`, which does not define it"
+    ]

@@ -127,6 +127,33 @@ def test_call_sites_pass_the_new_arguments():
     )
 
 
+def test_a_function_handed_over_as_a_value_is_bound_wherever_it_goes():
+    partial = "functools.partial(clean, df = df)"
+    assert_transform(
+        PassArguments({"clean": ("df",)}),
+        "ops = {'c': clean}\nsteps = [clean, other]\nf = clean\n"
+        "def get():\n    return clean\nx: object = clean",
+        f"ops = {{'c': {partial}}}\nsteps = [{partial}, other]\nf = {partial}\n"
+        f"def get():\n    return {partial}\nx: object = {partial}",
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "clean, x = make()",
+        "[clean, x] = make()",
+        "for clean in cleaners:\n    pass",
+        "xs = [1 for clean in cleaners]",
+        "with open(p) as clean:\n    pass",
+        "clean.cache_clear()",
+        "model.clean",
+    ],
+)
+def test_a_function_name_being_bound_or_an_attribute_is_not_rewritten(source):
+    assert_transform(PassArguments({"clean": ("df",)}), source, source)
+
+
 def test_global_assignments_become_returns():
     assert_transform(
         GlobalsToReturns(("cfg", "n")),

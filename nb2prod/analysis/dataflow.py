@@ -199,8 +199,9 @@ def _redefined_functions(
 
 
 def _functions_reading_state(cells: tuple[CellFacts, ...]) -> tuple[StateRead, ...]:
-    """Functions whose free names are notebook variables (not functions, classes, imports)."""
-    code_names = {f.name for cell in cells for f in cell.functions}
+    """Functions whose free names are notebook variables (not functions, classes,
+    imports; a lambda bound to a name is a variable)."""
+    code_names = {f.name for cell in cells for f in cell.functions if not f.is_lambda}
     code_names |= {c.name for cell in cells for c in cell.classes}
     code_names |= {i.bound for cell in cells for i in cell.imports if i.bound}
     variables = {name for cell in cells for name in cell.defines} - code_names
@@ -208,6 +209,6 @@ def _functions_reading_state(cells: tuple[CellFacts, ...]) -> tuple[StateRead, .
     for cell in cells:
         for function in cell.functions:
             names = tuple(n for n in function.globals_read if n in variables)
-            if names:
+            if names and not function.is_lambda:
                 found.append(StateRead(cell.index, function.name, names))
     return tuple(sorted(found))

@@ -36,6 +36,9 @@ class FunctionFacts(NamedTuple):
     prints: bool
     is_async: bool
     body_hash: str  # equal for functions whose code is the same, whatever its position
+    # `f = lambda x: x * rate`: a value bound in a step (its closure keeps what it reads),
+    # not a definition that moves to module level
+    is_lambda: bool = False
 
 
 class ClassFacts(NamedTuple):

@@ -702,6 +702,7 @@ class _Walker(ast.NodeVisitor):
             prints=scope.prints,
             is_async=isinstance(node, ast.AsyncFunctionDef),
             body_hash=_hash(node),
+            is_lambda=isinstance(node, ast.Lambda),
         )
 
     def _position(self, node: ast.AST) -> tuple[int, int]:

@@ -309,6 +309,8 @@ def _functions(
         if module is None:
             continue
         for function in cell.functions:
+            if function.is_lambda:
+                continue  # a value of its step, passed on like any other
             declared = set(function.global_declarations)
             params = set(extra.get(function.name, ())) - declared
             returned: tuple[str, ...] = ()

@@ -55,7 +55,8 @@ def bindings(
             for c in facts.cells
         },
         definitions={
-            c.index: {f.name for f in c.functions} | {k.name for k in c.classes}
+            c.index: {f.name for f in c.functions if not f.is_lambda}
+            | {k.name for k in c.classes}
             for c in facts.cells
         },
         config=config,
@@ -184,7 +185,8 @@ def function_parameters(facts: NotebookFacts) -> dict[str, tuple[str, ...]]:
     latest: dict[str, FunctionFacts] = {}
     for cell in facts.cells:
         for function in cell.functions:
-            latest[function.name] = function
+            if not function.is_lambda:
+                latest[function.name] = function
     state = {r.function: set(r.names) for r in facts.dataflow.functions_reading_state}
     extra = {name: set(state.get(name, ())) for name in latest}
     changed = True

@@ -52,6 +52,28 @@ class PassArguments(cst.CSTTransformer):
         super().__init__()
         self.extra = extra
         self.partials = 0
+        self.stored: set[int] = set()  # ids of names being bound, never rewritten
+
+    def _store(self, target: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            self.stored.add(id(target))
+        elif isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                self._store(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._store(target.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._store(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._store(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._store(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self._store(node.name)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         func = updated.func
@@ -65,17 +87,53 @@ class PassArguments(cst.CSTTransformer):
         ]
         return updated.with_changes(args=[*updated.args, *added]) if added else updated
 
+    def _bound(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        """`clean` handed over as a value -> `functools.partial(clean, df=df)`."""
+        if not isinstance(value, cst.Name) or value.value not in self.extra:
+            return value
+        if id(value) in self.stored:
+            return value
+        self.partials += 1
+        keywords = [
+            cst.Arg(keyword=cst.Name(n), value=cst.Name(n))
+            for n in self.extra[value.value]
+        ]
+        return cst.Call(
+            cst.Attribute(cst.Name("functools"), cst.Name("partial")),
+            [cst.Arg(value), *keywords],
+        )
+
+    # Every place a value is handed over: an argument, an item of a list, tuple, set or
+    # dict, an assignment, a return, a yield.
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
-        value = updated.value
-        if isinstance(value, cst.Name) and value.value in self.extra:
-            self.partials += 1
-            keywords = [
-                cst.Arg(keyword=cst.Name(n), value=cst.Name(n))
-                for n in self.extra[value.value]
-            ]
-            partial = cst.Call(
-                cst.Attribute(cst.Name("functools"), cst.Name("partial")),
-                [cst.Arg(value), *keywords],
-            )
-            return updated.with_changes(value=partial)
-        return updated
+        return updated.with_changes(value=self._bound(updated.value))
+
+    def leave_Element(self, original: cst.Element, updated: cst.Element) -> cst.Element:
+        if id(original.value) in self.stored:
+            return updated
+        return updated.with_changes(value=self._bound(updated.value))
+
+    def leave_DictElement(
+        self, original: cst.DictElement, updated: cst.DictElement
+    ) -> cst.DictElement:
+        return updated.with_changes(value=self._bound(updated.value))
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        return updated.with_changes(value=self._bound(updated.value))
+
+    def leave_AnnAssign(
+        self, original: cst.AnnAssign, updated: cst.AnnAssign
+    ) -> cst.AnnAssign:
+        if updated.value is None:
+            return updated
+        return updated.with_changes(value=self._bound(updated.value))
+
+    def leave_Return(self, original: cst.Return, updated: cst.Return) -> cst.Return:
+        if updated.value is None:
+            return updated
+        return updated.with_changes(value=self._bound(updated.value))
+
+    def leave_Yield(self, original: cst.Yield, updated: cst.Yield) -> cst.Yield:
+        if not isinstance(updated.value, cst.BaseExpression):
+            return updated
+        return updated.with_changes(value=self._bound(updated.value))
