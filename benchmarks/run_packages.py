@@ -21,7 +21,13 @@ from nb2prod.convert import plan_notebook
 from nb2prod.errors import Nb2ProdError
 from nb2prod.notebook import read_notebook
 from nb2prod.verify import UNSTABLE, Tolerance, compare_sides
-from nb2prod.verify.runs import notebook_printed_lines, run_notebook, run_package
+from nb2prod.verify.copying import CopyRules, scratch_folder
+from nb2prod.verify.runs import (
+    RunSettings,
+    notebook_printed_lines,
+    run_notebook,
+    run_package,
+)
 
 FLOOR_RUNS = 0.95
 FLOOR_LINES = 0.98
@@ -54,20 +60,16 @@ def run_one(corpus: Path, name: str, entry: dict, python: str, timeout: int = 30
         shutil.copy(corpus / "notebooks" / name, notebook)
         plan = plan_notebook(read_notebook(str(notebook)), entry["package"]).plan
         package_dir = Path(entry["folder"])
-        try:
-            theirs, error = (
-                run_package(notebook, package_dir, plan, python, timeout),
-                None,
-            )
-        except Nb2ProdError as failure:
-            theirs, error = None, failure.message
-        try:
-            ours, notebook_error = (
-                run_notebook(notebook, plan, python, 60, timeout),
-                None,
-            )
-        except Nb2ProdError as failure:
-            ours, notebook_error = None, failure.message
+        with scratch_folder() as scratch:
+            settings = RunSettings(scratch, python, 60, timeout, CopyRules())
+            try:
+                theirs, error = run_package(notebook, package_dir, plan, settings), None
+            except Nb2ProdError as failure:
+                theirs, error = None, failure.message
+            try:
+                ours, notebook_error = run_notebook(notebook, plan, settings), None
+            except Nb2ProdError as failure:
+                ours, notebook_error = None, failure.message
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     expected = printed_lines(corpus / "executed" / name)

@@ -124,10 +124,9 @@ def _guard(work: Callable[[], T], verbose: bool) -> T:
         if verbose:
             traceback.print_exc()
         _error_line(error)
-        _exit(EXIT_BAD_INPUT)
-    except (
-        OSError
-    ) as error:  # the machine said no: permissions, a full disk, a lost file
+        _exit(getattr(error, "exit_code", EXIT_BAD_INPUT))  # 130/143: interrupted
+    except OSError as error:
+        # the machine said no: permissions, a full disk, a lost file
         if verbose:
             traceback.print_exc()
         where = error.filename if error.filename is not None else "nb2prod"

@@ -1,7 +1,9 @@
 """`nb2prod verify`: a faithful package verifies, and deliberately broken ones do not.
 
 Runs real notebooks in a real kernel (nbclient + ipykernel) and real packages in fresh
-processes; the comparison logic is also checked on snapshots directly.
+processes (marked slow); the comparison logic is also checked on snapshots directly.
+What verify copies is tested in test_verify_copying.py, that it leaves the user's folders
+unchanged and nothing running in test_verify_isolation.py.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ def _module_with(folder: Path, text: str) -> Path:
     return found
 
 
+@pytest.mark.slow
 def test_faithful_package_verifies(converted, run_cli):
     notebook_before = (converted / "project" / "orders.ipynb").read_bytes()
     package_before = {
@@ -85,6 +88,7 @@ def test_faithful_package_verifies(converted, run_cli):
     assert not (converted / "project" / "summary.json").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("old", "new", "changed"),
     [
@@ -104,6 +108,7 @@ def test_a_changed_package_is_reported(converted, run_cli, old, new, changed):
     assert document["different"] is True
 
 
+@pytest.mark.slow
 def test_swapped_statements_are_reported(converted, run_cli):
     path = _module_with(converted, "total = sum(rows)")
     text = path.read_text()
@@ -117,6 +122,7 @@ def test_swapped_statements_are_reported(converted, run_cli):
     assert _statuses(document)[("total_step", "summary")] == "different"
 
 
+@pytest.mark.slow
 def test_a_dropped_step_is_reported(converted, run_cli):
     pipeline = converted / "pkg" / "src" / "orders" / "pipeline.py"
     text = pipeline.read_text()
@@ -129,6 +135,7 @@ def test_a_dropped_step_is_reported(converted, run_cli):
     assert _statuses(document)[("output", "printed lines")] == "different"
 
 
+@pytest.mark.slow
 def test_cannot_run_is_exit_2_with_the_reason(converted, run_cli):
     broken = nb(code("x = 1"), code("raise ValueError('no data here')"))
     write_nb(converted / "project" / "orders.ipynb", broken)
@@ -187,6 +194,7 @@ def test_compare_understands_arrays_frames_and_estimators():
     )
 
 
+@pytest.mark.slow
 def test_convert_verify_converts_then_verifies(tmp_path, run_cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_nb(tmp_path / "orders.ipynb", NOTEBOOK)
@@ -195,24 +203,3 @@ def test_convert_verify_converts_then_verifies(tmp_path, run_cli, monkeypatch):
     assert outcome.stdout.startswith("wrote pkg/: package orders")
     assert "same results:" in outcome.stdout
     assert "different" not in outcome.stdout.lower().replace("same results", "")
-
-
-def test_working_copy_leaves_out_environments_caches_and_the_package(tmp_path):
-    from nb2prod.verify.runs import working_copy
-
-    for relative in (
-        "data/input.csv",
-        "analysis.ipynb",
-        ".venv/lib/big.bin",
-        ".git/HEAD",
-        ".pytest_cache/v",
-        "pkg/src/x.py",
-    ):
-        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / relative).write_text("x")
-    copy = working_copy(tmp_path, skip=tmp_path / "pkg")
-    try:
-        kept = sorted(str(p.relative_to(copy)) for p in copy.rglob("*") if p.is_file())
-        assert kept == ["analysis.ipynb", "data/input.csv"]
-    finally:
-        shutil.rmtree(copy.parent)

@@ -7,13 +7,24 @@ both wrote. It executes user code, so it runs only when asked, in temporary copi
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from nb2prod.analysis.facts import CellFacts
 from nb2prod.planning.plan import Plan
 from nb2prod.verify.compare import Tolerance, Verdict, compare
+from nb2prod.verify.copying import (
+    MAX_COPY_BYTES,
+    CopyRules,
+    describe_skips,
+    scratch_folder,
+)
+from nb2prod.verify.interrupts import Interrupted, VerifyInterrupted, interrupt_guard
 from nb2prod.verify.runs import SideResult
 
 #: Printed lines that cannot repeat between runs (timings, addresses, progress, dates).
@@ -59,12 +70,40 @@ def verify(
     tolerance: Tolerance | None = None,
     cell_timeout: int = 600,
     run_timeout: int = 3600,
+    max_copy_bytes: int = MAX_COPY_BYTES,
 ) -> VerifyReport:
-    """Run both sides and compare; raises `Nb2ProdError` when a side cannot run."""
+    """Run both sides and compare; raises `Nb2ProdError` when a side cannot run, and
+    `VerifyInterrupted` (after stopping both sides and removing every temporary
+    folder) on SIGINT, SIGTERM or SIGHUP."""
+    with interrupt_guard():
+        try:
+            return _verify(
+                notebook_path,
+                package_dir,
+                python=python or sys.executable,
+                tolerance=tolerance or Tolerance(),
+                cell_timeout=cell_timeout,
+                run_timeout=run_timeout,
+                max_copy_bytes=max_copy_bytes,
+            )
+        except Interrupted as interrupt:
+            raise VerifyInterrupted(notebook_path, interrupt.signum) from None
+
+
+def _verify(
+    notebook_path: str,
+    package_dir: str,
+    *,
+    python: str,
+    tolerance: Tolerance,
+    cell_timeout: int,
+    run_timeout: int,
+    max_copy_bytes: int,
+) -> VerifyReport:
     from nb2prod.convert import plan_notebook
     from nb2prod.errors import ConfigError
     from nb2prod.notebook import read_notebook
-    from nb2prod.verify.runs import run_notebook, run_package
+    from nb2prod.verify.runs import RunSettings, run_notebook, run_package
 
     notebook = read_notebook(notebook_path)
     folder = Path(package_dir)
@@ -77,11 +116,14 @@ def verify(
         )
     planned = plan_notebook(notebook, packages[0])
     plan = planned.plan
-    interpreter = python or sys.executable
+    refuse_absolute_writes(notebook_path, planned.facts.cells)
     path = Path(notebook_path)
-    ours = run_notebook(path, plan, interpreter, cell_timeout, run_timeout)
-    theirs = run_package(path, folder, plan, interpreter, run_timeout)
-    rows = compare_sides(plan, ours, theirs, tolerance or Tolerance())
+    rules = CopyRules(max_copy_bytes, named_paths(planned.facts.cells))
+    with scratch_folder() as scratch:
+        settings = RunSettings(scratch, python, cell_timeout, run_timeout, rules)
+        ours = run_notebook(path, plan, settings)
+        theirs = run_package(path, folder, plan, settings)
+    rows = compare_sides(plan, ours, theirs, tolerance)
     seeds = any(
         call.kind == "seed" for cell in planned.facts.cells for call in cell.randomness
     )
@@ -89,9 +131,46 @@ def verify(
         "both sides ran with the global random generators seeded with 0"
         + ("" if seeds else " (the notebook does not seed them itself)")
     ]
+    notes += describe_skips(dict.fromkeys((*ours.skipped, *theirs.skipped)))
     return VerifyReport(
         notebook_path, plan.package, tuple(rows), not seeds, tuple(notes)
     )
+
+
+def refuse_absolute_writes(notebook_path: str, cells: Sequence[CellFacts]) -> None:
+    """Writing to an absolute path would reach the user's own folders, whatever verify
+    copies: such a notebook is not run."""
+    from nb2prod.analysis.literals import is_absolute_or_user_path
+    from nb2prod.verify.runs import RunFailure
+
+    for cell in cells:
+        for call in cell.io:
+            if (
+                call.kind == "write"
+                and call.path
+                and is_absolute_or_user_path(call.path)
+            ):
+                raise RunFailure(
+                    notebook_path,
+                    f"the notebook writes to {call.path!r}, outside the temporary copy "
+                    "verify runs it in; make the path relative to run verify",
+                    cell=cell.index,
+                    line=call.line,
+                )
+
+
+def named_paths(cells: Sequence[CellFacts]) -> tuple[str, ...]:
+    """The literal paths the notebook reads, writes or assigns: what its working copy
+    keeps even past the size budget."""
+    named = [call.path for cell in cells for call in cell.io if call.path]
+    for cell in cells:
+        for literal in cell.literals:
+            if literal.kind == "path":
+                with contextlib.suppress(ValueError, SyntaxError):
+                    value = ast.literal_eval(literal.value)
+                    if isinstance(value, str):
+                        named.append(value)
+    return tuple(sorted(set(named)))
 
 
 def compare_sides(
@@ -156,4 +235,12 @@ def _files(ours: dict[str, str], theirs: dict[str, str]) -> list[Row]:
     return rows
 
 
-__all__ = ["Row", "Tolerance", "Verdict", "VerifyReport", "compare_sides", "verify"]
+__all__ = [
+    "Row",
+    "Tolerance",
+    "Verdict",
+    "VerifyInterrupted",
+    "VerifyReport",
+    "compare_sides",
+    "verify",
+]

@@ -10,21 +10,38 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from nb2prod.errors import Nb2ProdError
 from nb2prod.planning.plan import Plan
+from nb2prod.verify.copying import (
+    CopyRules,
+    Skip,
+    WorkingCopy,
+    remove_tree,
+    working_copy,
+)
+from nb2prod.verify.interrupts import shielded
+from nb2prod.verify.processes import run_process
 
 _CAPTURE = (Path(__file__).parent / "capture.py").read_text(encoding="utf-8")
-#: The largest folder copied for a run; beyond it the run would be a disk hazard.
-MAX_COPY_BYTES = 512 * 1024 * 1024
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-_EXECUTE_NOTEBOOK = """
+#: Both sides stop when nb2prod is killed outright (SIGKILL runs no cleanup): a thread
+#: sends SIGTERM to the side's process group once its parent is gone.
+_STOP_WHEN_ORPHANED = """
+import os as _os, signal as _signal, threading as _threading, time as _time
+def _stop_when_orphaned(parent=_os.getppid()):
+    while _os.getppid() == parent:
+        _time.sleep(0.5)
+    _os.killpg(_os.getpgid(0), _signal.SIGTERM)
+if hasattr(_os, "killpg"):
+    _threading.Thread(target=_stop_when_orphaned, daemon=True).start()
+"""
+
+_EXECUTE_NOTEBOOK = _STOP_WHEN_ORPHANED + """
 import sys, nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
@@ -42,7 +59,7 @@ except CellExecutionError as error:
 nbformat.write(notebook, out)
 """
 
-_RUN_PACKAGE = """
+_RUN_PACKAGE = _STOP_WHEN_ORPHANED + """
 import importlib, json, logging, sys
 source, package, steps_json, out, outputs = sys.argv[1:6]
 sys.path.insert(0, source)
@@ -82,45 +99,22 @@ class SideResult(NamedTuple):
     steps: dict[str, dict[str, Any]]
     lines: list[str]
     files: dict[str, str]  # relative path -> sha256 prefix
+    skipped: tuple[Skip, ...] = ()  # what its working copy left out
 
 
 class RunFailure(Nb2ProdError):
     """A side of the verification could not run (exit code 2 territory)."""
 
 
-#: Folders a notebook never reads its data from: environments, caches, version control.
-_SKIPPED = (".git", ".venv", "venv", ".tox", "node_modules", "__pycache__")
-_SKIPPED_PATTERNS = (".*cache*", ".ipynb_checkpoints")
+class RunSettings(NamedTuple):
+    """How both sides run: where verify's temporary folders go, with which interpreter
+    and time limits, and what their working copies may hold."""
 
-
-def working_copy(folder: Path, skip: Path | None = None) -> Path:
-    """A temporary copy of the folder the notebook runs in (never the original),
-    without virtual environments, caches, version control and `skip` (the package)."""
-    ignore = shutil.ignore_patterns(*_SKIPPED, *_SKIPPED_PATTERNS)
-    skipped = skip.resolve() if skip is not None else None
-
-    def ignored(directory: str, names: list[str]) -> set[str]:
-        found = set(ignore(directory, names))
-        if skipped is not None:
-            found |= {n for n in names if (Path(directory) / n).resolve() == skipped}
-        return found
-
-    size = 0
-    for root, directories, files in os.walk(folder):
-        dropped = ignored(root, [*directories, *files])
-        directories[:] = [d for d in directories if d not in dropped]
-        size += sum(
-            (Path(root) / name).stat().st_size for name in files if name not in dropped
-        )
-    if size > MAX_COPY_BYTES:
-        raise RunFailure(
-            str(folder),
-            f"the notebook's folder holds {size // 2**20} MiB; verify copies it "
-            f"and stops at {MAX_COPY_BYTES // 2**20} MiB",
-        )
-    target = Path(tempfile.mkdtemp(prefix="nb2prod-verify-")) / "work"
-    shutil.copytree(folder, target, ignore=ignored, symlinks=True)
-    return target
+    scratch: Path
+    python: str
+    cell_timeout: int
+    run_timeout: int
+    rules: CopyRules
 
 
 def instrumented_notebook(
@@ -163,96 +157,131 @@ def _code(source: str) -> dict[str, Any]:
     }
 
 
-def run_notebook(
-    notebook: Path, plan: Plan, python: str, timeout: int, run_timeout: int
-) -> SideResult:
+def run_notebook(notebook: Path, plan: Plan, settings: RunSettings) -> SideResult:
     """Execute the instrumented notebook in a working copy of its folder."""
-    work = working_copy(notebook.parent)
+    side = settings.scratch / "notebook"
     try:
-        before = _files(work)
-        out = work.parent / "notebook.json"
+        copy = working_copy(notebook.parent, _mirrored(side, notebook), settings.rules)
+        before = _files(copy.path)
+        out = side / "notebook.json"
         document = json.loads(notebook.read_text(encoding="utf-8"))
-        path = work.parent / "instrumented.ipynb"
+        path = side / "instrumented.ipynb"
         path.write_text(json.dumps(instrumented_notebook(document, plan, out)))
-        executed = work.parent / "executed.ipynb"
+        executed = side / "executed.ipynb"
+        arguments = [str(path), str(copy.path), str(settings.cell_timeout)]
         _run(
-            [
-                python,
-                "-c",
-                _EXECUTE_NOTEBOOK,
-                str(path),
-                str(work),
-                str(timeout),
-                str(executed),
-            ],
-            work,
-            run_timeout,
+            [settings.python, "-c", _EXECUTE_NOTEBOOK, *arguments, str(executed)],
+            copy,
+            settings,
             "the notebook",
             notebook,
         )
         captured = json.loads(out.read_text(encoding="utf-8"))
         lines = notebook_printed_lines(json.loads(executed.read_text(encoding="utf-8")))
-        return SideResult(captured["steps"], lines, _written(work, before))
+        written = _written(copy.path, before)
+        return SideResult(captured["steps"], lines, written, copy.skipped)
     finally:
-        shutil.rmtree(work.parent, ignore_errors=True)
+        with shielded():
+            remove_tree(side)
 
 
 def run_package(
-    notebook: Path, package_dir: Path, plan: Plan, python: str, run_timeout: int
+    notebook: Path, package_dir: Path, plan: Plan, settings: RunSettings
 ) -> SideResult:
-    """Run the package's pipeline in a working copy of the notebook's folder."""
-    work = working_copy(notebook.parent, skip=package_dir)
+    """Run the package's pipeline, imported from a copy of its `src/` (so that nothing,
+    not even `__pycache__`, lands in the package), in a working copy of the notebook's
+    folder."""
+    side = settings.scratch / "package"
     try:
-        before = _files(work)
-        out = work.parent / "package.json"
-        capture = work.parent / "capture.py"
+        source = working_copy(package_dir / "src", side / "src", CopyRules()).path
+        work = _mirrored(side, notebook)
+        copy = working_copy(notebook.parent, work, settings.rules, package_dir)
+        before = _files(copy.path)
+        out = side / "package.json"
+        capture = side / "capture.py"
         capture.write_text(_CAPTURE, encoding="utf-8")
         steps = json.dumps([[step.name, list(step.returns)] for step in plan.steps])
+        outputs = side / "outputs"
+        arguments = [str(source), plan.package, steps, str(out), str(outputs)]
         _run(
-            [
-                python,
-                "-c",
-                _RUN_PACKAGE,
-                str(package_dir.resolve() / "src"),
-                plan.package,
-                steps,
-                str(out),
-                str(work.parent / "outputs"),
-                str(capture),
-            ],
-            work,
-            run_timeout,
+            [settings.python, "-c", _RUN_PACKAGE, *arguments, str(capture)],
+            copy,
+            settings,
             "the package",
             package_dir,
         )
         captured = json.loads(out.read_text(encoding="utf-8"))
-        return SideResult(captured["steps"], captured["lines"], _written(work, before))
+        written = _written(copy.path, before)
+        return SideResult(captured["steps"], captured["lines"], written, copy.skipped)
     finally:
-        shutil.rmtree(work.parent, ignore_errors=True)
+        with shielded():
+            remove_tree(side)
 
 
-def _run(command: list[str], cwd: Path, timeout: int, side: str, subject: Path) -> None:
-    """Run one side; failures name `subject` (the notebook or the package folder)."""
-    environment = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+def _mirrored(side: Path, notebook: Path) -> Path:
+    """Where the copy of the notebook's folder goes: as deep inside `side` as the folder
+    is in the file system, so that a relative path climbing out of it (`../../out`)
+    lands in verify's temporary folder, never next to it."""
+    folder = notebook.parent.resolve()
+    return side / "root" / folder.relative_to(folder.anchor)
+
+
+def _run(
+    command: list[str],
+    copy: WorkingCopy,
+    settings: RunSettings,
+    side: str,
+    subject: Path,
+) -> None:
+    """Run one side in its working copy; failures name `subject` (the notebook or the
+    package folder), and what the copy left out when that may be the cause."""
+    log = settings.scratch / "stderr.txt"  # outside the copy: not a file the run wrote
     try:
-        completed = subprocess.run(
+        returncode = run_process(
             command,
-            cwd=cwd,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
+            copy.path,
+            child_environment(settings.scratch),
+            settings.run_timeout,
+            log,
         )
     except subprocess.TimeoutExpired:
-        raise RunFailure(str(subject), f"{side} ran longer than {timeout} s") from None
-    if completed.returncode != 0:
-        stderr = _ANSI.sub("", completed.stderr)
+        raise RunFailure(
+            str(subject), f"{side} ran longer than {settings.run_timeout} s"
+        ) from None
+    except OSError as error:
+        raise RunFailure(
+            str(subject), f"cannot start {settings.python}: {error.strerror or error}"
+        ) from None
+    if returncode != 0:
+        stderr = _ANSI.sub("", log.read_text(encoding="utf-8", errors="replace"))
         lines = [line for line in stderr.splitlines() if line.strip()]
-        reason = lines[-1] if lines else f"exit code {completed.returncode}"
+        reason = lines[-1] if lines else f"exit code {returncode}"
         if "No module named 'nbclient'" in stderr:
             reason = "nbclient is not installed (pip install 'nb2prod[verify]')"
-        raise RunFailure(str(subject), f"{side} failed: {reason}")
+        raise RunFailure(str(subject), f"{side} failed: {reason}{_left_out(copy)}")
+
+
+def _left_out(copy: WorkingCopy) -> str:
+    """Large files the copy did not hold: a likely cause of a failure, so named."""
+    paths = [skip.path for skip in copy.skipped if skip.reason == "budget"]
+    if not paths:
+        return ""
+    return f" (verify did not copy {len(paths)} large files: {', '.join(paths[:3])})"
+
+
+def child_environment(scratch: Path) -> dict[str, str]:
+    """The environment of both sides: the same seeds and backend, no bytecode written
+    next to any source, and temporary and Jupyter runtime files inside `scratch`."""
+    for folder in ("tmp", "runtime"):
+        (scratch / folder).mkdir(exist_ok=True)
+    return {
+        **os.environ,
+        "MPLBACKEND": "Agg",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "TMPDIR": str(scratch / "tmp"),
+        "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+    }
 
 
 def notebook_printed_lines(document: dict[str, Any]) -> list[str]:
