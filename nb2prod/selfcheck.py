@@ -73,7 +73,9 @@ def check_package(
             continue
         found = list(_unbound_names(tree, path))
         if path.startswith("src/"):
-            found += _unresolved_imports(tree, plan.package.split(".")[0])
+            found += _unresolved_imports(
+                tree, plan.package.split(".")[0], _pinned_imports(plan)
+            )
             found += _missing_own_names(tree, package)
         for line, message, name in found:
             cell = _cell_of(path, name, plan, sources)
@@ -101,8 +103,11 @@ def _unbound_names(tree: ast.Module, path: str) -> Iterator[tuple[int, str, str]
                 ), name
 
 
-def _unresolved_imports(tree: ast.Module, own: str) -> Iterator[tuple[int, str, str]]:
-    """Imports that no installed module provides (optional imports excepted)."""
+def _unresolved_imports(
+    tree: ast.Module, own: str, pinned: frozenset[str] = frozenset()
+) -> Iterator[tuple[int, str, str]]:
+    """Imports that no installed module provides (optional imports, and modules
+    missing here that requirements.txt pins, excepted)."""
     optional = _optional_import_lines(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -118,8 +123,16 @@ def _unresolved_imports(tree: ast.Module, own: str) -> Iterator[tuple[int, str, 
             if top == own or top == "__future__":
                 continue
             missing = _missing_part(module)
-            if missing is not None:
+            if missing is not None and not (missing == top and top in pinned):
                 yield node.lineno, _import_message(module, missing), top
+
+
+def _pinned_imports(plan: Plan) -> frozenset[str]:
+    """Import names of the requirements pinned to a version (issue 12: the serving
+    stack of --serve is pinned even where nb2prod's environment lacks it)."""
+    return frozenset(
+        name for r in plan.requirements if "==" in r.name for name in r.imports
+    )
 
 
 def _missing_own_names(

@@ -1,11 +1,14 @@
 """The Dockerfile and .dockerignore of a converted package: clean under the real
 hadolint, dependencies in their own layer, an unprivileged user, the notebook's Python,
-and a build context without secrets, VCS folders or local data."""
+nothing installed at a version left open, and a build context without secrets, VCS
+folders or local data."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sysconfig
@@ -14,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from nb2prod.convert import convert_notebook, plan_notebook
-from nb2prod.emit.docker import base_python, render_docker_files
+from nb2prod.convert import convert_notebook, plan_notebook, with_options
+from nb2prod.emit.docker import DEBIAN_RELEASE, base_python, render_docker_files
 from nb2prod.emit.package import template_renderer
 from nb2prod.notebook import read_notebook
 from nb2prod.planning.plan import Plan
@@ -64,6 +67,21 @@ NOTEBOOKS: dict[str, tuple[Any, ...]] = {
 }
 
 
+MODEL = (
+    md("# Tiny classifier"),
+    code(
+        "from sklearn.datasets import make_classification\n"
+        "from sklearn.linear_model import LogisticRegression",
+        count=1,
+    ),
+    code(
+        "X, y = make_classification(n_samples=50, random_state=1)\n"
+        "model = LogisticRegression().fit(X, y)",
+        count=2,
+    ),
+)
+
+
 def _metadata(version: str) -> dict[str, Any]:
     metadata = json.loads(json.dumps(PYTHON_METADATA))
     metadata["language_info"]["version"] = version
@@ -76,6 +94,12 @@ def _plan(tmp_path: Path, name: str = "plain", version: str = "3.10.4") -> Plan:
         tmp_path / f"{name}.ipynb", nb(*NOTEBOOKS[name], metadata=_metadata(version))
     )
     return plan_notebook(read_notebook(path)).plan
+
+
+def _served_plan(tmp_path: Path) -> Plan:
+    """The plan of `convert --serve` for a notebook that trains a model."""
+    path = write_nb(tmp_path / "tiny.ipynb", nb(*MODEL, metadata=_metadata("3.11.7")))
+    return with_options(plan_notebook(read_notebook(path)).plan, True, False)
 
 
 def _files(plan: Plan) -> dict[str, str]:
@@ -154,6 +178,13 @@ def test_hadolint_finds_nothing(tmp_path, name):
 
 
 @pytest.mark.slow
+def test_hadolint_finds_nothing_in_the_image_with_a_serve_target(tmp_path):
+    dockerfile = _files(_served_plan(tmp_path))["Dockerfile"]
+    assert "HEALTHCHECK" in dockerfile
+    assert _lint(tmp_path, dockerfile) == (0, [])
+
+
+@pytest.mark.slow
 def test_hadolint_finds_nothing_for_an_old_notebook_python(tmp_path):
     returncode, findings = _lint(
         tmp_path, _files(_plan(tmp_path, version="3.7.12"))["Dockerfile"]
@@ -177,13 +208,13 @@ def test_base_image_is_the_notebook_python(tmp_path):
         _files(_plan(tmp_path, version="3.10.4"))["Dockerfile"]
     )
     assert [args for keyword, args in instructions if keyword == "FROM"] == [
-        "python:3.10-slim"
+        f"python:3.10-slim-{DEBIAN_RELEASE}"  # the Debian release pinned, too
     ]
 
 
 def test_python_older_than_the_generated_code_needs_is_raised(tmp_path):
     dockerfile = _files(_plan(tmp_path, version="3.7.12"))["Dockerfile"]
-    assert "\nFROM python:3.9-slim\n" in dockerfile
+    assert f"\nFROM python:3.9-slim-{DEBIAN_RELEASE}\n" in dockerfile
     assert "# The notebook ran Python 3.7; the generated code needs 3.9" in dockerfile
 
 
@@ -231,14 +262,62 @@ def test_requirements_layer_comes_before_the_code(tmp_path, name):
     copy_project = _index(instructions, "COPY", "pyproject.toml ")
     copy_source = _index(instructions, "COPY", "src/ ")
     install_package = _index(
-        instructions, "RUN", "pip install --no-cache-dir --no-deps ."
+        instructions,
+        "RUN",
+        "pip install --no-cache-dir --no-deps --no-build-isolation .",
     )
+    install_installer = _index(instructions, "RUN", "pip install --no-cache-dir pip==")
+    assert install_installer < copy_requirements
     assert copy_requirements + 1 == install_requirements
     assert install_requirements < copy_project < install_package
     assert install_requirements < copy_source < install_package
     # Only requirements.txt is in the build context before the dependencies layer.
     copies = [i for i, (keyword, _) in enumerate(instructions) if keyword == "COPY"]
     assert copies[0] == copy_requirements
+
+
+def _pip_installs(dockerfile: str) -> list[str]:
+    """What each `pip install` of the Dockerfile names: `name==version`, `-r FILE`, `.`."""
+    installed = []
+    for keyword, arguments in _instructions(dockerfile):
+        for command in arguments.split("&&") if keyword == "RUN" else ():
+            words = shlex.split(command)
+            if words[:2] != ["pip", "install"]:
+                continue
+            rest = iter(words[2:])
+            for word in rest:
+                if word == "-r":
+                    installed.append(f"-r {next(rest)}")
+                elif not word.startswith("--"):
+                    installed.append(word)
+    return installed
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_every_install_names_its_version(tmp_path, name):
+    """pip, setuptools and the distributions are pinned; the package is `.` itself."""
+    installed = _pip_installs(_files(_plan(tmp_path, name))["Dockerfile"])
+    assert installed[-2:] == ["-r requirements.txt", "."]
+    for requirement in installed[:-2]:
+        assert re.fullmatch(r"[A-Za-z0-9_.-]+==\d[\w.]*", requirement), requirement
+    assert [r.split("==")[0] for r in installed[:-2]] == ["pip", "setuptools"]
+
+
+def test_the_serve_image_installs_only_pinned_requirements(tmp_path):
+    """The serving stack comes from requirements.txt, each line pinned (to the version
+    installed here, else to a known release), like the notebook's own imports."""
+    path = write_nb(tmp_path / "tiny.ipynb", nb(*MODEL, metadata=_metadata("3.11.7")))
+    package = convert_notebook(read_notebook(path), serve=True).package
+    requirements = [
+        line.split("#")[0].strip()
+        for line in package["requirements.txt"].splitlines()
+        if line.split("#")[0].strip()
+    ]
+    names = {requirement.split("==")[0] for requirement in requirements}
+    assert {"fastapi", "pydantic", "prometheus-client", "uvicorn"} <= names
+    for requirement in requirements:
+        assert re.fullmatch(r"[A-Za-z0-9_.-]+==\d[\w.]*", requirement), requirement
+    assert "-r requirements.txt" in _pip_installs(package["Dockerfile"])
 
 
 @pytest.mark.parametrize("name", sorted(NOTEBOOKS))

@@ -1,7 +1,8 @@
 """What `convert --serve` and `convert --schedule` add to a plan that has a model.
 
---serve writes serve.py and needs FastAPI, uvicorn and the Prometheus client; with no
-model to serve the plan only gets a warning. --schedule splits the pipeline at the step
+--serve writes serve.py and needs FastAPI, pydantic, uvicorn and the Prometheus
+client, pinned also when nb2prod's environment lacks them (the image's `serve` target
+installs them); with no model to serve the plan only gets a warning. --schedule splits the pipeline at the step
 that fits the model, when that is a clean boundary: the steps after it need nothing
 from it but the model, which `predict` loads from disk instead.
 """
@@ -11,8 +12,15 @@ from __future__ import annotations
 from nb2prod.planning.plan import Plan, Requirement, Warning
 from nb2prod.planning.requirements import pinned
 
-#: What serve.py imports (pydantic comes with fastapi).
-SERVING = ("fastapi", "prometheus-client", "uvicorn")
+#: The distributions serve.py imports (each by its name, `-` as `_`), and the version
+#: pinned when nb2prod's own environment does not have one: releases that go together
+#: and still install on the oldest Python an image can have (3.9).
+SERVING = {
+    "fastapi": "0.128.0",
+    "prometheus-client": "0.26.0",
+    "pydantic": "2.12.5",
+    "uvicorn": "0.39.0",
+}
 
 
 def with_serving(plan: Plan) -> Plan:
@@ -27,11 +35,22 @@ def with_serving(plan: Plan) -> Plan:
         requirement.name.split("==")[0].lower() for requirement in plan.requirements
     }
     added = tuple(
-        Requirement(pinned(name), "package", ())
+        Requirement(_pinned_for_serving(name), "package", (name.replace("-", "_"),))
         for name in SERVING
         if name not in present
     )
     return plan._replace(serve=True, requirements=(*plan.requirements, *added))
+
+
+def environment_prefix(package: str) -> str:
+    """The prefix of the service's environment variables (`CHURN_API_KEY`...)."""
+    return package.replace(".", "_").upper()
+
+
+def _pinned_for_serving(name: str) -> str:
+    """`name==version`: the installed version, else the one SERVING names."""
+    requirement = pinned(name)
+    return requirement if "==" in requirement else f"{name}=={SERVING[name]}"
 
 
 def with_schedule(plan: Plan) -> Plan:
