@@ -25,6 +25,7 @@ from nb2prod.transforms.config_reads import CONFIG, read_config_defaults
 from nb2prod.transforms.figures import ShowToSave
 from nb2prod.transforms.globals_to_returns import AssignCallResults, GlobalsToReturns
 from nb2prod.transforms.literals import replace_literals
+from nb2prod.transforms.class_state import inject_class_state
 from nb2prod.transforms.parameters import AddParameters, PassArguments
 from nb2prod.transforms.plain_fstrings import plain_fstrings
 from nb2prod.transforms.print_to_logging import PrintToLogging
@@ -321,7 +322,10 @@ def _definitions(
         node = _find_definition(function, cells)
         if node is None:
             continue
-        if function.name in rewrites.extra:
+        if function.kind == "class" and function.extra_params:
+            assert isinstance(node, cst.ClassDef)
+            node = inject_class_state(node, function.extra_params, function.inherited)
+        elif function.name in rewrites.extra:
             node = node.visit(AddParameters(rewrites.extra[function.name]))
         if function.name in rewrites.returned:
             node = node.visit(GlobalsToReturns(rewrites.returned[function.name]))

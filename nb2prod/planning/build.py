@@ -11,6 +11,7 @@ from nb2prod.magics import SyntaxKind
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.aliases import module_aliases
+from nb2prod.planning.class_state import ClassState, class_state, with_constructions
 from nb2prod.planning.config import find_constants, find_secrets
 from nb2prod.planning.golden import find_golden_cases
 from nb2prod.planning.introduction import introduction
@@ -78,7 +79,12 @@ def build_plan(
     aliases = module_aliases(facts, code_cells)
     known = bindings(facts, config_names, stars, aliases)
     sections = split_into_sections(notebook, code_cells)
-    signatures = step_signatures([s.cells for s in sections], facts, known)
+    injected, refusals = class_state(
+        facts, code_cells, _variables(facts) - config_names
+    )
+    signatures = step_signatures(
+        [s.cells for s in sections], with_constructions(facts, injected), known
+    )
     taken = _notebook_names(facts)
     modules: dict[str, str] = {}
     steps = []
@@ -129,7 +135,8 @@ def build_plan(
         )
     model = find_model(code_cells, facts)
     steps = return_persisted(steps, facts, persisted_names(model))
-    functions = _functions(facts, steps, warnings, code_cells, config_names)
+    functions = _functions(facts, steps, warnings, code_cells, config_names, injected)
+    warnings += [Warning(refusal.cell, refusal.message) for refusal in refusals]
     steps = _with_config_for_calls(steps, functions, facts, config_names)
     imports = [
         fact
@@ -300,6 +307,7 @@ def _functions(
     warnings: list[Warning],
     parsed: dict[int, ParsedCell],
     config: set[str],
+    injected: dict[str, ClassState],
 ) -> list[FunctionPlan]:
     module_of = {cell: step.module for step in steps for cell in step.cells}
     extra = function_parameters(facts)
@@ -335,8 +343,15 @@ def _functions(
                 returned,
             )
         for klass in cell.classes:
+            state = injected.get(klass.name)
             seen[klass.name] = FunctionPlan(
-                klass.name, "class", cell.index, module, (), ()
+                klass.name,
+                "class",
+                cell.index,
+                module,
+                state.params if state else (),
+                (),
+                state.inherited if state else (),
             )
             settings = sorted(set(klass.globals_read) & config)
             if settings:
@@ -346,19 +361,6 @@ def _functions(
                         f"methods of class `{klass.name}` read the config values "
                         f"{', '.join(settings)} as the notebook set them; "
                         "`--set` does not change them there",
-                    )
-                )
-            state = [
-                n
-                for n in klass.globals_read
-                if n in _variables(facts) and n not in config
-            ]
-            if state:
-                warnings.append(
-                    Warning(
-                        cell.index,
-                        f"methods of class `{klass.name}` read "
-                        f"notebook variables {', '.join(state)}; pass them in",
                     )
                 )
     for redefined in facts.dataflow.redefined_functions:
@@ -387,7 +389,7 @@ def _returns_value(parsed: ParsedCell, name: str) -> bool:
 
 
 def _variables(facts: NotebookFacts) -> set[str]:
-    code = {f.name for c in facts.cells for f in c.functions} | {
+    code = {f.name for c in facts.cells for f in c.functions if not f.is_lambda} | {
         k.name for c in facts.cells for k in c.classes
     }
     code |= {i.bound for c in facts.cells for i in c.imports if i.bound}

@@ -54,6 +54,8 @@ class FunctionPlan(NamedTuple):
     module: str
     extra_params: tuple[str, ...]  # notebook variables it read, now parameters
     returns_globals: tuple[str, ...]  # names it assigned with `global`, now returned
+    # a class: the parameters of `extra_params` its notebook base class takes
+    inherited: tuple[str, ...] = ()
 
 
 class Step(NamedTuple):

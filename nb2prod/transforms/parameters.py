@@ -75,6 +75,10 @@ class PassArguments(cst.CSTTransformer):
     def visit_AsName(self, node: cst.AsName) -> None:
         self._store(node.name)
 
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        for base in node.bases:  # `class Deeper(Net)` subclasses the class itself
+            self._store(base.value)
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         func = updated.func
         if not isinstance(func, cst.Name) or func.value not in self.extra:
@@ -106,6 +110,8 @@ class PassArguments(cst.CSTTransformer):
     # Every place a value is handed over: an argument, an item of a list, tuple, set or
     # dict, an assignment, a return, a yield.
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        if id(original.value) in self.stored:
+            return updated
         return updated.with_changes(value=self._bound(updated.value))
 
     def leave_Element(self, original: cst.Element, updated: cst.Element) -> cst.Element:
