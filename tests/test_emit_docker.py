@@ -11,6 +11,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import sysconfig
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from nb2prod.convert import convert_notebook, plan_notebook, with_options
-from nb2prod.emit.docker import DEBIAN_RELEASE, base_python, render_docker_files
+from nb2prod.emit.docker import DEBIAN_RELEASE, render_docker_files
 from nb2prod.emit.package import template_renderer
 from nb2prod.notebook import read_notebook
 from nb2prod.planning.plan import Plan
@@ -203,36 +204,36 @@ def test_hadolint_would_report_a_regression(tmp_path):
     assert [finding["code"] for finding in findings] == ["DL3042"]
 
 
-def test_base_image_is_the_notebook_python(tmp_path):
-    instructions = _instructions(
-        _files(_plan(tmp_path, version="3.10.4"))["Dockerfile"]
+RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@pytest.mark.parametrize("version", ["3.7.12", "3.10.4", "3.13.0rc1", "", "latest"])
+def test_the_image_ci_and_pyproject_agree_on_the_python_of_the_pins(tmp_path, version):
+    """One Python everywhere: the one nb2prod runs in, whose installed versions
+    requirements.txt pins, whatever the notebook's metadata says."""
+    path = write_nb(
+        tmp_path / "plain.ipynb", nb(*NOTEBOOKS["plain"], metadata=_metadata(version))
     )
-    assert [args for keyword, args in instructions if keyword == "FROM"] == [
-        f"python:3.10-slim-{DEBIAN_RELEASE}"  # the Debian release pinned, too
-    ]
+    files = convert_notebook(read_notebook(path)).package
+    assert [
+        args
+        for keyword, args in _instructions(files["Dockerfile"])
+        if keyword == "FROM"
+    ] == [
+        f"python:{RUNNING}-slim-{DEBIAN_RELEASE}"
+    ]  # the Debian release pinned, too
+    assert f'python-version: "{RUNNING}"' in files[".github/workflows/ci.yml"]
+    assert f'requires-python = ">={RUNNING}"' in files["pyproject.toml"]
 
 
-def test_python_older_than_the_generated_code_needs_is_raised(tmp_path):
+def test_an_older_notebook_python_is_said_in_the_dockerfile(tmp_path):
     dockerfile = _files(_plan(tmp_path, version="3.7.12"))["Dockerfile"]
-    assert f"\nFROM python:3.9-slim-{DEBIAN_RELEASE}\n" in dockerfile
-    assert "# The notebook ran Python 3.7; the generated code needs 3.9" in dockerfile
-
-
-@pytest.mark.parametrize(
-    ("version", "expected"),
-    [
-        ("3.12", ("3.12", None)),
-        ("3.10.4", ("3.10", None)),
-        ("3.13.0rc1", ("3.13", None)),
-        ("3.9", ("3.9", None)),
-        ("3.8.18", ("3.9", "3.8")),
-        ("2.7", ("3.11", "2.7")),
-        ("", ("3.11", "unknown")),
-        ("latest", ("3.11", "latest")),
-    ],
-)
-def test_base_python(version, expected):
-    assert base_python(version) == expected
+    assert (
+        f"# The notebook ran Python 3.7; the package targets {RUNNING}, the Python\n"
+        "# whose package versions requirements.txt pins." in dockerfile
+    )
+    current = _files(_plan(tmp_path, version=RUNNING))["Dockerfile"]
+    assert "The notebook ran" not in current
 
 
 def test_environment_is_set_for_a_container(tmp_path):

@@ -114,7 +114,9 @@ def test_installs_lints_tests_then_builds_the_image(tmp_path):
         line for line in package["Dockerfile"].splitlines() if line.startswith("FROM")
     )
     assert base.startswith(f"FROM python:{setup['with']['python-version']}-slim-")
-    assert setup["with"]["python-version"] == "3.10"
+    # ... and the one nb2prod runs in, whose package versions requirements.txt pins
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert setup["with"]["python-version"] == running
 
 
 def test_the_lint_step_passes_on_the_generated_package(tmp_path):

@@ -24,17 +24,11 @@ from pathlib import Path
 from nb2prod.planning.deployment import environment_prefix
 from nb2prod.planning.plan import Plan
 
-#: The oldest Python the generated code runs on (its CLI annotates `list[str]`, which
-#: typer evaluates at run time). Older notebook kernels get this image instead; that
-#: still meets the package's `requires-python = ">=X.Y"`.
-MIN_PYTHON = (3, 9)
-#: The image for a version that cannot be read (the plan's own fallback, too).
-DEFAULT_PYTHON = "3.11"
 #: The Debian release of the base image: pinned, as `python:X.Y-slim` moves to the
-#: next one on its own; every Python from MIN_PYTHON on has images of it.
+#: next one on its own; every Python from 3.9 on has images of it.
 DEBIAN_RELEASE = "bookworm"
 #: The installer and build backend the image installs first: the newest releases that
-#: still install on MIN_PYTHON (pip 26.1 and setuptools 83 need Python 3.10).
+#: still install on Python 3.9 (pip 26.1 and setuptools 83 need Python 3.10).
 PIP_VERSION = "26.0.1"
 SETUPTOOLS_VERSION = "82.0.1"
 
@@ -45,7 +39,7 @@ def render_docker_files(plan: Plan, render: Callable[..., str]) -> dict[str, str
     `render(template_name, **values)` renders a template of `nb2prod/templates`: the
     `render` that `render_package` builds over its jinja2 Environment.
     """
-    python, requested = base_python(plan.python_version)
+    python, requested = plan.python_version, _older_notebook_python(plan)
     data_files = shipped_data_files(plan)
     return {
         "Dockerfile": render(
@@ -74,16 +68,14 @@ def render_docker_files(plan: Plan, render: Callable[..., str]) -> dict[str, str
     }
 
 
-def base_python(version: str) -> tuple[str, str | None]:
-    """The major.minor of the `python:X.Y-slim-*` image for a notebook's Python, and the
-    notebook's version when the image differs from it (too old, or unreadable)."""
-    match = re.fullmatch(r"\s*(\d+)\.(\d+)(?:\.\S*)?\s*", version or "")
-    if match is None or int(match.group(1)) != 3:
-        return DEFAULT_PYTHON, version or "unknown"
-    major, minor = int(match.group(1)), int(match.group(2))
-    if (major, minor) < MIN_PYTHON:
-        return "{}.{}".format(*MIN_PYTHON), f"{major}.{minor}"
-    return f"{major}.{minor}", None
+def _older_notebook_python(plan: Plan) -> str | None:
+    """The notebook's Python when it is older than the package's (said in a comment)."""
+    notebook = plan.notebook_python
+    if notebook is None:
+        return None
+    as_tuple = tuple(int(part) for part in notebook.split("."))
+    older = as_tuple < tuple(int(part) for part in plan.python_version.split("."))
+    return notebook if older else None
 
 
 def shipped_data_files(plan: Plan) -> list[str]:

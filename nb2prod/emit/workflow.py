@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from nb2prod.emit.docker import base_python
 from nb2prod.planning.plan import Plan
 
 WORKFLOW = ".github/workflows/ci.yml"
@@ -24,7 +23,7 @@ def data_variable(package: str) -> str:
 
 def render_workflow(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
     """{WORKFLOW: text} for the package of `plan`."""
-    python, _ = base_python(plan.python_version)
+    python = plan.python_version
     return {
         WORKFLOW: render(
             "ci.yml.j2",

@@ -33,7 +33,7 @@ from nb2prod.planning.plan import (
     Step,
     Warning,
 )
-from nb2prod.planning.requirements import requirements_for
+from nb2prod.planning.requirements import requirements_for, target_python
 from nb2prod.planning.signatures import (
     assigned_results,
     bindings,
@@ -158,7 +158,8 @@ def build_plan(
     return Plan(
         package=_package(package, notebook, imports),
         notebook=notebook.path,
-        python_version=_minor(notebook.python_version),
+        python_version=target_python(),
+        notebook_python=_minor(notebook.python_version),
         title=_title(notebook),
         steps=tuple(steps),
         modules=tuple(dict.fromkeys(step.module for step in steps)),
@@ -396,12 +397,12 @@ def _variables(facts: NotebookFacts) -> set[str]:
     return {n for c in facts.cells for n in c.defines} - code
 
 
-def _minor(version: str | None) -> str:
+def _minor(version: str | None) -> str | None:
     if version:
         parts = version.split(".")
         if len(parts) >= 2 and parts[0] == "3" and parts[1].isdigit():
             return f"3.{parts[1]}"
-    return "3.11"
+    return None
 
 
 def _title(notebook: Notebook) -> str:

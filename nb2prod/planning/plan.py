@@ -126,7 +126,7 @@ class Plan(NamedTuple):
 
     package: str
     notebook: str
-    python_version: str  # major.minor
+    python_version: str  # major.minor the package targets: where its pins come from
     title: str
     steps: tuple[Step, ...]
     modules: tuple[str, ...]  # in the order they are first used
@@ -145,5 +145,6 @@ class Plan(NamedTuple):
     summary: str = ""  # the notebook's own introduction (markdown before its code)
     model: ModelPlan | None = None  # the trained model the pipeline saves
     serve: bool = False  # serve.py: the model over HTTP (convert --serve)
+    notebook_python: str | None = None  # major.minor the notebook's kernel said it ran
     train_step: str | None = None  # --schedule: the step that trains (train/predict)
     aliases: tuple[str, ...] = ()  # `K = keras.backend`: hoisted with the imports

@@ -120,6 +120,13 @@ def requirements_for(
     return tuple(found[key] for key in sorted(found))
 
 
+def target_python() -> str:
+    """The Python (major.minor) a package declares: the one nb2prod runs in, since the
+    versions requirements.txt pins are the ones installed there (each of which supports
+    it; an older interpreter may have none of those releases)."""
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
 def distribution_of(dotted: str) -> str:
     """The distribution that provides an import (`sklearn.model_selection` -> scikit-learn)."""
     parts = dotted.split(".")
