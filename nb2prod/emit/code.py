@@ -21,11 +21,11 @@ from nb2prod.parsing import ParsedCell
 from nb2prod.planning.ipython import decide
 from nb2prod.planning.plan import FunctionPlan, Plan, Step
 from nb2prod.transforms.cell_parts import hoisted_import, split_cell
+from nb2prod.transforms.class_state import inject_class_state
 from nb2prod.transforms.config_reads import CONFIG, read_config_defaults
 from nb2prod.transforms.figures import ShowToSave
 from nb2prod.transforms.globals_to_returns import AssignCallResults, GlobalsToReturns
 from nb2prod.transforms.literals import replace_literals
-from nb2prod.transforms.class_state import inject_class_state
 from nb2prod.transforms.parameters import AddParameters, PassArguments
 from nb2prod.transforms.plain_fstrings import plain_fstrings
 from nb2prod.transforms.print_to_logging import PrintToLogging

@@ -20,6 +20,7 @@ from nb2prod.emit.tests import render_test_files
 from nb2prod.emit.workflow import render_workflow
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, Plan
+from nb2prod.transforms.local_imports import vendor_imports
 
 Package = dict[str, str]
 
@@ -85,6 +86,7 @@ def render_package(
         data
     ) in plan.data_files:  # `%%writefile` cells: files the notebook wrote, as written
         files[f"data/{data.path}"] = data.content
+    files.update(_local_modules(plan, source, files))
     files.update(render_test_files(plan, render))
     files.update(render_docker_files(plan, render))
     files.update(render_workflow(plan, render))
@@ -104,6 +106,32 @@ def render_package(
     )
     files["README.md"] = render("README.md.j2", **readme_context(plan))
     return format_files(dict(sorted(files.items())))
+
+
+def _local_modules(plan: Plan, source: str, files: Package) -> Package:
+    """The notebook's local modules under `PKG/_local/`, and every module of the
+    package importing them from there."""
+    if not plan.local_modules:
+        return {}
+    names = frozenset(module.name for module in plan.local_modules)
+    copied = {
+        f"{source}/_local/{relative}": text
+        for module in plan.local_modules
+        for relative, text in module.files
+    }
+    copied[f"{source}/_local/__init__.py"] = (
+        '"""Modules the notebook imported from its own folder, copied with the '
+        'package."""\n'
+    )
+    modules = {
+        path: text
+        for path, text in {**files, **copied}.items()
+        if path.startswith(f"{source}/") and path.endswith(".py")
+    }
+    return {
+        path: vendor_imports(text, plan.package, names)
+        for path, text in modules.items()
+    }
 
 
 def template_renderer() -> Callable[..., str]:

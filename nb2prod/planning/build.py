@@ -16,6 +16,7 @@ from nb2prod.planning.config import find_constants, find_secrets
 from nb2prod.planning.golden import find_golden_cases
 from nb2prod.planning.introduction import introduction
 from nb2prod.planning.ipython import decide
+from nb2prod.planning.local_modules import find_local_modules, local_imports
 from nb2prod.planning.model import find_model, persisted_names, return_persisted
 from nb2prod.planning.naming import (
     check_package_name,
@@ -144,16 +145,21 @@ def build_plan(
         if cell.index in code_cells
         for fact in cell.imports
     ]
-    local = (
-        {p.stem for p in Path(notebook.path).parent.glob("*.py")}
-        | {
-            p.name
-            for p in Path(notebook.path).parent.iterdir()
-            if (p / "__init__.py").is_file()
-        }
-        if Path(notebook.path).parent.is_dir()
-        else set()
+    found = find_local_modules(
+        notebook.path,
+        code_cells,
+        {i.module.split(".")[0] for i in imports if not i.level},
     )
+    warnings += [
+        Warning(None, f"local module {problem}; the package cannot import it")
+        for problem in found.problems
+    ]
+    local = {module.name for module in found.modules}
+    imports += [
+        ImportFact(0, 0, name, None, None, 0, name, False, module)
+        for module, name in local_imports(found.modules)
+        if name not in local
+    ]
     uses_figures = any(cell.plots for cell in facts.cells)
     return Plan(
         package=_package(package, notebook, imports),
@@ -179,6 +185,7 @@ def build_plan(
             ),
         ),
         data_files=tuple(data_files),
+        local_modules=found.modules,
         star_imports=stars,
         outputs=tuple(dict.fromkeys(n for step in steps for n in step.returns)),
         warnings=tuple(warnings),

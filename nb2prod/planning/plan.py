@@ -3,7 +3,10 @@ warnings. Immutable data; `build.py` makes it, emitters and `--dry-run` read it.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from nb2prod.planning.local_modules import LocalModule
 
 
 class ConfigValue(NamedTuple):
@@ -146,5 +149,6 @@ class Plan(NamedTuple):
     model: ModelPlan | None = None  # the trained model the pipeline saves
     serve: bool = False  # serve.py: the model over HTTP (convert --serve)
     notebook_python: str | None = None  # major.minor the notebook's kernel said it ran
+    local_modules: tuple[LocalModule, ...] = ()  # copied into PKG/_local/
     train_step: str | None = None  # --schedule: the step that trains (train/predict)
     aliases: tuple[str, ...] = ()  # `K = keras.backend`: hoisted with the imports
