@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from nb2prod.analysis.removed_apis import REMOVED, installed_has_removed, removal
 from nb2prod.planning.plan import Plan
 
 #: pyflakes messages that mean the code fails when it runs (not style: unused imports,
@@ -125,6 +126,21 @@ def _unresolved_imports(
             missing = _missing_part(module)
             if missing is not None and not (missing == top and top in pinned):
                 yield node.lineno, _import_message(module, missing), top
+            elif missing is None and isinstance(node, ast.ImportFrom):
+                yield from _removed_names(node, module)
+
+
+def _removed_names(node: ast.ImportFrom, module: str) -> Iterator[tuple[int, str, str]]:
+    """`from sklearn.datasets import load_boston` where the installed release no
+    longer has the name (the known removals of `analysis/removed_apis.py`)."""
+    for alias in node.names:
+        found = REMOVED.get((module, alias.name))
+        installed = installed_has_removed(found) if found else None
+        if found is not None and installed is not None:
+            yield node.lineno, (
+                f"`{module}.{alias.name}` was removed in {found.distribution} "
+                f"{found.version} ({installed} is installed); use {found.instead}"
+            ), alias.asname or alias.name
 
 
 def _pinned_imports(plan: Plan) -> frozenset[str]:
@@ -229,7 +245,13 @@ def _import_message(module: str, missing: str) -> str:
         )
     version = _installed_version(top)
     installed = f" (version {version} is installed)" if version else ""
-    return f"`{missing}` does not exist in the installed `{top}`{installed}"
+    found = removal(missing, None)
+    instead = (
+        f"; it was removed in {found.distribution} {found.version}, use {found.instead}"
+        if found
+        else ""
+    )
+    return f"`{missing}` does not exist in the installed `{top}`{installed}{instead}"
 
 
 def _installed_version(top: str) -> str | None:

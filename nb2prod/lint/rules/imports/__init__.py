@@ -9,6 +9,7 @@ RULES = {
     "NB308": "nb308_nonstandard_alias:NonstandardAlias",
     "NB309": "nb309_sys_path_hack:SysPathHack",
     "NB310": "nb310_optional_import_ambiguity:OptionalImportAmbiguity",
+    "NB311": "nb311_removed_api_import:RemovedApiImport",
 }
 
 #: Rules a user turns on with --select (each class says `default = False` too).
