@@ -12,6 +12,12 @@ def main() -> None:
 
         sys.stdout.write(f"nb2prod {__version__}\n")
         return
+    # A terminal or pipe that cannot encode some text (ASCII, cp1252) gets escapes
+    # instead of a UnicodeEncodeError outside every error guard.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     from nb2prod.cli import app
 
     app(prog_name="nb2prod")

@@ -211,3 +211,25 @@ def test_verbose_shows_traceback_for_bad_input(run_cli, tmp_path):
 def test_python_metadata_is_enough(run_cli, tmp_path):
     path = write_nb(tmp_path / "ok.ipynb", nb("x = 1", metadata=PYTHON_METADATA))
     assert run_cli("inspect", str(path)).exit_code == 0
+
+
+@pytest.mark.slow
+def test_a_terminal_that_cannot_encode_the_text_gets_escapes_not_a_traceback(
+    tmp_path,
+):
+    import os
+    import subprocess
+    import sys
+
+    path = write_nb(
+        tmp_path / "u.ipynb", nb(md("# Übung ✓"), code("x = 'héllo ✓'\nprint(x)"))
+    )
+    for command in (["inspect", str(path)], ["lint", "--no-cache", str(path)]):
+        done = subprocess.run(
+            [sys.executable, "-m", "nb2prod", *command],
+            env={**os.environ, "PYTHONIOENCODING": "ascii"},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode in (0, 1), done.stderr
+        assert "Traceback" not in done.stderr

@@ -343,3 +343,16 @@ def test_a_name_taken_from_the_file_name_does_not_shadow_an_import(run_cli, proj
     outcome = run_cli("convert", "numpy.ipynb", "--name", "numpy", "--dry-run")
     assert outcome.exit_code == 2
     assert "shadows `numpy`, which the notebook imports" in outcome.stderr
+
+
+def test_a_name_taken_from_the_file_name_does_not_shadow_a_module_beside_it(
+    run_cli, project
+):
+    (project / "sales.py").write_text("RATE = 1\n")  # `python -m sales` would find it
+    outcome = run_cli("convert", "sales.ipynb", "--dry-run", "--format", "json")
+    assert json.loads(outcome.stdout)["plan"]["package"] == "sales_pkg"
+    outcome = run_cli("convert", "sales.ipynb", "--name", "sales", "--dry-run")
+    assert outcome.exit_code == 2
+    assert "a module `sales` sits beside the notebook; try --name sales_pkg" in (
+        outcome.stderr
+    )

@@ -16,7 +16,11 @@ from nb2prod.planning.config import find_constants, find_secrets
 from nb2prod.planning.golden import find_golden_cases
 from nb2prod.planning.introduction import introduction
 from nb2prod.planning.ipython import decide
-from nb2prod.planning.local_modules import find_local_modules, local_imports
+from nb2prod.planning.local_modules import (
+    find_local_modules,
+    local_imports,
+    sibling_modules,
+)
 from nb2prod.planning.model import find_model, persisted_names, return_persisted
 from nb2prod.planning.naming import (
     check_package_name,
@@ -252,10 +256,11 @@ def _package(package: str | None, notebook: Notebook, imports: list[ImportFact])
     imported = frozenset(
         fact.module.split(".")[0] for fact in imports if not fact.level
     )
+    beside = sibling_modules(notebook.path)
     if package is not None:  # `top.sub` when several notebooks share one package
-        check_package_name(package.split(".")[0], imported)
+        check_package_name(package.split(".")[0], imported, beside)
         return package
-    return package_name(Path(notebook.path).stem, imported)
+    return package_name(Path(notebook.path).stem, imported, beside)
 
 
 def _ipython(parsed: tuple[ParsedCell, ...], warnings: list[Warning]):  # type: ignore[no-untyped-def]

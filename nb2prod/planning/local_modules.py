@@ -65,6 +65,20 @@ def find_local_modules(
     return LocalSearch(tuple(found[name] for name in sorted(found)), tuple(problems))
 
 
+def sibling_modules(notebook_path: str) -> frozenset[str]:
+    """Names of the modules and packages beside the notebook (what `import NAME` or
+    `python -m NAME` run in its folder would find first)."""
+    folder = Path(notebook_path).parent
+    if not folder.is_dir():
+        return frozenset()
+    return frozenset(
+        entry.stem if entry.suffix == ".py" else entry.name
+        for entry in folder.iterdir()
+        if (entry.suffix == ".py" and entry.is_file())
+        or (entry.is_dir() and (entry / "__init__.py").is_file())
+    )
+
+
 def added_paths(parsed: dict[int, ParsedCell]) -> list[str]:
     """Relative folders the notebook adds with `sys.path.insert(i, P)` or
     `sys.path.append(P)` when P is a literal path (possibly through `os.path.join`,

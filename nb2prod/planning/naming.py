@@ -43,16 +43,22 @@ def module_name(text: str, taken: set[str]) -> str:
     return unique(base, taken)
 
 
-def package_name(text: str, imported: frozenset[str] = frozenset()) -> str:
+def package_name(
+    text: str,
+    imported: frozenset[str] = frozenset(),
+    beside: frozenset[str] = frozenset(),
+) -> str:
     """A package name from the notebook file name (`Churn Model v2.ipynb` ->
     churn_model_v2); `lightgbm.ipynb` importing lightgbm gives `lightgbm_pkg`."""
     base = snake_case(text, "notebook_package")
-    if package_name_problem(base, imported) is not None:
+    if package_name_problem(base, imported, beside) is not None:
         base = f"{base}_pkg"
     return base
 
 
-def package_name_problem(name: str, imported: frozenset[str]) -> str | None:
+def package_name_problem(
+    name: str, imported: frozenset[str], beside: frozenset[str] = frozenset()
+) -> str | None:
     """Why `name` cannot name a generated package, or None when it can.
 
     The package is imported as a top-level module, so it must be one identifier that
@@ -69,6 +75,8 @@ def package_name_problem(name: str, imported: frozenset[str]) -> str | None:
         return f"it shadows the standard-library module `{name}`"
     if name in imported:
         return f"it shadows `{name}`, which the notebook imports"
+    if name in beside:  # `python -m NAME` run there would find that module first
+        return f"a module `{name}` sits beside the notebook"
     if hasattr(builtins, name):
         return f"it shadows the built-in `{name}`"
     if name in _RESERVED_MODULES:
@@ -76,11 +84,13 @@ def package_name_problem(name: str, imported: frozenset[str]) -> str | None:
     return None
 
 
-def check_package_name(name: str, imported: frozenset[str]) -> None:
+def check_package_name(
+    name: str, imported: frozenset[str], beside: frozenset[str] = frozenset()
+) -> None:
     """Raise PackageNameError, suggesting a name, when `name` cannot name the package."""
-    problem = package_name_problem(name, imported)
+    problem = package_name_problem(name, imported, beside)
     if problem is not None:
-        suggestion = package_name(name, imported)
+        suggestion = package_name(name, imported, beside)
         raise PackageNameError(
             f"--name {name}",
             f"cannot name the package: {problem}; try --name {suggestion}",
