@@ -226,9 +226,12 @@ def _log_display(module: cst.Module) -> cst.Module:
     last = line.body[-1]
     if not isinstance(last, cst.Expr) or isinstance(last.semicolon, cst.Semicolon):
         return module
+    value = last.value
+    if isinstance(value, cst.Tuple) and not value.lpar:  # `a, b` shows one tuple
+        value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
     call = cst.Call(
         cst.Attribute(cst.Name(LOGGER), cst.Name("debug")),
-        [cst.Arg(cst.SimpleString('"%s"')), cst.Arg(last.value)],
+        [cst.Arg(cst.SimpleString('"%s"')), cst.Arg(value)],
     )
     body = [*line.body[:-1], last.with_changes(value=call)]
     return module.with_changes(body=[*module.body[:-1], line.with_changes(body=body)])

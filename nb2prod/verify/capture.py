@@ -16,6 +16,22 @@ import re
 _MAX_ITEMS = 10_000
 _MAX_DEPTH = 6
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+#: Names of values that differ on every run: timings (a grid search's
+#: `mean_fit_time`, `refit_time_`), timestamps. Recorded, never compared.
+_VOLATILE = re.compile(
+    r"(^|_)(fit|score|refit|predict|train|training|elapsed|wall|cpu|run|exec)"
+    r"_?times?(_|$)|timestamp|(^|_)duration(_|$)",
+    re.IGNORECASE,
+)
+
+
+def _volatile(name):
+    return bool(_VOLATILE.search(str(name)))
+
+
+def _torch_tensor(value):
+    """A torch tensor as a numpy array (on the CPU, without its gradient)."""
+    return value.detach().cpu().numpy()
 
 
 def _digest(data):
@@ -84,12 +100,31 @@ def _estimator(value, depth):
     fitted = {}
     for name in sorted(vars(value)):
         if name.endswith("_") and not name.startswith("_"):
-            fitted[name] = snapshot_of(getattr(value, name), depth + 1)
+            fitted[name] = (
+                {"kind": "volatile"}
+                if _volatile(name)
+                else snapshot_of(getattr(value, name), depth + 1)
+            )
     return {
         "kind": "estimator",
         "type": _type_name(value),
         "params": params,
         "fitted": fitted,
+    }
+
+
+def _torch_module(value, depth):
+    """A torch module (a network, an optimizer) by its type and its state: the weights
+    of a network (`state_dict`)."""
+    try:
+        state = value.state_dict()
+    except Exception as error:  # an object whose state cannot be read
+        return {"kind": "opaque", "type": _type_name(value), "reason": str(error)[:200]}
+    return {
+        "kind": "estimator",
+        "type": _type_name(value),
+        "params": {},
+        "fitted": {str(k): snapshot_of(v, depth + 1) for k, v in state.items()},
     }
 
 
@@ -110,6 +145,10 @@ def snapshot_of(value, depth=0):
     if isinstance(value, complex):
         return {"kind": "list", "items": [_float(value.real), _float(value.imag)]}
     module = type(value).__module__ or ""
+    if module.startswith("torch") and hasattr(value, "detach"):
+        return snapshot_of(_torch_tensor(value), depth)
+    if module.startswith("torch") and hasattr(value, "state_dict"):
+        return _torch_module(value, depth)
     if (
         module.startswith("numpy")
         and hasattr(value, "item")
@@ -150,7 +189,15 @@ def snapshot_of(value, depth=0):
         return {
             "kind": "dict",
             "items": [
-                [repr(key), snapshot_of(item, depth + 1)] for key, item in value.items()
+                [
+                    repr(key),
+                    (
+                        {"kind": "volatile"}
+                        if _volatile(key)
+                        else snapshot_of(item, depth + 1)
+                    ),
+                ]
+                for key, item in value.items()
             ],
         }
     if isinstance(value, (bytes, bytearray)):
@@ -183,10 +230,14 @@ def snapshot_names(names, namespace):
     return found
 
 
-def seed_everything(seed=0):
-    """The same seed for the global generators on both sides of a comparison."""
+def seed_everything(seed=0, frameworks=()):
+    """The same seed for the global generators on both sides of a comparison: Python's
+    and numpy's always, those of `frameworks` (torch, tensorflow) the notebook imports.
+    """
+    import os
     import random
 
+    os.environ.setdefault("PYTHONHASHSEED", str(seed))
     random.seed(seed)
     try:
         import numpy
@@ -194,6 +245,20 @@ def seed_everything(seed=0):
         numpy.random.seed(seed)
     except ImportError:
         pass
+    if "torch" in frameworks:
+        try:
+            import torch
+
+            torch.manual_seed(seed)
+        except ImportError:
+            pass
+    if "tensorflow" in frameworks:
+        try:
+            import tensorflow
+
+            tensorflow.random.set_seed(seed)
+        except ImportError:
+            pass
 
 
 def dump(path, document):

@@ -65,11 +65,14 @@ source, package, steps_json, out, outputs = sys.argv[1:6]
 sys.path.insert(0, source)
 namespace = {}
 exec(compile(open(sys.argv[6], encoding="utf-8").read(), "capture.py", "exec"), namespace)
-namespace["seed_everything"](0)
+namespace["seed_everything"](0, json.loads(sys.argv[7]))
 lines = []
 class Keep(logging.StreamHandler):
     def emit(self, record):
-        lines.append(record.getMessage())
+        try:
+            lines.append(record.getMessage())
+        except Exception:  # a record that cannot format: logging reports it itself
+            pass
         super().emit(record)
 logging.basicConfig(level=logging.DEBUG, handlers=[Keep(sys.stderr)],
                     format="%(levelname)s %(name)s: %(message)s")
@@ -91,6 +94,16 @@ try:
 finally:
     namespace["dump"](out, {"steps": captured, "lines": lines})
 """
+
+
+#: Frameworks with global generators of their own, seeded when the notebook imports them.
+FRAMEWORKS = ("torch", "tensorflow")
+
+
+def seeded_frameworks(plan: Plan) -> list[str]:
+    """The frameworks of FRAMEWORKS the notebook imports (both sides seed them)."""
+    imported = {name for r in plan.requirements for name in r.imports}
+    return [name for name in FRAMEWORKS if name in imported]
 
 
 class SideResult(NamedTuple):
@@ -126,7 +139,8 @@ def instrumented_notebook(
     result: list[dict[str, Any]] = [
         _code(
             f"__nb2prod = {{}}\nexec({_CAPTURE!r}, __nb2prod)\n"
-            f"__nb2prod['seed_everything'](0)\n__nb2prod_captured = {{}}"
+            f"__nb2prod['seed_everything'](0, {seeded_frameworks(plan)!r})\n"
+            "__nb2prod_captured = {}"
         )
     ]
     for index, cell in enumerate(cells):
@@ -204,7 +218,14 @@ def run_package(
         outputs = side / "outputs"
         arguments = [str(source), plan.package, steps, str(out), str(outputs)]
         _run(
-            [settings.python, "-c", _RUN_PACKAGE, *arguments, str(capture)],
+            [
+                settings.python,
+                "-c",
+                _RUN_PACKAGE,
+                *arguments,
+                str(capture),
+                json.dumps(seeded_frameworks(plan)),
+            ],
             copy,
             settings,
             "the package",
