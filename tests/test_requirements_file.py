@@ -23,3 +23,23 @@ def test_unpinned_optional_and_install_lines_are_explained():
         "not installed where nb2prod ran: pin the version you use"
     ) in lines
     assert all(line.count("#") <= 1 for line in lines[1:])
+
+
+def test_a_pytorch_build_pin_names_the_index_that_has_it():
+    """`torch==2.13.0+cpu` is not on PyPI: requirements.txt names PyTorch's index for
+    that build, so the Dockerfile and CI (which install it) get the same build."""
+    from nb2prod.planning.plan import Requirement
+    from nb2prod.planning.requirements import extra_indexes
+
+    pins = (
+        Requirement("numpy==2.4.6", "import", ("numpy",)),
+        Requirement("torch==2.13.0+cpu", "import", ("torch",)),
+        Requirement("torchvision==0.29.1+cu121", "import", ("torchvision",)),
+        Requirement("torchaudio==2.9.1+cpu", "import", ("torchaudio",)),
+        Requirement("scipy==1.17.1+local", "import", ("scipy",)),
+    )
+    assert extra_indexes(pins) == (
+        "https://download.pytorch.org/whl/cpu",
+        "https://download.pytorch.org/whl/cu121",
+    )
+    assert extra_indexes(pins[:1]) == ()

@@ -20,6 +20,7 @@ from nb2prod.emit.tests import render_test_files
 from nb2prod.emit.workflow import render_workflow
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, Plan
+from nb2prod.planning.requirements import extra_indexes
 from nb2prod.transforms.local_imports import vendor_imports
 
 Package = dict[str, str]
@@ -91,7 +92,10 @@ def render_package(
     files.update(render_docker_files(plan, render))
     files.update(render_workflow(plan, render))
     files["requirements.txt"] = render(
-        "requirements.txt.j2", package=plan.package, requirements=_requirements(plan)
+        "requirements.txt.j2",
+        package=plan.package,
+        requirements=_requirements(plan),
+        indexes=extra_indexes(plan.requirements),
     )
     files["pyproject.toml"] = render(
         "pyproject.toml.j2",
@@ -202,7 +206,10 @@ def render_combined_root(name: str, plans: list[Plan]) -> Package:
         "__main__combined.py.j2", package=name, subs=subs, script=_script(merged)
     )
     files["requirements.txt"] = render(
-        "requirements.txt.j2", package=name, requirements=_requirements(merged)
+        "requirements.txt.j2",
+        package=name,
+        requirements=_requirements(merged),
+        indexes=extra_indexes(merged.requirements),
     )
     files["pyproject.toml"] = render(
         "pyproject.toml.j2",

@@ -172,6 +172,26 @@ def _installed() -> dict[str, list[str]]:
     }
 
 
+#: Distributions published with builds per accelerator on their own index: a local
+#: version label (`2.13.0+cpu`) names the build, which PyPI does not have.
+_PYTORCH_BUILDS = frozenset({"torch", "torchvision", "torchaudio"})
+_PYTORCH_INDEX = "https://download.pytorch.org/whl/{label}"
+
+
+def extra_indexes(requirements: tuple[Requirement, ...]) -> tuple[str, ...]:
+    """Package indexes requirements.txt must name for its pins to install anywhere:
+    PyTorch's for a `torch==X+cpu` (or `+cu121`, `+rocm6.1`) build."""
+    found = []
+    for requirement in requirements:
+        name, _, version = requirement.name.partition("==")
+        label = version.partition("+")[2]
+        if _normal(name) in _PYTORCH_BUILDS and re.fullmatch(
+            r"cpu|cu\d+|rocm[\d.]+", label
+        ):
+            found.append(_PYTORCH_INDEX.format(label=label))
+    return tuple(dict.fromkeys(found))
+
+
 def pinned(distribution: str) -> str:
     """`name==version` when installed here, else the bare name."""
     try:
