@@ -45,3 +45,29 @@ def test_a_notebook_that_defines_underscore_is_left_alone():
     module = convert_notebook(defines).package
     assert "_ = 3" not in "".join(module.values())
     assert plan.steps  # converted as it is: `_` is the loop's variable
+
+
+def test_a_call_made_for_its_effect_stays_a_statement(tmp_path):
+    """A cell ending in `model.fit(...)`, `df.to_csv(...)` or a seed shows its result
+    only because Jupyter shows the last expression: no log record of it."""
+    from nb2prod.notebook import read_notebook
+    from nb2prod.testing import nb, write_nb
+
+    cells = [
+        "import random\nrandom.seed(0)",
+        "values = [3, 1, 2]\nvalues.sort()",
+        "import json\nfrom pathlib import Path\nPath('out.json').write_text(json.dumps(1))",
+        "values.append(4)",
+        "counts = {}\ncounts.update(a=1)",
+        "len(values)",  # a value: still logged
+    ]
+    write_nb(tmp_path / "fx.ipynb", nb(md("# T"), *[code(c) for c in cells]))
+    result = convert_notebook(read_notebook(str(tmp_path / "fx.ipynb")))
+    source = "\n".join(
+        text for path, text in result.package.items() if path.startswith("src/fx/")
+    )
+    assert "random.seed(0)\n" in source
+    assert "values.sort()\n" in source
+    assert "values.append(4)\n" in source
+    assert 'logger.debug("%s", len(values))' in source
+    assert source.count('logger.debug("%s"') == 1

@@ -23,6 +23,7 @@ from nb2prod.planning.plan import FunctionPlan, Plan, Step
 from nb2prod.transforms.cell_parts import hoisted_import, split_cell
 from nb2prod.transforms.class_state import inject_class_state
 from nb2prod.transforms.config_reads import CONFIG, read_config_defaults
+from nb2prod.transforms.effect_calls import called_for_effect
 from nb2prod.transforms.figures import ShowToSave
 from nb2prod.transforms.globals_to_returns import AssignCallResults, GlobalsToReturns
 from nb2prod.transforms.literals import replace_literals
@@ -225,6 +226,8 @@ def _log_display(module: cst.Module) -> cst.Module:
     line = module.body[-1]
     last = line.body[-1]
     if not isinstance(last, cst.Expr) or isinstance(last.semicolon, cst.Semicolon):
+        return module
+    if called_for_effect(last.value):  # `model.fit(X, y)`: a statement, not a value
         return module
     value = last.value
     if isinstance(value, cst.Tuple) and not value.lpar:  # `a, b` shows one tuple

@@ -1,0 +1,70 @@
+"""Calls made for what they do, not for what they return.
+
+A notebook cell that ends with `model.fit(X, y)`, `df.to_csv("out.csv")`,
+`np.random.seed(0)` or `plt.plot(x, y)` shows the return value only because Jupyter
+shows the last expression; the call is there for its effect. Such a line stays a
+statement in the package instead of becoming a log record of `self`, `None` or a list
+of artists.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+#: Methods and functions called for their effect: fitting, writing, seeding, plotting,
+#: changing a container in place. Their result (self, None, artists) is not a value
+#: anyone reads.
+# fmt: off
+EFFECT_CALLS = frozenset(
+    {
+        # fitting (returns the estimator itself, or a transformed copy only previewed)
+        "fit", "partial_fit", "fit_transform", "fit_generator", "train", "compile",
+        "backward", "step", "zero_grad", "load_state_dict", "to", "eval",
+        # writing
+        "to_csv", "to_parquet", "to_excel", "to_json", "to_pickle", "to_feather",
+        "to_sql", "to_hdf", "to_stata", "savefig", "save", "save_model",
+        "save_weights", "dump", "write", "writelines", "write_text", "write_bytes",
+        "mkdir", "makedirs", "remove", "unlink", "rmtree", "copy", "copyfile",
+        "rename", "urlretrieve", "download",
+        # seeding
+        "seed", "manual_seed", "set_seed", "manual_seed_all",
+        # plotting (matplotlib, pandas, seaborn)
+        "plot", "show", "hist", "scatter", "bar", "barh", "pie", "boxplot", "imshow",
+        "matshow", "contour", "contourf", "fill_between", "errorbar", "stem",
+        "axhline", "axvline", "text", "annotate", "legend", "title", "suptitle",
+        "xlabel", "ylabel", "xlim", "ylim", "xticks", "yticks", "grid", "axis",
+        "tight_layout", "subplots_adjust", "colorbar", "set_title", "set_xlabel",
+        "set_ylabel", "set_xlim", "set_ylim", "set_xticks", "set_yticks",
+        "set_xticklabels", "set_yticklabels", "set", "set_style", "set_theme",
+        "set_context", "set_palette", "heatmap", "countplot", "barplot",
+        "violinplot", "distplot", "histplot", "kdeplot", "lineplot", "scatterplot",
+        "pairplot", "jointplot", "regplot", "lmplot", "catplot", "relplot", "displot",
+        "stripplot", "swarmplot", "pointplot", "clustermap",
+        # changing a container in place
+        "append", "extend", "insert", "update", "clear", "sort", "reverse", "add",
+        "discard", "setdefault", "rename_axis", "sleep",
+    }
+)
+# fmt: on
+
+
+def called_for_effect(expression: cst.BaseExpression) -> bool:
+    """True when `expression` is a call made for its effect: one of EFFECT_CALLS, or
+    any call with `inplace=True`."""
+    if not isinstance(expression, cst.Call):
+        return False
+    if any(
+        arg.keyword is not None
+        and arg.keyword.value == "inplace"
+        and isinstance(arg.value, cst.Name)
+        and arg.value.value == "True"
+        for arg in expression.args
+    ):
+        return True
+    func = expression.func
+    name = (
+        func.attr.value
+        if isinstance(func, cst.Attribute)
+        else func.value if isinstance(func, cst.Name) else None
+    )
+    return name in EFFECT_CALLS
