@@ -284,10 +284,20 @@ def _top_level_work(tree: ast.Module) -> list[int]:
             continue
         if isinstance(node, ast.If) and "__name__" in ast.dump(node.test):
             continue
-        if _is_guarded_import(node):
+        if _is_guarded_import(node) or _is_import_setting(node):
             continue
         lines.append(node.lineno)
     return lines
+
+
+def _is_import_setting(node: ast.AST) -> bool:
+    """`os.environ.setdefault("NAME", "value")`: set before the imports that read it."""
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and ast.unparse(node.value.func) == "os.environ.setdefault"
+        and all(isinstance(a, ast.Constant) for a in node.value.args)
+    )
 
 
 def _is_logger_call(node: ast.AST) -> bool:

@@ -9,7 +9,10 @@ from typing import NamedTuple
 
 from nb2prod.analysis import analyze_parsed
 from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.analysis.secret_places import notebook_redactor
+from nb2prod.collector import survivors_frozen
 from nb2prod.errors import CellSyntaxError
+from nb2prod.nesting import refusing_deep_nesting
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell, parse_notebook
 from nb2prod.planning.build import build_plan
@@ -17,6 +20,7 @@ from nb2prod.planning.function_versions import version_functions, version_warnin
 from nb2prod.planning.last_result import bind_last_results
 from nb2prod.planning.late_defaults import late_defaults
 from nb2prod.planning.plan import Plan
+from nb2prod.planning.redaction import redact_plan, redact_text_cells
 from nb2prod.selfcheck import Problem, check_package
 
 
@@ -35,8 +39,11 @@ class Planned(NamedTuple):
     facts: NotebookFacts
 
 
+@refusing_deep_nesting  # issue 12: deep code is an error with a cell and line
 def plan_notebook(notebook: Notebook, package: str | None = None) -> Planned:
-    """The plan, the parsed cells by index and the facts; refuses cells that are not Python."""
+    """The plan, the parsed cells by index and the facts; refuses cells that are not
+    Python. The plan holds no secret of the notebook (issue 12)."""
+    original, notebook = notebook, redact_text_cells(notebook)
     parsed = parse_notebook(notebook)
     for item in parsed:
         if item.problem is not None:
@@ -74,9 +81,11 @@ def plan_notebook(notebook: Notebook, package: str | None = None) -> Planned:
     extra += defaults.warnings if defaults is not None else ()
     if extra:
         plan = plan._replace(warnings=plan.warnings + extra)
+    plan = redact_plan(plan, notebook_redactor(original.cells, facts.cells), facts)
     return Planned(plan, {item.cell.index: item for item in parsed}, facts)
 
 
+@refusing_deep_nesting
 def convert_notebook(
     notebook: Notebook,
     package: str | None = None,
@@ -87,13 +96,28 @@ def convert_notebook(
     """Plan the conversion of `notebook` and render every file of the package; with
     `serve`, the package also serves its trained model over HTTP; with `schedule`, its
     CLI gets `train` and `predict` commands."""
+    from nb2prod.pasted_data import mask_pasted_data, restore_pasted_data
+
+    pasted = mask_pasted_data(notebook)  # issue 12: megabytes of data in seconds
+    if pasted is not None:
+        result = _converted(pasted.notebook, package, serve, schedule)
+        files = restore_pasted_data(result.package, pasted.literals)
+        if files is not None:
+            return result._replace(package=files)
+    return _converted(notebook, package, serve, schedule)
+
+
+def _converted(
+    notebook: Notebook, package: str | None, serve: bool, schedule: bool
+) -> ConvertResult:
     from nb2prod.emit.package import render_package
 
     planned = plan_notebook(notebook, package)
     planned = planned._replace(plan=with_options(planned.plan, serve, schedule))
-    files = render_package(*planned)
-    sources = {cell.index: cell.source for cell in notebook.cells}
-    problems = check_package(files, planned.plan, sources)
+    with survivors_frozen():  # the parsed cells and facts: not walked by each pass
+        files = render_package(*planned)
+        sources = {cell.index: cell.source for cell in notebook.cells}
+        problems = check_package(files, planned.plan, sources)
     return ConvertResult(planned.plan, files, tuple(problems))
 
 

@@ -1,6 +1,7 @@
 """What `nb2prod inspect` shows: the notebook model, each code cell's parse and facts.
 
-Pure: takes a `Notebook`, returns an `Inspection`; reporters turn it into text or JSON.
+Pure: takes a `Notebook`, returns an `Inspection`; reporters turn it into text or JSON,
+passing every text through `Inspection.redact`, so that no secret is shown.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from typing import NamedTuple
 
 from nb2prod.analysis import NotebookFacts, analyze_parsed
 from nb2prod.analysis.facts import CellFacts, CellFlow
+from nb2prod.analysis.secret_places import notebook_redactor
+from nb2prod.analysis.secrets import Redactor
 from nb2prod.notebook import Cell, CellKind, Notebook
 from nb2prod.parsing import ParsedCell, SyntaxProblem, parse_cell
 
@@ -29,6 +32,7 @@ class Inspection(NamedTuple):
     notebook: Notebook
     cells: tuple[CellInspection, ...]
     facts: NotebookFacts
+    redact: Redactor = Redactor()  # reporters pass every text they show through it
 
     @property
     def problems(self) -> tuple[SyntaxProblem, ...]:
@@ -73,4 +77,5 @@ def inspect_notebook(notebook: Notebook) -> Inspection:
             for cell in notebook.cells
         ),
         facts=facts,
+        redact=notebook_redactor(notebook.cells, facts.cells),
     )

@@ -246,7 +246,7 @@ def translate_cell(source: str) -> TranslatedCell:
     maybe = "\r" in source or _MAYBE_IPYTHON.search(source) is not None
     syntax = list(_find_syntax(lines, pieces)) if maybe else []
     python = _apply(pieces, syntax)
-    syntax.extend(_top_level_awaits(python, pieces))
+    syntax.extend(_top_level_awaits(python))
     return TranslatedCell(source=source, python=python, syntax=tuple(sorted(syntax)))
 
 
@@ -258,6 +258,8 @@ def restore_source(python: str, syntax: tuple[IPythonSyntax, ...]) -> str:
         last_line - len(pieces)
     )  # trailing lines blanked by a magic
     for fact in sorted(syntax, reverse=True):
+        if fact.kind is SyntaxKind.TOP_LEVEL_AWAIT:
+            continue  # a note on the translation, which it does not change
         first, last = fact.span.line - 1, fact.span.end_line - 1
         replaced = "".join(content + end for content, end in pieces[first : last + 1])
         if replaced != fact.replacement:
@@ -517,6 +519,20 @@ def _assigned_escape(
         kind, escape = SyntaxKind.LINE_MAGIC, "%"
         name, _, args = content[1:].partition(" ")
         call = f"get_ipython().run_line_magic({name!r}, {args!r})"
+        kept = lhs + args.lstrip()
+        if name == "time" and first == last and _is_python(kept):
+            # `x = %time f()`: %time returns the value it timed; the Python stays
+            return IPythonSyntax(
+                span=_span(lines, first, last),
+                kind=kind,
+                escape=escape,
+                name=name,
+                args=args,
+                text=_text(pieces, first, last),
+                replacement=kept + pieces[first][1],
+                target=line[:at].strip(),
+                keeps_python=True,
+            )
     return IPythonSyntax(
         span=_span(lines, first, last),
         kind=kind,
@@ -605,30 +621,46 @@ def _statement_kept(
     )
 
 
-def _top_level_awaits(
-    python: str, pieces: list[tuple[str, str]]
-) -> Iterator[IPythonSyntax]:
-    """`await`, `async for`, `async with` outside any function (IPython's autoawait)."""
+def _top_level_awaits(python: str) -> Iterator[IPythonSyntax]:
+    """`await`, `async for`, `async with` and async comprehensions outside any function
+    body (IPython's autoawait), decorators and defaults included: they run at top level.
+    Found in the translation, which keeps the cell's line numbers."""
     if "await" not in python and "async" not in python:
         return
     try:
         tree = ast.parse(python)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return  # the parse stage reports it
+    pieces = split_lines(python)  # `%time await f()`: the fact is on the Python
     lines = [content for content, _ in pieces]
     for node in _outside_functions(tree):
-        if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
+        name = _awaiting(node)
+        if name is not None:
             first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
             text = _text(pieces, first, last)
             yield IPythonSyntax(
                 span=Span(node.lineno, node.col_offset, last + 1, len(lines[last])),
                 kind=SyntaxKind.TOP_LEVEL_AWAIT,
                 escape="",
-                name="await" if isinstance(node, ast.Await) else "async",
+                name=name,
                 args="",
                 text=text,
                 replacement=text,
             )
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp)
+
+
+def _awaiting(node: ast.AST) -> str | None:
+    """`await`, `async` (a statement) or `async for` (a comprehension), else None."""
+    if isinstance(node, ast.Await):
+        return "await"
+    if isinstance(node, (ast.AsyncFor, ast.AsyncWith)):
+        return "async"
+    if isinstance(node, _COMPREHENSIONS) and any(g.is_async for g in node.generators):
+        return "async for"
+    return None
 
 
 def _outside_functions(tree: ast.AST) -> Iterator[ast.AST]:
@@ -636,13 +668,30 @@ def _outside_functions(tree: ast.AST) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
+        if _awaiting(node) is not None:
             continue  # report the outermost one only
         for child in ast.iter_child_nodes(node):
-            if not isinstance(
-                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-            ):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                stack.extend(_run_at_definition(child))
+            else:
                 stack.append(child)
+
+
+def _run_at_definition(
+    function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
+) -> list[ast.AST]:
+    """What a `def` or `lambda` evaluates where it stands: decorators, defaults and
+    annotations (its body runs later, in its own scope)."""
+    arguments = function.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    nodes: list[ast.AST] = [*arguments.defaults]
+    nodes += [d for d in arguments.kw_defaults if d is not None]
+    if not isinstance(function, ast.Lambda):
+        nodes += function.decorator_list
+        nodes += [a.annotation for a in every if a.annotation is not None]
+        nodes += [function.returns] if function.returns is not None else []
+    return nodes
 
 
 def _continued_end(lines: list[str], first: int) -> int:

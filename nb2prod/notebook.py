@@ -20,6 +20,7 @@ from nb2prod.errors import (
     UnsupportedKernelError,
 )
 from nb2prod.positions import split_lines
+from nb2prod.unicode_text import require_unicode
 
 #: Kernel languages that mean "Python" in the wild (xeus-python says "python", old
 #: IPython kernels "ipython"; some files carry the kernelspec name as language).
@@ -138,15 +139,17 @@ def notebook_from_json(document: Any, path: str = "<notebook>") -> Notebook:
         upgraded_from, major, minor = 3, 4, _int(document.get("nbformat_minor"), 0)
     metadata = _mapping(document.get("metadata"))
     kernel = _kernel_info(metadata)
-    _require_python(kernel, path)
     raw_cells = document.get("cells")
     if not isinstance(raw_cells, list):
         raise NotebookReadError(path, 'not a notebook: "cells" is not a list')
-    cells = tuple(_cell(index, raw, path) for index, raw in enumerate(raw_cells))
+    try:
+        cells = tuple(_cell(index, raw, path) for index, raw in enumerate(raw_cells))
+    except RecursionError:  # an output's JSON data, flattened to text by json.dumps
+        raise NotebookReadError(path, "not valid JSON (nested too deeply)") from None
     language_info = _mapping(metadata.get("language_info"))
     version = language_info.get("version")
     title = metadata.get("title")
-    return Notebook(
+    notebook = Notebook(
         path=path,
         cells=cells,
         nbformat=major,
@@ -161,6 +164,9 @@ def notebook_from_json(document: Any, path: str = "<notebook>") -> Notebook:
             if isinstance(code, str)
         ),
     )
+    require_unicode(notebook)  # first: every later message may quote this text
+    _require_python(kernel, path)
+    return notebook
 
 
 def _decode(path: str, data: bytes) -> str:
@@ -184,7 +190,7 @@ def _read_bytes(path: str) -> bytes:
 
 def _parse_json(path: str, text: str) -> Any:
     try:
-        return json.loads(text)
+        return _loads(text)
     except json.JSONDecodeError as error:
         truncated = error.pos >= len(text.rstrip())
         what = "truncated JSON" if truncated else "not valid JSON"
@@ -196,6 +202,25 @@ def _parse_json(path: str, text: str) -> Any:
         raise NotebookReadError(path, "not valid JSON (nested too deeply)") from None
 
 
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        if isinstance(error, json.JSONDecodeError):
+            raise
+        # an integer of more digits than Python reads from text: rare, so read again
+        return json.loads(text, parse_int=_json_integer)
+
+
+def _json_integer(digits: str) -> int | float:
+    """A JSON integer; one too long for `int()` (sys.get_int_max_str_digits) is read
+    as JavaScript, and so Jupyter, reads it: a float, infinite past 308 digits."""
+    try:
+        return int(digits)
+    except ValueError:
+        return float(digits)
+
+
 def _format_version(document: dict[str, Any], path: str) -> tuple[int, int]:
     if "nbformat" not in document:
         if "cells" in document or "worksheets" in document:
@@ -203,10 +228,12 @@ def _format_version(document: dict[str, Any], path: str) -> tuple[int, int]:
         raise NotebookReadError(
             path, 'not a notebook: the JSON has no "cells" and no "nbformat" field'
         )
-    major = document["nbformat"]
-    if not isinstance(major, int) or isinstance(major, bool):
+    major = _int(document["nbformat"], None)
+    if major is None:
         raise NotebookReadError(
-            path, f'not a notebook: "nbformat" is {_json_type(major)}, not a number'
+            path,
+            'not a notebook: "nbformat" is '
+            f"{_json_type(document['nbformat'])}, not a whole number",
         )
     if major not in READABLE_MAJOR_VERSIONS:
         raise UnsupportedFormatError(
@@ -226,15 +253,32 @@ def _upgrade_v3(document: dict[str, Any], path: str) -> dict[str, Any]:
 
     try:
         upgraded = upgrade(from_dict(document), from_version=3)
-    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        document = json.loads(json.dumps(upgraded))
+    except RecursionError:
         raise NotebookReadError(
             path,
-            f"cannot upgrade this nbformat 3 notebook ({type(error).__name__}: {error})",
+            "cannot upgrade this nbformat 3 notebook (its JSON is nested too deeply)",
         ) from None
-    document = json.loads(json.dumps(upgraded))
+    # nbformat's own code on a file it did not validate: any of these means "malformed"
+    except (
+        KeyError,
+        TypeError,
+        AttributeError,
+        ValueError,
+        IndexError,
+        AssertionError,
+    ) as error:
+        raise NotebookReadError(
+            path,
+            f"cannot upgrade this nbformat 3 notebook ({_described(error)})",
+        ) from None
     for cell in document.get("cells", []):
         cell.pop("id", None)  # ids invented by the upgrade are random; v3 had none
     return document
+
+
+def _described(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 def _kernel_info(metadata: Mapping[str, Any]) -> KernelInfo:
@@ -377,8 +421,11 @@ def _str(value: Any) -> str | None:
 
 
 def _int(value: Any, default: int | None) -> Any:
+    """`value` when it is a whole number (`4` or `4.0`, as JSON allows), else `default`."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return default
 
 

@@ -7,6 +7,7 @@ N = index + 1, like ruff does.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import NamedTuple
 
@@ -64,17 +65,45 @@ def ipynb_line(text: str, cell: int, line: int) -> int:
     Annotations on GitHub point at file lines, not cell lines. Jupyter writes a cell's
     source as a list with one string per line, so the cell's line N is N lines below
     `"source": [`. Other layouts fall back to the line where the cell's source starts.
+    For many lines of one file, `IpynbLines` scans the text once.
     """
-    starts = [match.start() for match in _CELL_TYPE.finditer(text)]
-    if cell >= len(starts):
-        return 1
-    end = starts[cell + 1] if cell + 1 < len(starts) else len(text)
-    # The cell object may list "source" before "cell_type": search from the object's `{`.
-    opening = text.rfind("{", 0, starts[cell])
-    source = _SOURCE.search(text, opening if opening >= 0 else starts[cell], end)
-    if source is None:
-        return text.count("\n", 0, starts[cell]) + 1
-    first = text.count("\n", 0, source.start()) + 1
-    if source.group(1) == '"':
-        return first
-    return first + max(line, 1)
+    return IpynbLines(text).line(cell, line)
+
+
+class IpynbLines:
+    """`ipynb_line` for one file's text, with its cells and line ends found once: a
+    scan of the whole file per finding made annotating many findings quadratic."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [match.start() for match in _CELL_TYPE.finditer(text)]
+        self.line_ends = [match.start() for match in re.finditer("\n", text)]
+
+    def line(self, cell: int, line: int) -> int:
+        """`ipynb_line(text, cell, line)`."""
+        text, starts = self.text, self.starts
+        if cell >= len(starts):
+            return 1
+        end = starts[cell + 1] if cell + 1 < len(starts) else len(text)
+        # The cell object may list "source" before "cell_type": search from its `{`.
+        opening = text.rfind("{", 0, starts[cell])
+        source = _SOURCE.search(text, opening if opening >= 0 else starts[cell], end)
+        if source is None:
+            return self._line_at(starts[cell])
+        first = self._line_at(source.start())
+        if source.group(1) == '"':
+            return first
+        return first + max(line, 1)
+
+    def _line_at(self, offset: int) -> int:
+        """1 + the line ends before `offset` (`text.count("\\n", 0, offset) + 1`)."""
+        return bisect.bisect_left(self.line_ends, offset) + 1
+
+
+def line_column(source: str, offset: int) -> tuple[int, int]:
+    """The (1-based line, 0-based column) of character `offset`, counting line ends as
+    `split_lines` does (`\\r\\n`, `\\r` and `\\n`)."""
+    line, start = 1, 0
+    for match in _LINE_END.finditer(source, 0, offset):
+        line, start = line + 1, match.end()
+    return line, offset - start

@@ -332,7 +332,7 @@ def test_literals_worth_configuring():
 @pytest.mark.parametrize(
     ("source", "kind"),
     [
-        ("key = 'AKIAIOSFODNN7EXAMPLE'", "aws_access_key_id"),
+        ("key = 'AKIA" + "Q7RTW3X9YB2K5M8P'", "aws_access_key_id"),
         ("token = 'ghp_" + "a1B2" * 9 + "'", "github_token"),
         ("client = Client(api_key='sk-" + "Ab3dEf9h" * 5 + "')", "openai_api_key"),
         ("db_password = 'hunter2!x'", "assigned_secret"),
@@ -363,6 +363,7 @@ def test_secrets(source, kind):
         "secret_note = 'see the wiki page'",
         "tokenizer = 'bert-base-uncased'",
         "password = 'xxxxxx'",
+        "key = 'AKIAIOSFODNN7EXAMPLE'",  # AWS's documented sample key
     ],
 )
 def test_not_secrets(source):

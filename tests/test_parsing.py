@@ -8,6 +8,7 @@ import libcst
 import pytest
 
 from nb2prod.errors import CellSyntaxError
+from nb2prod.notebook import Cell, CellKind
 from nb2prod.parsing import cst_module, parse_cell, parse_notebook
 from nb2prod.testing import code, md, notebook
 
@@ -92,8 +93,9 @@ def test_three_thousand_cells_and_a_twenty_thousand_line_cell_parse():
     assert parsed.cell.line_count == 20000
 
 
-def test_lone_surrogate_from_json_is_a_problem_not_a_crash():
-    parsed = parse_cell(notebook("x = 1\ny = '\ud800'").cells[0])
+def test_lone_surrogate_in_a_cell_built_in_code_is_a_problem_not_a_crash():
+    # read from a file, `read_notebook` refuses it first (tests/test_robustness.py)
+    parsed = parse_cell(Cell(0, CellKind.CODE, "x = 1\ny = '\ud800'"))
     assert parsed.problem is not None
     assert parsed.problem.line == 2
     assert parsed.problem.message == "source contains an invalid character '\\ud800'"

@@ -155,3 +155,27 @@ def test_a_class_that_cannot_take_the_value_is_reported_and_convert_exits_1(
         "its methods would see the old value" in outcome.stderr
     )
     assert "undefined name 'now'" in outcome.stderr
+
+
+def test_environment_set_before_an_import_is_set_before_the_package_imports(tmp_path):
+    """`os.environ[...] = ...` before `import lib` must still come first: the package's
+    `__init__` sets it (without overriding the user's value) before any module runs."""
+    (tmp_path / "reads_mode.py").write_text(
+        "import os\nMODE = os.environ.get('STUDY_LIB_MODE', 'unset')\n"
+    )
+    findings, _ = converted(
+        tmp_path,
+        md("# Study"),
+        code(
+            "import os\nos.environ['STUDY_LIB_MODE'] = 'fast'\n%env STUDY_OTHER=1\n"
+            "import reads_mode\nos.environ['STUDY_LATE'] = 'x'"
+        ),
+        md("## Use"),
+        code("print(reads_mode.MODE, os.environ['STUDY_OTHER'])"),
+    )
+    assert findings == []
+    init = (tmp_path / "pkg" / "src" / "study" / "__init__.py").read_text()
+    assert 'os.environ.setdefault("STUDY_LIB_MODE", "fast")' in init
+    assert 'os.environ.setdefault("STUDY_OTHER", "1")' in init
+    assert "STUDY_LATE" not in init  # set after the last import: no library reads it
+    assert "INFO study.use: fast 1" in run_package(tmp_path)

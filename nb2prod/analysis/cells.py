@@ -17,12 +17,7 @@ from nb2prod.analysis.facts import (
 )
 from nb2prod.analysis.literals import is_absolute_or_user_path, is_url, looks_like_path
 from nb2prod.analysis.scopes import CellScan, RawCall, scan_cell
-from nb2prod.analysis.secrets import (
-    is_secret_name,
-    looks_like_secret_value,
-    redact,
-    token_kind,
-)
+from nb2prod.analysis.secret_places import code_secrets, unparsed_secrets
 from nb2prod.magics import IPythonSyntax, SyntaxKind, column_shifts
 from nb2prod.parsing import TOO_NESTED, ParsedCell, SyntaxProblem
 
@@ -89,7 +84,16 @@ def cell_facts(
         randomness=tuple(sorted(categories["randomness"], key=_place)),
         io=tuple(sorted(categories["io"], key=_place)),
         literals=tuple(sorted(_literals(walked, masked, aliases), key=_place)),
-        secrets=_unique(_secrets(walked, syntax, masked)),
+        secrets=_unique(
+            code_secrets(
+                walked.literals,
+                syntax,
+                masked,
+                parsed.translation.python,
+                column_shifts(syntax),
+                parsed.tree,
+            )
+        ),
         ipython_syntax=syntax,
         problems=problems,
     )
@@ -117,7 +121,7 @@ def _empty_facts(parsed: ParsedCell, problems: tuple) -> CellFacts:  # type: ign
         randomness=(),
         io=(),
         literals=(),
-        secrets=_unique(_secrets(None, parsed.translation.syntax, frozenset())),
+        secrets=_unique(unparsed_secrets(cell.source, parsed.translation.syntax)),
         ipython_syntax=parsed.translation.syntax,
         problems=problems,
     )
@@ -246,23 +250,3 @@ def _literal_kind(
     ):
         return "constant"
     return None
-
-
-def _secrets(
-    walked: CellScan | None, syntax: tuple[IPythonSyntax, ...], masked: frozenset[int]
-) -> Iterator[SecretFact]:
-    for literal in walked.literals if walked is not None else ():
-        value, name = literal.value, literal.name
-        if not isinstance(value, str) or literal.line in masked:
-            continue
-        kind = token_kind(value)
-        if kind is None and name is not None and is_secret_name(name):
-            kind = "assigned_secret" if looks_like_secret_value(name, value) else None
-        if kind is not None:
-            yield SecretFact(literal.line, literal.column, kind, name, redact(value))
-    for fact in syntax:  # `%env API_KEY=...`, `!export TOKEN=...`, `!curl -H "..."`
-        kind = token_kind(fact.text)
-        if kind is not None:
-            yield SecretFact(
-                fact.span.line, fact.span.column, kind, None, redact(fact.args)
-            )

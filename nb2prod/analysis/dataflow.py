@@ -148,12 +148,13 @@ def _needs(cell: CellFacts, functions: dict[str, FunctionFacts]) -> tuple[str, .
     }
     needed = (set(cell.reads) | set(cell.lambda_reads)) - written_by_calls
     own = {function.name for function in cell.functions}
+    defined = set(cell.defines)  # once: a cell may define and call many functions
     for function in called:
         extra = set(function.globals_read) - set(function.globals_written)
         if (
             function.name in own
         ):  # defined and called here: what the cell bound is there
-            extra -= set(cell.defines)
+            extra -= defined
         needed |= extra - {function.name}
     return tuple(sorted(needed))
 

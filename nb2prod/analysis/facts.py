@@ -6,8 +6,10 @@ Positions are (line, column) inside the cell, 1-based lines and 0-based columns.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from bisect import bisect_left
+from typing import NamedTuple, Protocol, TypeVar
 
+from nb2prod.analysis.secrets import SecretText
 from nb2prod.magics import IPythonSyntax
 from nb2prod.parsing import SyntaxProblem
 
@@ -110,15 +112,18 @@ class LiteralFact(NamedTuple):
 
 
 class SecretFact(NamedTuple):
-    """A literal that looks like a credential. Only a redacted preview is kept."""
+    """A credential in the notebook, where it sits, and a redacted preview. The value
+    is a `SecretText`, which prints as `<redacted>` (for redacting it elsewhere)."""
 
     line: int
     column: int
     kind: (
         str  # the provider format (github_token, aws_access_key...) or assigned_secret
     )
-    name: str | None  # the variable or keyword it is bound to
+    name: str | None  # the variable, keyword or key it is bound to
     preview: str  # first characters and the length, never the secret itself
+    place: str = "literal"  # literal | code | comment | magic | markdown | output
+    value: SecretText | None = None
 
 
 class CellFacts(NamedTuple):
@@ -207,7 +212,7 @@ class Dataflow(NamedTuple):
 
     def flow(self, index: int) -> CellFlow | None:
         """The flow of the code cell at `index`."""
-        return next((flow for flow in self.cells if flow.index == index), None)
+        return _by_index(self.cells, index)
 
 
 class NotebookFacts(NamedTuple):
@@ -220,4 +225,19 @@ class NotebookFacts(NamedTuple):
 
     def cell(self, index: int) -> CellFacts | None:
         """The facts of the code cell at `index` (position among all cells)."""
-        return next((facts for facts in self.cells if facts.index == index), None)
+        return _by_index(self.cells, index)
+
+
+class _Indexed(Protocol):
+    @property
+    def index(self) -> int: ...
+
+
+_Item = TypeVar("_Item", bound=_Indexed)
+
+
+def _by_index(items: tuple[_Item, ...], index: int) -> _Item | None:
+    """The first item at cell `index`, by binary search: items come in document order
+    (analysis builds them so), and a scan per lookup made many cells quadratic."""
+    at = bisect_left(items, index, key=lambda item: item.index)
+    return items[at] if at < len(items) and items[at].index == index else None

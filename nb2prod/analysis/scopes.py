@@ -135,6 +135,8 @@ class _Walker(ast.NodeVisitor):
         self.scopes: list[_Scope] = [_Scope("module")]
         self.optional_imports = 0  # depth of `try` bodies guarded by ImportError
         self.context = _Context()
+        # (name, whether it was new) for each walrus binding at module level, in order
+        self.walrus_bound: list[tuple[str, bool]] = []
 
     # ---- entry and scope bookkeeping -------------------------------------------------
 
@@ -272,6 +274,8 @@ class _Walker(ast.NodeVisitor):
         while self.scopes[index].kind == "comprehension":
             index -= 1
         saved, self.scopes = self.scopes, self.scopes[: index + 1]
+        if index == 0:
+            self.walrus_bound.append((name, name not in self.scopes[0].bound))
         try:
             self._bind(name)
         finally:
@@ -616,7 +620,7 @@ class _Walker(ast.NodeVisitor):
     def _comprehension(self, node: ast.expr, results: list[ast.expr]) -> None:
         generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
         self.visit(generators[0].iter)  # evaluated in the enclosing scope
-        bound_before = set(self.scopes[0].bound)  # a walrus inside binds as it runs
+        walruses = len(self.walrus_bound)  # a walrus inside binds as it runs
         scope = _Scope("comprehension")
         self.scopes.append(scope)
         for index, generator in enumerate(generators):
@@ -631,8 +635,12 @@ class _Walker(ast.NodeVisitor):
         free, mutated, called = self._resolve(scope)
         parent = self.scope
         if parent.kind == "module":
-            for name in sorted(free - bound_before):
-                self._module_load(name, bound=bound_before)
+            # free names not bound before the comprehension (a copy of the module's
+            # names per comprehension was quadratic in a cell of many comprehensions)
+            bound = self.scopes[0].bound
+            new = {name for name, fresh in self.walrus_bound[walruses:] if fresh}
+            for name in sorted(n for n in free if n not in bound or n in new):
+                self._module_load(name, bound=set())
             self.scan.mutates.update(dict.fromkeys(sorted(mutated)))
             self.scan.calls.update(
                 dict.fromkeys(sorted(n for n in called if not is_builtin(n)))

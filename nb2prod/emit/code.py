@@ -14,12 +14,20 @@ from typing import NamedTuple
 import libcst as cst
 
 from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.analysis.secrets import Redactor
+from nb2prod.emit.awaits import (
+    awaits_at_top_level,
+    refuse_awaiting_definitions,
+    run_in_event_loop,
+)
+from nb2prod.emit.docstrings import in_docstring
 from nb2prod.emit.imports import line_bindings, line_reads, narrowed_line
 from nb2prod.errors import CellSyntaxError
 from nb2prod.magics import SyntaxKind
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.ipython import decide
 from nb2prod.planning.plan import FunctionPlan, Plan, Step
+from nb2prod.scope_symbols import scope_symbols
 from nb2prod.transforms.cell_parts import hoisted_import, split_cell
 from nb2prod.transforms.class_state import inject_class_state
 from nb2prod.transforms.config_reads import CONFIG, read_config_defaults
@@ -31,6 +39,7 @@ from nb2prod.transforms.parameters import AddParameters, PassArguments
 from nb2prod.transforms.plain_fstrings import plain_fstrings
 from nb2prod.transforms.print_to_logging import PrintToLogging
 from nb2prod.transforms.rebound_names import rename_rebound_names
+from nb2prod.transforms.redact_comments import RedactComments
 from nb2prod.transforms.unused_locals import drop_unused_locals, tidy_definition
 
 LOGGER = "logger"
@@ -51,6 +60,7 @@ class _Cell(NamedTuple):
     body: list[cst.BaseStatement]
     trailing: list[cst.EmptyLine]
     words: frozenset[str]  # every identifier in the cell: which rewrites can apply
+    awaits: bool = False  # top-level `await`: the step runs in an event loop
 
 
 _WORD = re.compile(r"[^\W\d]\w*")
@@ -101,7 +111,7 @@ def render_module_code(
         )
         titles = ", ".join(f'"{step.title}"' for step in steps)
         modules[module] = ModuleCode(
-            module, imports, code, f"Notebook sections {titles}."
+            module, imports, code, in_docstring(f"Notebook sections {titles}.")
         )
     return modules
 
@@ -110,6 +120,7 @@ def _cell_parts(
     parsed: ParsedCell, plan: Plan, facts: NotebookFacts, config: frozenset[str]
 ) -> _Cell:
     """One cell's code with IPython syntax decided, secrets replaced, displays logged."""
+    refuse_awaiting_definitions(parsed, plan.notebook)
     source = _production_source(parsed)
     try:
         module = cst.parse_module(source)
@@ -126,17 +137,22 @@ def _cell_parts(
             f"secret({secret.variable!r})"
         )
         for secret in plan.secrets
-        if secret.cell == parsed.cell.index
+        if secret.cell == parsed.cell.index and secret.source == "literal"
     }
     module = replace_literals(module, secrets)
     cell_facts = facts.cell(parsed.cell.index)
+    found = cell_facts.secrets if cell_facts is not None else ()
+    if any(secret.place == "comment" for secret in found):
+        redactor = Redactor(s.value for s in found if s.value is not None)
+        module = module.visit(RedactComments(redactor))
     display = cell_facts.display_expression if cell_facts is not None else None
     if display is not None:
         module = _log_display(module)
     parts = split_cell(module, config, frozenset(plan.aliases))
     captured = _capture_target(parsed)
-    if captured is not None and parts.body:
-        parts = parts._replace(body=[_captured(parts.body, captured)])
+    if captured is not None:  # an empty `%%capture out` cell still defines `out`
+        statements = parts.body or [cst.SimpleStatementLine([cst.Pass()])]
+        parts = parts._replace(body=[_captured(statements, captured)])
     marker = cst.EmptyLine(
         comment=cst.Comment(f"# notebook cell {parsed.cell.index + 1}")
     )
@@ -145,7 +161,8 @@ def _cell_parts(
         first = body[0]
         body[0] = first.with_changes(leading_lines=[marker, *getattr(first, "leading_lines", ())])  # type: ignore[assignment]
     words = frozenset(_WORD.findall(source))
-    return _Cell(parts.imports, parts.definitions, body, parts.trailing, words)
+    awaits = awaits_at_top_level(parsed)
+    return _Cell(parts.imports, parts.definitions, body, parts.trailing, words, awaits)
 
 
 def _config_alias(functions: list[cst.BaseStatement]) -> str:
@@ -282,16 +299,17 @@ def _returned_globals(plan: Plan) -> dict[str, tuple[str, ...]]:
     return {f.name: f.returns_globals for f in plan.functions if f.returns_globals}
 
 
-def _find_definition(
-    function: FunctionPlan, cells: dict[int, _Cell]
-) -> cst.BaseStatement | None:
-    for node in cells[function.cell].definitions:
-        if (
-            isinstance(node, (cst.FunctionDef, cst.ClassDef))
-            and node.name.value == function.name
-        ):
-            return node
-    return None
+def _definitions_by_name(
+    cells: dict[int, _Cell],
+) -> dict[tuple[int, str], cst.BaseStatement]:
+    """(cell, name) -> the cell's first function or class of that name: one pass, where
+    a search per function was quadratic in a cell of many functions."""
+    found: dict[tuple[int, str], cst.BaseStatement] = {}
+    for index, cell in cells.items():
+        for node in cell.definitions:
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                found.setdefault((index, node.name.value), node)
+    return found
 
 
 class _Rewrites(NamedTuple):
@@ -324,8 +342,9 @@ def _definitions(
     plan: Plan, cells: dict[int, _Cell], rewrites: _Rewrites
 ) -> list[tuple[FunctionPlan, cst.BaseStatement]]:
     result = []
+    named = _definitions_by_name(cells)
     for function in plan.functions:
-        node = _find_definition(function, cells)
+        node = named.get((function.cell, function.name))
         if node is None:
             continue
         if function.kind == "class" and function.extra_params:
@@ -340,7 +359,7 @@ def _definitions(
             function.name,
             rewrites,
             function.module in rewrites.exact,
-            cells[function.cell].words,
+            _words_of(node),  # its own names: a big cell holds many definitions
         )
         result.append((function, node))
     return result
@@ -355,18 +374,53 @@ def _rewrite(
 ) -> cst.CSTNode:
     """The code-wide rewrites, each a walk of the tree, skipped when none of the names
     it rewrites occurs in the code (`words`): most cells need one or two of them."""
+    for transformer in _transformers(label, rewrites, exact, words):
+        node = node.visit(transformer)
+    return node
+
+
+def _rewrite_statements(
+    statements: list[cst.BaseStatement],
+    label: str,
+    rewrites: _Rewrites,
+    exact: bool,
+    words: frozenset[str],
+) -> list[cst.BaseStatement]:
+    """`_rewrite` statement by statement, each with the rewrites of the names it holds:
+    most statements of a big cell (its data, its plain assignments) need none, and a
+    walk of the whole step per rewrite was the costliest part of converting it."""
+    if not _transformers(label, rewrites, exact, words):
+        return statements
+    result: list[cst.BaseStatement] = []
+    for statement in statements:
+        rewritten = _rewrite(statement, label, rewrites, exact, _words_of(statement))
+        assert isinstance(rewritten, cst.BaseStatement)  # rewrites keep statements
+        result.append(rewritten)
+    return result
+
+
+def _words_of(node: cst.CSTNode) -> frozenset[str]:
+    """The identifiers in a statement's code (a code generation costs a tenth of a
+    rewrite's walk)."""
+    return frozenset(_WORD.findall(cst.Module(body=[node]).code))  # type: ignore[list-item]
+
+
+def _transformers(
+    label: str, rewrites: _Rewrites, exact: bool, words: frozenset[str]
+) -> list[cst.CSTTransformer]:
+    """The rewrites that can change code holding the names `words`."""
     transformers: list[cst.CSTTransformer] = []
     if words & {"print", "display"}:
         transformers.append(PrintToLogging(LOGGER, exact=exact))
     if "show" in words:
         transformers.append(ShowToSave(label))
-    if not words.isdisjoint(rewrites.extra):
+    # dict views compare from the smaller side; `words.isdisjoint(dict)` would scan
+    # the dict on every call (quadratic in a notebook of many functions)
+    if not rewrites.extra.keys().isdisjoint(words):
         transformers.append(PassArguments(rewrites.extra))
-    if not words.isdisjoint(rewrites.returned):
+    if not rewrites.returned.keys().isdisjoint(words):
         transformers.append(AssignCallResults(rewrites.returned))
-    for transformer in transformers:
-        node = node.visit(transformer)
-    return node
+    return transformers
 
 
 def _step_function(
@@ -385,25 +439,20 @@ def _step_function(
             body.append(statement)
         pending += cell.trailing
     words = frozenset().union(*(cells[index].words for index in step.cells))
-    rewritten = _rewrite(
-        cst.Module(body=body),
-        step.name,
-        rewrites,
-        step.module in rewrites.exact,
-        words,
+    rewritten = _rewrite_statements(
+        body, step.name, rewrites, step.module in rewrites.exact, words
     )
-    assert isinstance(rewritten, cst.Module)
     first_cell, last_cell = step.cells[0] + 1, step.cells[-1] + 1
     where = (
         f"cell {first_cell}"
         if first_cell == last_cell
         else f"cells {first_cell}-{last_cell}"
     )
-    title = step.title.replace("\\", "/").replace('"', "'").rstrip(".")
+    title = in_docstring(step.title.replace("\\", "/").replace('"', "'").rstrip("."))
     docstring = cst.SimpleStatementLine(
         [cst.Expr(cst.SimpleString(f'"""{title}: notebook {where}."""'))]
     )
-    statements: list[cst.BaseStatement] = [docstring, *rewritten.body]
+    statements: list[cst.BaseStatement] = [docstring, *rewritten]
     if step.returns:
         value: cst.BaseExpression = (
             cst.Name(step.returns[0])
@@ -416,11 +465,14 @@ def _step_function(
             cst.SimpleStatementLine([cst.Return(value)], leading_lines=pending)
         )
     params = [cst.Param(cst.Name(name)) for name in (*step.params, *step.undefined)]
-    return cst.FunctionDef(
+    function = cst.FunctionDef(
         name=cst.Name(step.name),
         params=cst.Parameters(params=params),
         body=cst.IndentedBlock(body=statements),
     )
+    if any(cells[index].awaits for index in step.cells):
+        function = run_in_event_loop(function, words)
+    return function
 
 
 def _imports_used(
@@ -454,8 +506,9 @@ def _imports_used(
         lines.append(f"from {plan.package}.figures import save_figure")
     if "secret" in used:
         lines.append(f"from {plan.package}.config import secret")
-    if "os" in used and not any(line_bindings(line) & {"os"} for line in lines):
-        lines.append("import os")
+    for module in ("os", "asyncio"):  # os.environ, asyncio.run: code nb2prod adds
+        if module in used and not any(line_bindings(line) & {module} for line in lines):
+            lines.append(f"import {module}")
     return tuple(dict.fromkeys(lines))
 
 
@@ -504,7 +557,7 @@ def _names_used(code: str) -> set[str]:
     while pending:
         scope = pending.pop()
         module = scope.get_type() == "module"
-        for symbol in scope.get_symbols():
+        for symbol in scope_symbols(scope):
             if symbol.is_referenced() and (module or symbol.is_global()):
                 names.add(symbol.get_name())
         pending.extend(scope.get_children())

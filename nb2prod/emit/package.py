@@ -12,8 +12,10 @@ from typing import Any
 
 from nb2prod._version import __version__
 from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.analysis.secrets import Redactor
 from nb2prod.emit.code import LOGGER, render_module_code
 from nb2prod.emit.docker import render_docker_files
+from nb2prod.emit.docstrings import in_docstring
 from nb2prod.emit.formatting import format_files
 from nb2prod.emit.package_readme import readme_context
 from nb2prod.emit.tests import render_test_files
@@ -78,10 +80,11 @@ def render_package(
     )
     files[f"{source}/__init__.py"] = render(
         "__init__.py.j2",
-        title=plan.title,
-        notebook=Path(plan.notebook).name,
+        title=in_docstring(plan.title),
+        notebook=in_docstring(Path(plan.notebook).name),
         version=__version__,
         package=plan.package,
+        environment=plan.import_environment,
     )
     for (
         data
@@ -111,7 +114,12 @@ def render_package(
         mlflow=pinned("mlflow"),
     )
     files["README.md"] = render("README.md.j2", **readme_context(plan))
-    return format_files(dict(sorted(files.items())))
+    # the net under the plan's redaction: no file carries a secret of the notebook
+    redact = Redactor(
+        (s.value for c in facts.cells for s in c.secrets if s.value is not None),
+        key_values=False,
+    )
+    return format_files({path: redact(text) for path, text in sorted(files.items())})
 
 
 def _local_modules(plan: Plan, source: str, files: Package) -> Package:
@@ -188,6 +196,9 @@ def render_combined_root(name: str, plans: list[Plan]) -> Package:
         inputs=tuple(path for plan in plans for path in plan.inputs),
         uses_figures=any(plan.uses_figures for plan in plans),
         model=next((plan.model for plan in plans if plan.model), None),
+        import_environment=tuple(
+            dict.fromkeys(pair for plan in plans for pair in plan.import_environment)
+        ),
         python_version=max(
             (plan.python_version for plan in plans),
             key=lambda version: tuple(int(part) for part in version.split(".")),
@@ -203,6 +214,7 @@ def render_combined_root(name: str, plans: list[Plan]) -> Package:
         notebook=merged.notebook,
         version=__version__,
         package=name,
+        environment=merged.import_environment,
     )
     files[f"{source}/__main__.py"] = render(
         "__main__combined.py.j2", package=name, subs=subs, script=_script(merged)

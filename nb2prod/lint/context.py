@@ -7,8 +7,10 @@ import re
 from typing import Any
 
 from nb2prod.analysis.calls import qualified_name
-from nb2prod.analysis.facts import CellFacts, CellFlow, NotebookFacts
+from nb2prod.analysis.facts import CellFacts, CellFlow, NotebookFacts, SecretFact
 from nb2prod.analysis.names import dotted
+from nb2prod.analysis.secret_places import output_secrets, text_cell_secrets
+from nb2prod.analysis.secrets import Redactor
 from nb2prod.lint.rule import Finding, Fix, Rule
 from nb2prod.magics import column_shifts
 from nb2prod.notebook import Cell, Notebook
@@ -36,6 +38,8 @@ class RuleContext:
         self._flows = {flow.index: flow for flow in facts.dataflow.cells}
         self._aliases = dict(facts.aliases)
         self._nodes: dict[int, tuple[ast.AST, ...]] = {}
+        self._secrets: dict[int, tuple[SecretFact, ...]] = {}
+        self._redactor: Redactor | None = None
 
     @property
     def cells(self) -> tuple[Cell, ...]:
@@ -79,17 +83,35 @@ class RuleContext:
     ) -> Finding:
         """A finding of `rule` at (cell, line, column), its message filled from `fields`."""
         count = self.notebook.cells[cell].execution_count if cell is not None else None
+        message = rule.message.format(**fields) if fields else rule.message
         return Finding(
             path=self.path,
             cell=cell,
             line=line,
             column=column,
             code=rule.code,
-            message=rule.message.format(**fields) if fields else rule.message,
+            message=self.redact(message),  # no finding repeats a secret (NB7xx)
             name=rule.name,
             execution_count=count,
-            fix=fix,
+            fix=fix._replace(source=self.redact(fix.source)) if fix else None,
         )
+
+    def text_secrets(self, index: int) -> tuple[SecretFact, ...]:
+        """Secrets in a cell's markdown or raw text, and in its stored outputs."""
+        found = self._secrets.get(index)
+        if found is None:
+            cell = self.notebook.cells[index]
+            found = (*text_cell_secrets(cell), *output_secrets(cell))
+            self._secrets[index] = found
+        return found
+
+    def redact(self, text: str) -> str:
+        """`text` with every secret the notebook holds replaced by its preview."""
+        if self._redactor is None:
+            values = [s.value for c in self.cells for s in self.text_secrets(c.index)]
+            values += [s.value for facts in self.facts.cells for s in facts.secrets]
+            self._redactor = Redactor(value for value in values if value is not None)
+        return self._redactor(text)
 
     def node_finding(
         self,

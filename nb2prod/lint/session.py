@@ -10,13 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from nb2prod.analysis.secret_places import notebook_redactor
 from nb2prod.errors import Nb2ProdError
 from nb2prod.lint.files import discover
 from nb2prod.lint.registry import rule_class, select_codes
 from nb2prod.lint.rule import Finding, Rule
 from nb2prod.lint.runner import FileResult, lint_files
 from nb2prod.notebook import read_notebook
-from nb2prod.positions import ipynb_line
+from nb2prod.positions import IpynbLines
 from nb2prod.settings import LintSettings, load_lint_settings
 
 
@@ -56,26 +57,26 @@ class LintReport:
                 notebook = read_notebook(path)
             except Nb2ProdError:
                 continue
-            found.update({(path, cell.index): cell.source for cell in notebook.cells})
+            redact = notebook_redactor(notebook.cells)  # excerpts show no secret
+            found.update(
+                {(path, cell.index): redact(cell.source) for cell in notebook.cells}
+            )
         return found
 
     def file_lines(self) -> dict[Finding, int]:
         """The line of the .ipynb file each finding points at (for annotations)."""
         lines: dict[Finding, int] = {}
-        texts: dict[str, str] = {}
+        texts: dict[str, IpynbLines] = {}
         for finding in self.findings:
             if finding.path not in texts:
                 try:
-                    texts[finding.path] = Path(finding.path).read_text(
-                        encoding="utf-8-sig"
-                    )
+                    text = Path(finding.path).read_text(encoding="utf-8-sig")
                 except (OSError, UnicodeDecodeError):
-                    texts[finding.path] = ""
+                    text = ""
+                texts[finding.path] = IpynbLines(text)
             cell = finding.cell
             lines[finding] = (
-                1
-                if cell is None
-                else ipynb_line(texts[finding.path], cell, finding.line)
+                1 if cell is None else texts[finding.path].line(cell, finding.line)
             )
         return lines
 

@@ -14,6 +14,7 @@ from nb2prod.planning.aliases import module_aliases
 from nb2prod.planning.class_state import ClassState, class_state, with_constructions
 from nb2prod.planning.config import find_constants, find_secrets
 from nb2prod.planning.golden import find_golden_cases
+from nb2prod.planning.import_settings import import_settings
 from nb2prod.planning.introduction import introduction
 from nb2prod.planning.ipython import decide
 from nb2prod.planning.local_modules import (
@@ -190,6 +191,7 @@ def build_plan(
         ),
         data_files=tuple(data_files),
         local_modules=found.modules,
+        import_environment=import_settings([code_cells[i] for i in sorted(code_cells)]),
         star_imports=stars,
         outputs=tuple(dict.fromkeys(n for step in steps for n in step.returns)),
         warnings=tuple(warnings),

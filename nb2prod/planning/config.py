@@ -16,7 +16,9 @@ from collections import Counter
 
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.analysis.literals import is_absolute_or_user_path, is_url, looks_like_path
+from nb2prod.magics import IPythonSyntax
 from nb2prod.parsing import ParsedCell
+from nb2prod.planning.ipython import env_assignment, is_env_secret
 from nb2prod.planning.plan import ConfigValue, Secret
 
 DATA_DIR = "DATA_DIR"
@@ -174,13 +176,31 @@ def _text(value: ConfigValue) -> str:
 
 
 def find_secrets(facts: NotebookFacts) -> list[Secret]:
-    """Secret literals in code, each with the environment variable that replaces it."""
+    """Secrets the package reads from the environment: literals in code, each with the
+    variable that replaces it, and `%env NAME=<secret>` lines (the variable NAME)."""
     found: list[Secret] = []
     used: set[str] = set()
     for cell in facts.cells:
+        magics = {fact.span.line: fact for fact in cell.ipython_syntax}
         for secret in cell.secrets:
-            if any(fact.span.line == secret.line for fact in cell.ipython_syntax):
-                continue  # in a magic or shell line: reported, handled with the magic
+            if secret.place == "magic" and secret.line in magics:
+                variable = _environment_secret(magics[secret.line])
+                if variable is not None:
+                    found.append(
+                        Secret(
+                            cell.index,
+                            secret.line,
+                            secret.column,
+                            variable,
+                            variable,
+                            "environment",
+                        )
+                    )
+                continue
+            if secret.place != "literal" or any(
+                fact.span.line == secret.line for fact in cell.ipython_syntax
+            ):
+                continue  # comments are redacted; shell lines stay TODOs, redacted
             base = (
                 re.sub(r"\W+", "_", secret.name or secret.kind).strip("_").upper()
                 or "SECRET"
@@ -192,4 +212,12 @@ def find_secrets(facts: NotebookFacts) -> list[Secret]:
             found.append(
                 Secret(cell.index, secret.line, secret.column, variable, secret.name)
             )
-    return found
+    return list(dict.fromkeys(found))
+
+
+def _environment_secret(fact: IPythonSyntax) -> str | None:
+    """NAME of a `%env NAME=<secret>` line, which the package reads instead of sets."""
+    assignment = env_assignment(fact)
+    if assignment is None or not is_env_secret(*assignment):
+        return None
+    return assignment[0]

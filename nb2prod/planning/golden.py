@@ -5,7 +5,8 @@ The stored outputs are the only specification a notebook has, so they are worth 
 in tests, but only where a generated test can really recompute them: a call of a moved
 function whose arguments are literals or config values, whose function neither prints,
 draws random numbers, reads the clock, does I/O nor changes notebook state, and whose
-stored text is the whole output of the cell. Everything else becomes a TODO stub.
+stored text is the whole output of the cell, and neither holds a secret. Everything else
+becomes a TODO stub.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import ast
 from collections.abc import Iterable
 
 from nb2prod.analysis.facts import CellFacts, FunctionFacts, NotebookFacts
+from nb2prod.analysis.secret_places import notebook_redactor
 from nb2prod.notebook import Cell, Output
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, FunctionPlan, GoldenCase
@@ -40,7 +42,23 @@ def find_golden_cases(
         case = _case(parsed, cell_facts, pure, constants)
         if case is not None:
             found.append(case)
-    return tuple(found)
+    return _without_secrets(found, cells, facts)
+
+
+def _without_secrets(
+    found: list[GoldenCase], cells: dict[int, ParsedCell], facts: NotebookFacts
+) -> tuple[GoldenCase, ...]:
+    """The cases whose call and stored text hold no secret: a test would publish it
+    (the function gets a TODO stub instead)."""
+    if not found:
+        return ()
+    redactor = notebook_redactor((item.cell for item in cells.values()), facts.cells)
+    return tuple(
+        case
+        for case in found
+        if not redactor.holds_secret(case.expected)
+        and not redactor.holds_secret(case.call)
+    )
 
 
 def _pure_functions(
@@ -51,6 +69,7 @@ def _pure_functions(
     for cell in facts.cells:
         for function in cell.functions:
             latest[function.name] = (function, cell)
+    clock_readers: dict[int, dict[str, bool]] = {}
     pure = {}
     for name, plan in movable.items():
         if name not in latest:
@@ -64,25 +83,41 @@ def _pure_functions(
             or function.global_declarations
             or plan.returns_globals
             or any(call.in_function == name for call in (*cell.randomness, *cell.io))
-            or _reads_clock(cells.get(cell.index), name)
+            or _reads_clock(cells.get(cell.index), name, clock_readers)
         )
         if not impure:
             pure[name] = plan
     return pure
 
 
-def _reads_clock(parsed: ParsedCell | None, name: str) -> bool:
+def _reads_clock(
+    parsed: ParsedCell | None, name: str, cache: dict[int, dict[str, bool]]
+) -> bool:
+    """Whether the cell's definition of `name` calls the clock (True when unknown).
+
+    The answers for a cell come from one walk of it, kept in `cache`: asking per
+    function walked the whole cell each time, quadratic in a cell of many functions.
+    """
     if parsed is None or parsed.tree is None:
         return True
-    for node in ast.walk(parsed.tree):
-        if isinstance(node, ast.FunctionDef) and node.name == name:
-            return any(
+    if parsed.cell.index not in cache:
+        cache[parsed.cell.index] = _clock_readers(parsed.tree)
+    return cache[parsed.cell.index].get(name, True)
+
+
+def _clock_readers(tree: ast.Module) -> dict[str, bool]:
+    """For each function name, whether its first definition (breadth first) calls
+    the clock."""
+    readers: dict[str, bool] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name not in readers:
+            readers[node.name] = any(
                 isinstance(call, ast.Call)
                 and isinstance(call.func, ast.Attribute)
                 and call.func.attr in _CLOCK
                 for call in ast.walk(node)
             )
-    return True
+    return readers
 
 
 def _case(

@@ -9,6 +9,7 @@ import re
 import shlex
 from typing import NamedTuple
 
+from nb2prod.analysis.secrets import Redactor, text_secrets, value_secret
 from nb2prod.magics import IPythonSyntax, SyntaxKind
 from nb2prod.output.paths import is_contained
 from nb2prod.planning.plan import Decision
@@ -28,6 +29,9 @@ HIDDEN_STATE = frozenset(
 )
 
 
+redact_text = Redactor()
+
+
 class Handling(NamedTuple):
     """A decision plus what replaces the syntax in the package's code."""
 
@@ -38,7 +42,9 @@ class Handling(NamedTuple):
 
 def decide(cell: int, fact: IPythonSyntax) -> Handling:
     """The handling of one piece of IPython syntax."""
-    first = fact.text.splitlines()[0].strip() if fact.text else ""
+    # the text as the user wrote it reaches plans, warnings and TODO comments: never
+    # with a secret in it (issue 12)
+    first = redact_text(fact.text.splitlines()[0].strip()) if fact.text else ""
 
     def decision(action: str, detail: str = "") -> Decision:
         return Decision(cell, fact.span.line, first, action, detail)
@@ -70,21 +76,20 @@ def decide(cell: int, fact: IPythonSyntax) -> Handling:
         return Handling(decision("dropped", "help"))
     if kind is SyntaxKind.AUTOCALL:
         return Handling(decision("kept_as_python"))
-    if kind is SyntaxKind.TOP_LEVEL_AWAIT:
-        return Handling(decision("todo", "top-level await needs an event loop"))
+    if kind is SyntaxKind.TOP_LEVEL_AWAIT:  # emit/awaits.py: an async body, asyncio.run
+        return Handling(
+            decision("translated", "the step runs it in an event loop (asyncio.run)")
+        )
     command = name if kind in (SyntaxKind.SHELL, SyntaxKind.SHELL_CAPTURE) else None
     if command is not None:
         return _shell(fact, decision)
     if fact.keeps_python:
         return Handling(decision("unwrapped"))
     if name in INSTALLERS and fact.args.split()[:1] == ["install"]:
-        specs = install_specifiers(fact.args)
-        return Handling(
-            decision("requirement", " ".join(specs)), requirements=tuple(specs)
-        )
+        return _install(fact.args, decision)
     if name in ("env", "set_env") and ("=" in fact.args or name == "set_env"):
         return _environment(fact, decision)
-    if name in DROPPED_MAGICS:
+    if name in DROPPED_MAGICS and not fact.target:  # `y = %who_ls`: y is read later
         return Handling(decision("dropped", "notebook-only"))
     if name in HIDDEN_STATE:
         return Handling(
@@ -113,27 +118,57 @@ def data_file_path(args: str) -> str | None:
 def _shell(fact: IPythonSyntax, decision) -> Handling:  # type: ignore[no-untyped-def]
     words = fact.args.split()
     if fact.name in INSTALLERS and words[:1] == ["install"]:
-        specs = install_specifiers(fact.args)
-        return Handling(
-            decision("requirement", " ".join(specs)), requirements=tuple(specs)
-        )
+        return _install(fact.args, decision)
     if fact.name.startswith("python") and words[:3] == ["-m", "pip", "install"]:
-        specs = install_specifiers(" ".join(words[2:]))
+        return _install(" ".join(words[2:]), decision)
+    detail = "a shell command; run it outside Python or use subprocess"
+    if text_secrets(fact.text):
+        detail += "; its credential is redacted here: pass it from the environment"
+    return Handling(decision("todo", detail))
+
+
+def _install(args: str, decision) -> Handling:  # type: ignore[no-untyped-def]
+    """An install line becomes requirements; one naming a credential (a private index
+    URL with a token) stays a TODO, since requirements.txt would publish it."""
+    if text_secrets(args):
         return Handling(
-            decision("requirement", " ".join(specs)), requirements=tuple(specs)
+            decision(
+                "todo",
+                "installs with a credential in the command; add the requirement "
+                "without it and pass the credential at install time",
+            )
         )
-    return Handling(
-        decision("todo", "a shell command; run it outside Python or use subprocess")
-    )
+    specs = install_specifiers(args)
+    return Handling(decision("requirement", " ".join(specs)), requirements=tuple(specs))
 
 
 def _environment(fact: IPythonSyntax, decision) -> Handling:  # type: ignore[no-untyped-def]
-    match = re.match(r"\s*([A-Za-z_]\w*)\s*[= ]\s*(.*)$", fact.args)
-    if match is None:
+    assignment = env_assignment(fact)
+    if assignment is None:
         return Handling(decision("todo", "could not read the variable"))
-    key, value = match.group(1), match.group(2).strip()
+    key, value = assignment
+    if is_env_secret(key, value):
+        # the package never sets a secret: it reads it, and says which one is missing
+        detail = f"secret({key!r}): read from the environment variable {key}"
+        code = f"secret({key!r})  # nb2prod: `%{fact.name} {key}` held a secret"
+        return Handling(decision("translated", detail), code=code)
     code = f"os.environ[{key!r}] = {value!r}"
     return Handling(decision("translated", code), code=code)
+
+
+def env_assignment(fact: IPythonSyntax) -> tuple[str, str] | None:
+    """(NAME, VALUE) of `%env NAME=VALUE` or `%set_env NAME VALUE`; None otherwise."""
+    if fact.name not in ("env", "set_env"):
+        return None
+    match = re.match(r"\s*([A-Za-z_]\w*)\s*[= ]\s*(.*)$", fact.args)
+    if match is None:
+        return None
+    return match.group(1), match.group(2).strip()
+
+
+def is_env_secret(key: str, value: str) -> bool:
+    """A `%env` value that is a credential: the package reads it instead of setting it."""
+    return bool(text_secrets(f"{key}={value}")) or value_secret(key, value) is not None
 
 
 def install_specifiers(args: str) -> list[str]:

@@ -22,13 +22,15 @@ class ConfigValue(NamedTuple):
 
 
 class Secret(NamedTuple):
-    """A credential literal replaced by an environment-variable lookup."""
+    """A credential the package reads from the environment: a literal replaced by a
+    lookup, or the value of a `%env NAME=...` line, which the package never sets."""
 
     cell: int
     line: int
     column: int
     variable: str  # the environment variable the package reads
     name: str | None  # the notebook name it was bound to
+    source: str = "literal"  # literal | environment (a `%env` line)
 
 
 class Decision(NamedTuple):
@@ -150,5 +152,7 @@ class Plan(NamedTuple):
     serve: bool = False  # serve.py: the model over HTTP (convert --serve)
     notebook_python: str | None = None  # major.minor the notebook's kernel said it ran
     local_modules: tuple[LocalModule, ...] = ()  # copied into PKG/_local/
+    # (name, value) of environment variables set before imports: __init__.py sets them
+    import_environment: tuple[tuple[str, str], ...] = ()
     train_step: str | None = None  # --schedule: the step that trains (train/predict)
     aliases: tuple[str, ...] = ()  # `K = keras.backend`: hoisted with the imports

@@ -6,6 +6,7 @@ cells do (load data, features, training, evaluation, plots). Tiny steps merge.
 from __future__ import annotations
 
 import ast
+import heapq
 import re
 from collections import Counter
 from typing import NamedTuple
@@ -160,29 +161,81 @@ def _by_roles(notebook: Notebook, roles: dict[int, str | None]) -> list[Section]
 def _merge_tiny(sections: list[Section], work: dict[int, int]) -> list[Section]:
     """Fold sections without real work into the next one (the last into the previous)."""
     merged: list[Section] = []
-    carry: tuple[int, ...] = ()
+    carry: list[int] = []
     for section in sections:
-        cells = carry + section.cells
+        carry.extend(section.cells)
         if sum(work[index] for index in section.cells) == 0:
-            carry = cells
             continue
-        merged.append(section._replace(cells=cells))
-        carry = ()
+        merged.append(section._replace(cells=tuple(carry)))
+        carry = []
     if carry:
         if merged:
-            merged[-1] = merged[-1]._replace(cells=merged[-1].cells + carry)
+            merged[-1] = merged[-1]._replace(cells=merged[-1].cells + tuple(carry))
         else:
-            merged.append(Section(ROLE_TITLES[None], None, carry, False))
-    while len(merged) > MAX_STEPS:
-        smallest = min(
-            range(len(merged) - 1),
-            key=lambda i: sum(work[c] for c in merged[i].cells + merged[i + 1].cells),
+            merged.append(Section(ROLE_TITLES[None], None, tuple(carry), False))
+    return _merge_lightest_pairs(merged, work, MAX_STEPS)
+
+
+def _merge_lightest_pairs(
+    sections: list[Section], work: dict[int, int], limit: int
+) -> list[Section]:
+    """Merge the two neighbours with the least work between them (the first such pair
+    on a tie) until `limit` sections are left; each keeps its first section's title."""
+    if len(sections) <= limit:
+        return sections
+    weights = [sum(work[index] for index in section.cells) for section in sections]
+    return [
+        sections[first]._replace(
+            cells=tuple(
+                c for section in sections[first : last + 1] for c in section.cells
+            )
         )
-        first, second = merged[smallest], merged[smallest + 1]
-        merged[smallest : smallest + 2] = [
-            first._replace(cells=first.cells + second.cells)
-        ]
-    return merged
+        for first, last in _lightest_runs(weights, limit)
+    ]
+
+
+def _lightest_runs(weights: list[int], limit: int) -> list[tuple[int, int]]:
+    """(first, last) index of each run of neighbours `_merge_lightest_pairs` leaves.
+
+    A heap of neighbouring pairs over a linked list of runs: searching every pair
+    again after each merge was quadratic in the number of headings.
+    """
+    count = len(weights)
+    weight = list(weights)
+    following = list(range(1, count + 1))  # `count`: none
+    preceding = list(range(-1, count - 1))
+    last = list(range(count))  # the run starting at i ends at last[i]
+    version = [0] * count  # bumped when a run grows (-1: absorbed)
+    pairs = [(weight[i] + weight[i + 1], i, 0, 0) for i in range(count - 1)]
+    heapq.heapify(pairs)
+    for _ in range(count - limit):
+        left, right = _next_pair(pairs, following, version)
+        last[left], following[left] = last[right], following[right]
+        if following[left] < count:
+            preceding[following[left]] = left
+        weight[left] += weight[right]
+        version[left], version[right] = version[left] + 1, -1
+        for first in (preceding[left], left):
+            second = following[first] if first >= 0 else count
+            if first >= 0 and second < count:
+                pair = (weight[first] + weight[second], first)
+                heapq.heappush(pairs, (*pair, version[first], version[second]))
+    runs, first = [], 0
+    while first < count:
+        runs.append((first, last[first]))
+        first = following[first]
+    return runs
+
+
+def _next_pair(
+    pairs: list[tuple[int, int, int, int]], following: list[int], version: list[int]
+) -> tuple[int, int]:
+    """The lightest pair still as it was pushed (later merges leave stale entries)."""
+    while True:
+        _, left, left_version, right_version = heapq.heappop(pairs)
+        right = following[left]
+        if version[left] == left_version and version[right] == right_version:
+            return left, right
 
 
 def work_statements(parsed: ParsedCell) -> int:

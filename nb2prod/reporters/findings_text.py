@@ -30,6 +30,7 @@ def render_findings_text(
     paint = _Paint(color)
     out: list[str] = []
     current = None
+    lines: dict[tuple[str, int], list[str]] = {}  # split once: a big cell has many
     for finding in findings:
         if finding.path != current:
             if current is not None:
@@ -38,7 +39,10 @@ def render_findings_text(
             current = finding.path
         out.append(_headline(finding, paint))
         if finding.cell is not None and (finding.path, finding.cell) in sources:
-            out.extend(_excerpt(sources[(finding.path, finding.cell)], finding, paint))
+            key = (finding.path, finding.cell)
+            if key not in lines:
+                lines[key] = sources[key].splitlines() or [""]
+            out.extend(_excerpt(lines[key], finding, paint))
     if findings:
         out.append("")
     out.append(_summary(findings, files, paint))
@@ -98,9 +102,9 @@ def _headline(finding: Finding, paint: _Paint) -> str:
     return text
 
 
-def _excerpt(source: str, finding: Finding, paint: _Paint) -> list[str]:
-    """The flagged line with one line of context on each side and a caret."""
-    lines = source.splitlines() or [""]
+def _excerpt(lines: list[str], finding: Finding, paint: _Paint) -> list[str]:
+    """The flagged line (of the cell's `lines`) with one line of context on each side
+    and a caret."""
     index = min(max(finding.line - 1, 0), len(lines) - 1)
     out = []
     for number in range(max(index - 1, 0), min(index + 2, len(lines))):

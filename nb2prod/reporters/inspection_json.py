@@ -11,7 +11,9 @@ import json
 from typing import Any
 
 from nb2prod._version import __version__
-from nb2prod.analysis.facts import CellFacts, CellFlow, Dataflow
+from nb2prod.analysis.facts import CellFacts, CellFlow, Dataflow, SecretFact
+from nb2prod.analysis.secret_places import output_secrets
+from nb2prod.analysis.secrets import Redactor
 from nb2prod.inspection import CellInspection, Inspection
 from nb2prod.magics import IPythonSyntax
 from nb2prod.parsing import SyntaxProblem
@@ -28,7 +30,22 @@ def render_inspection_json(inspection: Inspection) -> str:
 
 
 def inspection_document(inspection: Inspection) -> dict[str, Any]:
-    """The inspection as a JSON-ready dict."""
+    """The inspection as a JSON-ready dict, every text without the notebook's secrets
+    (a literal's value, a magic's arguments, a print's source...)."""
+    return _redacted(_document(inspection), inspection.redact)
+
+
+def _redacted(value: Any, redact: Redactor) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redacted(item, redact) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redacted(item, redact) for item in value]
+    return value
+
+
+def _document(inspection: Inspection) -> dict[str, Any]:
     notebook = inspection.notebook
     code = [item.parsed for item in inspection.cells if item.parsed is not None]
     return {
@@ -85,6 +102,7 @@ def _cell(item: CellInspection) -> dict[str, Any]:
         document["problems"] = [] if problem is None else [_problem(problem)]
     if item.facts is not None and item.flow is not None:
         document.update(_facts(item.facts, item.flow))
+        document["secrets"] += [_secret(fact) for fact in output_secrets(cell)]
     return document
 
 
@@ -133,11 +151,18 @@ def _facts(facts: CellFacts, flow: CellFlow) -> dict[str, Any]:
         "randomness": [_plain(fact) for fact in facts.randomness],
         "io": [_plain(fact) for fact in facts.io],
         "literals": [_plain(fact) for fact in facts.literals],
-        "secrets": [_plain(fact) for fact in facts.secrets],
+        "secrets": [_secret(fact) for fact in facts.secrets],
         "needs": list(flow.needs),
         "providers": {provider.name: provider.cell for provider in flow.providers},
         "live_out": list(flow.live_out),
     }
+
+
+def _secret(fact: SecretFact) -> dict[str, Any]:
+    """A secret's place and preview; its value never leaves the facts."""
+    document = _plain(fact)
+    del document["value"]
+    return document
 
 
 def _dataflow(dataflow: Dataflow) -> dict[str, Any]:

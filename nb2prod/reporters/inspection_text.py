@@ -25,7 +25,7 @@ def render_inspection_text(inspection: Inspection, *, color: bool, width: int) -
         highlight=False,
         soft_wrap=False,
     )
-    console.print(_header(inspection), soft_wrap=True)
+    console.print(_redacted(_header(inspection), inspection), soft_wrap=True)
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("cell", justify="right")
     table.add_column("kind")
@@ -37,12 +37,19 @@ def render_inspection_text(inspection: Inspection, *, color: bool, width: int) -
         "source", overflow="ellipsis", no_wrap=True, max_width=_SOURCE_WIDTH
     )
     for item in inspection.cells:
-        table.add_row(*_row(item))
+        table.add_row(*(_redacted(text, inspection) for text in _row(item)))
     console.print(table)
     console.print(_summary(inspection), soft_wrap=True)
     for line in _dataflow_lines(inspection):
         console.print(line, soft_wrap=True)
     return buffer.getvalue()
+
+
+def _redacted(text: Text, inspection: Inspection) -> Text:
+    """`text` without the notebook's secrets; redacted before the table shortens it,
+    since a cut secret no longer looks like one."""
+    plain = inspection.redact(text.plain)
+    return text if plain == text.plain else Text(plain, style=text.style)
 
 
 def _header(inspection: Inspection) -> Text:

@@ -49,7 +49,8 @@ class GlobalsToReturns(cst.CSTTransformer):
 
 
 class AssignCallResults(cst.CSTTransformer):
-    """`setup()` as a statement -> `cfg = setup()` for functions that now return globals."""
+    """`setup()` as a statement -> `cfg = setup()` for functions that now return globals
+    (`await setup()` -> `cfg = await setup()` for a coroutine function)."""
 
     def __init__(self, returned: dict[str, tuple[str, ...]]) -> None:
         super().__init__()
@@ -58,12 +59,13 @@ class AssignCallResults(cst.CSTTransformer):
     def leave_Expr(
         self, original: cst.Expr, updated: cst.Expr
     ) -> cst.BaseSmallStatement:
-        call = updated.value
+        value = updated.value
+        call = value.expression if isinstance(value, cst.Await) else value
         if isinstance(call, cst.Call) and isinstance(call.func, cst.Name):
             names = self.returned.get(call.func.value)
             if names:
                 target = _value(names)
-                return cst.Assign([cst.AssignTarget(target)], call)
+                return cst.Assign([cst.AssignTarget(target)], value)
         return updated
 
 

@@ -14,9 +14,12 @@ logging).
 from __future__ import annotations
 
 import ast
+import bisect
 import symtable
 
 import libcst as cst
+
+from nb2prod.scope_symbols import scope_symbols
 
 # Names linters treat as deliberately unused, or that Python reads itself.
 _SPECIAL = frozenset({"__tracebackhide__", "__traceback_info__", "__debuggerskip__"})
@@ -44,10 +47,12 @@ def drop_unused_locals(code: str) -> str:
     lines = code.split("\n")
     result: list[str] = []
     done = 0  # lines of `code` already in `result`
+    starts = sorted(unused)  # a search per statement, not a scan: many functions
     for node in tree.body:
         first = min([node.lineno, *(d.lineno for d in _decorators(node))])
         last = node.end_lineno or node.lineno
-        inside = any(first <= line <= last for line in unused)
+        at = bisect.bisect_left(starts, first)
+        inside = at < len(starts) and starts[at] <= last
         if not inside and not any(_unread_handlers(node)):
             continue
         chunk = "\n".join(lines[first - 1 : last])
@@ -152,7 +157,7 @@ def unused_locals(code: str) -> dict[int, frozenset[str]]:
 
 
 def _unused_in(scope: symtable.SymbolTable) -> frozenset[str]:
-    symbols = {symbol.get_name(): symbol for symbol in scope.get_symbols()}
+    symbols = {symbol.get_name(): symbol for symbol in scope_symbols(scope)}
     if "locals" in symbols and symbols["locals"].is_referenced():
         return frozenset()  # `locals()` reads every local
     read_inside = _free_in_nested(scope)
@@ -176,7 +181,7 @@ def _free_in_nested(scope: symtable.SymbolTable) -> set[str]:
     while pending:
         child = pending.pop()
         pending.extend(child.get_children())
-        names.update(s.get_name() for s in child.get_symbols() if s.is_free())
+        names.update(s.get_name() for s in scope_symbols(child) if s.is_free())
     return names
 
 

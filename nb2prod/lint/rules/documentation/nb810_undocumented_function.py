@@ -55,11 +55,22 @@ class UndocumentedFunction(Rule):
         )
     ]
 
+    def __init__(self) -> None:
+        self._top_level: dict[int, tuple[ast.Module, set[int]]] = {}
+
     def check_node(
         self, ctx: RuleContext, cell: ParsedCell, node: ast.AST
     ) -> Iterator[Finding]:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return
-        top_level = cell.tree is not None and node in cell.tree.body
+        top_level = cell.tree is not None and id(node) in self._statements(cell.tree)
         if top_level and not node.name.startswith("_") and not ast.get_docstring(node):
             yield ctx.node_finding(self, cell, node, function=node.name)
+
+    def _statements(self, tree: ast.Module) -> set[int]:
+        """Ids of the cell's top-level statements, gathered once per cell (searching
+        the body for each function was quadratic in a cell of many functions)."""
+        cache = self._top_level
+        if id(tree) not in cache:  # the tree is kept with its ids: no id is reused
+            cache[id(tree)] = (tree, {id(statement) for statement in tree.body})
+        return cache[id(tree)][1]

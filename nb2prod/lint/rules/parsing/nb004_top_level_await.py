@@ -60,5 +60,5 @@ class TopLevelAwait(Rule):
             line = fact.span.line
             column = character_column(ctx, cell, line, fact.span.column)
             words = fact.text.split()
-            keyword = "await" if fact.name == "await" else " ".join(words[:2])
+            keyword = fact.name if fact.name != "async" else " ".join(words[:2])
             yield ctx.finding(self, cell, line, column, keyword=keyword)

@@ -1,30 +1,22 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from nb2prod.analysis.secrets import looks_like_secret_value, redact, token_matches
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
-from nb2prod.notebook import Output
 from nb2prod.testing import code as code_cell
 from nb2prod.testing import nb, result, stream
 
 _TOKEN = "ghp_" + "R4nd0mL00k1ngT0k3n" * 2
-_URL_PASSWORD = re.compile(r"://[^\s:/@]+:([^\s:/@]+)@")
-#: Documentation samples, not credentials (AWS publishes AKIAIOSFODNN7EXAMPLE).
-_SAMPLE = re.compile(r"EXAMPLE|(.)\1{7}", re.IGNORECASE)
-#: The key id in a pre-signed download URL (what `!wget` of a GitHub release prints)
-#: belongs to the host, and the URL expires.
-_PRESIGNED = re.compile(r"(?:Credential|AWSAccessKeyId)=$")
 
 
 class SecretInOutput(Rule):
     """
     ## What it does
     Flags credentials in stored outputs: provider token formats (AWS, GitHub, Slack,
-    OpenAI, Google, Hugging Face, private keys, URLs with a password...) in printed
-    text, displayed values, HTML and error tracebacks.
+    OpenAI, Google, Hugging Face, private keys, JWTs, URLs with a password...),
+    `Authorization` headers and `password=...` text in printed text, displayed values,
+    HTML and error tracebacks.
 
     ## Why is this bad?
     Outputs are saved in the `.ipynb` file and committed with it, even when the code
@@ -51,6 +43,7 @@ class SecretInOutput(Rule):
         Valid(
             nb(code_cell("k", count=1, outputs=[result("'AKIAIOSFODNN7EXAMPLE'", 1)]))
         ),
+        Valid(nb(code_cell("cfg", count=1, outputs=[result("{'token': None}", 1)]))),
     ]
     invalid = [
         Invalid(
@@ -68,37 +61,23 @@ class SecretInOutput(Rule):
                 )
             )
         ),
+        Invalid(
+            nb(
+                code_cell(
+                    "settings",
+                    count=3,
+                    outputs=[result("{'db_password': 'Tr0ub4dor#3x'}", 3)],
+                )
+            ),
+            message="stored output holds a secret (assigned_secret): Tr0... "
+            "(12 characters); clear it and rotate it",
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for cell in ctx.code_cells:
-            seen: set[str] = set()
-            for text in (t for output in cell.outputs for t in _texts(output)):
-                for kind, value in _secrets(text):
-                    if value not in seen:
-                        seen.add(value)
-                        yield ctx.finding(
-                            self, cell.index, kind=kind, preview=redact(value)
-                        )
-
-
-def _texts(output: Output) -> Iterator[str]:
-    """The text an output stores: streams, text-like MIME types, error details."""
-    yield output.text
-    for mime, content in output.data:
-        if mime.startswith("text/") or mime.endswith("json"):
-            yield content
-    yield output.evalue or ""
-    yield from output.traceback
-
-
-def _secrets(text: str) -> Iterator[tuple[str, str]]:
-    for kind, match in token_matches(text):
-        value = match.group(0)
-        before = text[max(0, match.start() - 20) : match.start()]
-        if _SAMPLE.search(value) or _PRESIGNED.search(before):
-            continue
-        password = _URL_PASSWORD.search(value)
-        if password and not looks_like_secret_value("password", password.group(1)):
-            continue
-        yield kind, value
+            for secret in ctx.text_secrets(cell.index):
+                if secret.place == "output":
+                    yield ctx.finding(
+                        self, cell.index, kind=secret.kind, preview=secret.preview
+                    )
