@@ -43,15 +43,3 @@ def test_a_pytorch_build_pin_names_the_index_that_has_it():
         "https://download.pytorch.org/whl/cu121",
     )
     assert extra_indexes(pins[:1]) == ()
-
-
-def test_the_test_extra_is_pinned_like_the_requirements():
-    from importlib import metadata
-
-    from nb2prod.settings import tomllib
-
-    pyproject = convert_notebook(notebook("import math\nx = 1")).package[
-        "pyproject.toml"
-    ]
-    extras = tomllib.loads(pyproject)["project"]["optional-dependencies"]
-    assert extras["test"] == [f"pytest=={metadata.version('pytest')}"]

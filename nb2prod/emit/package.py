@@ -22,7 +22,7 @@ from nb2prod.emit.tests import render_test_files
 from nb2prod.emit.workflow import render_workflow
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, Plan
-from nb2prod.planning.requirements import extra_indexes, pinned, test_requirements
+from nb2prod.planning.requirements import extra_indexes
 from nb2prod.transforms.local_imports import vendor_imports
 
 Package = dict[str, str]
@@ -110,8 +110,6 @@ def render_package(
         script=_script(plan),
         model=plan.model,
         serve=plan.serve,
-        test_requirements=test_requirements(plan.serve),
-        mlflow=pinned("mlflow"),
     )
     files["README.md"] = render("README.md.j2", **readme_context(plan))
     # the net under the plan's redaction: no file carries a secret of the notebook
@@ -235,8 +233,6 @@ def render_combined_root(name: str, plans: list[Plan]) -> Package:
         script=_script(merged),
         model=merged.model,
         serve=False,
-        test_requirements=test_requirements(False),
-        mlflow=pinned("mlflow"),
     )
     files["README.md"] = render(
         "README_combined.md.j2",

@@ -192,12 +192,6 @@ def extra_indexes(requirements: tuple[Requirement, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def test_requirements(serve: bool) -> tuple[str, ...]:
-    """The package's `test` extra, pinned where they are installed: pytest, and httpx
-    for FastAPI's TestClient when the package serves its model."""
-    return tuple(pinned(name) for name in ("pytest", *(("httpx",) if serve else ())))
-
-
 def pinned(distribution: str) -> str:
     """`name==version` when installed here, else the bare name."""
     try:
