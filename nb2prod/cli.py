@@ -84,8 +84,8 @@ def inspect(
 ) -> None:
     """Show the notebook as nb2prod reads it: cells, IPython syntax, parse status.
 
-    Exits 2 when the file is not a readable Python notebook or a code cell is not
-    Python; the report is still printed for every other cell.
+    Exits 2 when the file is not a readable Python notebook, 1 when a code cell is not
+    Python (the report is still printed, with every other cell).
     """
     from nb2prod.inspection import inspect_notebook
     from nb2prod.notebook import read_notebook
@@ -113,7 +113,7 @@ def inspect(
             )
         )
     if inspection.problems:
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 def _guard(work: Callable[[], T], verbose: bool) -> T:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from enum import Enum
 from typing import NamedTuple
 
+from nb2prod.input_cleanup import clean_input
 from nb2prod.logical_lines import scan_logical_line
 from nb2prod.positions import Span, split_lines
 
@@ -35,6 +36,7 @@ class SyntaxKind(str, Enum):
     AUTOMAGIC = "automagic"  # a magic without its %: cd data, pip install x
     AUTOCALL = "autocall"  # /f a b, ,f a b, ;f a b
     TOP_LEVEL_AWAIT = "top_level_await"  # await / async for / async with outside a def
+    INPUT_CLEANUP = "input_cleanup"  # a common indent or `>>>` prompts IPython strips
 
 
 #: Escape characters IPython recognises at the start of a logical line.
@@ -240,14 +242,51 @@ class TranslatedCell(NamedTuple):
 
 
 def translate_cell(source: str) -> TranslatedCell:
-    """Translate a cell's IPython syntax to Python, recording each piece as a fact."""
-    pieces = split_lines(source)
+    """Translate a cell's IPython syntax to Python, recording each piece as a fact
+    (IPython's input clean-up first: a common indent, pasted prompts)."""
+    cleaned = clean_input(source)
+    pieces = split_lines(cleaned)
     lines = [content for content, _ in pieces]
-    maybe = "\r" in source or _MAYBE_IPYTHON.search(source) is not None
+    maybe = "\r" in cleaned or _MAYBE_IPYTHON.search(cleaned) is not None
     syntax = list(_find_syntax(lines, pieces)) if maybe else []
     python = _apply(pieces, syntax)
     syntax.extend(_top_level_awaits(python))
+    if cleaned != source:
+        cleanup = _cleanup_fact(source, cleaned)
+        shifts = column_shifts((cleanup,))
+        syntax = [_shifted(fact, shifts) for fact in syntax] + [cleanup]
     return TranslatedCell(source=source, python=python, syntax=tuple(sorted(syntax)))
+
+
+def _cleanup_fact(source: str, cleaned: str) -> IPythonSyntax:
+    """The cell from its first line of code on, as written and as IPython cleans it up
+    (leading blank lines are the same in both)."""
+    lines, tidy = split_lines(source), split_lines(cleaned)
+    first = next(n for n, (content, _) in enumerate(lines) if content.strip())
+    start = lines[first][0]
+    return IPythonSyntax(
+        span=Span(
+            first + 1, len(start) - len(start.lstrip()), len(lines), len(lines[-1][0])
+        ),
+        kind=SyntaxKind.INPUT_CLEANUP,
+        escape="",
+        name="cleanup",
+        args="",
+        text="".join(content + end for content, end in lines[first:]),
+        replacement="".join(content + end for content, end in tidy[first:]),
+        keeps_python=True,
+    )
+
+
+def _shifted(fact: IPythonSyntax, shifts: dict[int, int]) -> IPythonSyntax:
+    """`fact` with its columns where they are in the cell as written."""
+    span = fact.span
+    return fact._replace(
+        span=span._replace(
+            column=span.column + shifts.get(span.line, 0),
+            end_column=span.end_column + shifts.get(span.end_line, 0),
+        )
+    )
 
 
 def restore_source(python: str, syntax: tuple[IPythonSyntax, ...]) -> str:
@@ -258,8 +297,8 @@ def restore_source(python: str, syntax: tuple[IPythonSyntax, ...]) -> str:
         last_line - len(pieces)
     )  # trailing lines blanked by a magic
     for fact in sorted(syntax, reverse=True):
-        if fact.kind is SyntaxKind.TOP_LEVEL_AWAIT:
-            continue  # a note on the translation, which it does not change
+        if fact.kind in (SyntaxKind.TOP_LEVEL_AWAIT, SyntaxKind.INPUT_CLEANUP):
+            continue  # a note on the translation, or undone last (below)
         first, last = fact.span.line - 1, fact.span.end_line - 1
         replaced = "".join(content + end for content, end in pieces[first : last + 1])
         if replaced != fact.replacement:
@@ -268,6 +307,12 @@ def restore_source(python: str, syntax: tuple[IPythonSyntax, ...]) -> str:
             )
         original = split_lines(fact.text)
         pieces[first : last + 1] = original
+    for fact in syntax:
+        if fact.kind is SyntaxKind.INPUT_CLEANUP:
+            first = fact.span.line - 1
+            if "".join(c + e for c, e in pieces[first:]) != fact.replacement:
+                raise ValueError("the cell no longer holds its cleaned-up text")
+            pieces[first:] = split_lines(fact.text)
     return "".join(content + end for content, end in pieces)
 
 
@@ -764,10 +809,19 @@ def _blank_lines(
 def column_shifts(syntax: tuple[IPythonSyntax, ...]) -> dict[int, int]:
     """Line -> how far right the cell's text sits from its translation on that line:
     `%time x = f()` is translated to `x = f()`, six characters to the left."""
-    shifts = {}
+    shifts: dict[int, int] = {}
     for fact in syntax:
         if fact.keeps_python and fact.kind is SyntaxKind.LINE_MAGIC:
             original = fact.text.splitlines()[0]
             translated = fact.replacement.splitlines()[0]
-            shifts[fact.span.line] = len(original) - len(translated)
+            shifts[fact.span.line] = (
+                shifts.get(fact.span.line, 0) + len(original) - len(translated)
+            )
+        elif fact.kind is SyntaxKind.INPUT_CLEANUP:  # the indent or prompt removed
+            pairs = zip(
+                fact.text.splitlines(), fact.replacement.splitlines(), strict=False
+            )
+            for line, (original, cleaned) in enumerate(pairs, start=fact.span.line):
+                if len(original) != len(cleaned):
+                    shifts[line] = shifts.get(line, 0) + len(original) - len(cleaned)
     return shifts

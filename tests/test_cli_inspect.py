@@ -105,7 +105,7 @@ def test_text_output_is_a_table_with_a_summary(run_cli, messy):
 def test_text_output_marks_the_broken_cell(run_cli, tmp_path):
     path = write_nb(tmp_path / "b.ipynb", nb("x = 1", "print x"))
     outcome = run_cli("inspect", str(path))
-    assert outcome.exit_code == 2
+    assert outcome.exit_code == 1
     row = next(line for line in outcome.stdout.splitlines() if "print x" in line)
     assert "line 1, col 1: Missing parentheses" in row
     assert outcome.stdout.splitlines()[-1].endswith("; 1 with syntax errors")

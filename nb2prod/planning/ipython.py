@@ -76,6 +76,12 @@ def decide(cell: int, fact: IPythonSyntax) -> Handling:
         return Handling(decision("dropped", "help"))
     if kind is SyntaxKind.AUTOCALL:
         return Handling(decision("kept_as_python"))
+    if kind is SyntaxKind.INPUT_CLEANUP:
+        return Handling(
+            decision(
+                "unwrapped", "IPython's clean-up: a common indent or prompts removed"
+            )
+        )
     if kind is SyntaxKind.TOP_LEVEL_AWAIT:  # emit/awaits.py: an async body, asyncio.run
         return Handling(
             decision("translated", "the step runs it in an event loop (asyncio.run)")
