@@ -91,3 +91,30 @@ def test_a_displayed_tuple_logs_at_debug(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "DEBUG study.features: (1, 2)" in done.stderr
     assert "Logging error" not in done.stderr
+
+
+@pytest.mark.slow
+def test_a_module_the_notebook_reaches_through_sys_path_is_in_its_copy(tmp_path):
+    """`sys.path.insert(0, "..")` then `import helpers`: verify's copy of the notebook's
+    folder has the helper where that path reaches, and the package carries its own."""
+    from nb2prod.verify import verify
+
+    root = tmp_path / "repo"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "helpers.py").write_text("def twice(x):\n    return 2 * x\n")
+    notebook = root / "notebooks" / "study.ipynb"
+    write_nb(
+        notebook,
+        nb(
+            md("# Study"),
+            code("import sys\nsys.path.insert(0, '..')\nimport helpers"),
+            md("## Use"),
+            code("value = helpers.twice(21)\nprint(value)"),
+        ),
+    )
+    write_package(
+        convert_notebook(read_notebook(str(notebook))).package, tmp_path / "pkg"
+    )
+    report = verify(str(notebook), str(tmp_path / "pkg"))
+    assert not report.different
+    assert any(row.name == "value" and row.status == "equal" for row in report.rows)

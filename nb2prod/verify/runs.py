@@ -176,6 +176,7 @@ def run_notebook(notebook: Path, plan: Plan, settings: RunSettings) -> SideResul
     side = settings.scratch / "notebook"
     try:
         copy = working_copy(notebook.parent, _mirrored(side, notebook), settings.rules)
+        _place_local_modules(plan, copy.path, side)
         before = _files(copy.path)
         out = side / "notebook.json"
         document = json.loads(notebook.read_text(encoding="utf-8"))
@@ -237,6 +238,21 @@ def run_package(
     finally:
         with shielded():
             remove_tree(side)
+
+
+def _place_local_modules(plan: Plan, copy: Path, side: Path) -> None:
+    """Put the modules the notebook imports from outside its folder (`sys.path.insert(0,
+    "..")`) where its `sys.path` changes reach them in the copy: the same relative
+    places, which the mirrored copy keeps inside verify's temporary folder."""
+    for module in plan.local_modules:
+        base = (copy / module.origin).parent.resolve()
+        if not base.is_relative_to(side.resolve()):
+            continue  # a path climbing out of the temporary folder: never written
+        for relative, text in module.files:
+            destination = base / relative
+            if not destination.exists():
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_text(text, encoding="utf-8")
 
 
 def _mirrored(side: Path, notebook: Path) -> Path:
