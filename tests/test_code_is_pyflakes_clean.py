@@ -457,3 +457,24 @@ def test_versions_are_all_or_nothing_when_ipython_syntax_shares_a_line():
     names = {function.name for function in planned.plan.functions}
     assert names == {"f"}  # nothing renamed: the second cell could not be edited
     assert any("keeps the last one" in w.message for w in planned.plan.warnings)
+
+
+def test_files_the_notebook_wrote_are_left_to_their_author(tmp_path):
+    """A `%%writefile` script lands in data/ as written; the package's own lint (its
+    pyproject's ruff settings, as its CI runs them) covers the package's code only."""
+    result = convert_notebook(
+        notebook(
+            md("# Study"),
+            code("%%writefile train.py\nimport os\nprint('train')\n"),
+            code("x = 1"),
+            path=str(tmp_path / "study.ipynb"),
+        )
+    )
+    write_package(result.package, tmp_path / "pkg")
+    assert "import os" in (tmp_path / "pkg" / "data" / "train.py").read_text()
+    completed = subprocess.run(
+        [_ruff(), "check", "--select", "E9,F", "--no-cache", "--output-format", "json",
+         "."],
+        cwd=tmp_path / "pkg", capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert json.loads(completed.stdout) == []

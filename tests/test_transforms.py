@@ -154,6 +154,20 @@ def test_a_function_name_being_bound_or_an_attribute_is_not_rewritten(source):
     assert_transform(PassArguments({"clean": ("df",)}), source, source)
 
 
+def test_a_parameter_or_local_named_like_the_function_is_not_rewritten():
+    """`def evaluate(data, net): net(data)` calls its argument, not the notebook's
+    `net` that gained parameters."""
+    assert_transform(
+        PassArguments({"net": ("W",)}),
+        "def evaluate(data, net):\n    return net(data)\nx = net(1)\n"
+        "def g():\n    net = 3\n    return net\nf = lambda net: net(2)\n"
+        "def h():\n    global net\n    return net(0)",
+        "def evaluate(data, net):\n    return net(data)\nx = net(1, W = W)\n"
+        "def g():\n    net = 3\n    return net\nf = lambda net: net(2)\n"
+        "def h():\n    global net\n    return net(0, W = W)",
+    )
+
+
 def test_global_assignments_become_returns():
     assert_transform(
         GlobalsToReturns(("cfg", "n")),
@@ -212,3 +226,43 @@ def test_fstrings_without_placeholders_become_plain_strings(before, after):
     assert {k: v for k, v in old.items() if k != "__builtins__"} == {
         k: v for k, v in new.items() if k != "__builtins__"
     }
+
+
+@pytest.mark.parametrize(
+    "source", ['x = fr"Mish$(z)\\,$"', "x = Rf'a\\b'", "x = rf'{{a}}'", "x = F'plain'"]
+)
+def test_placeholder_free_fstrings_of_any_prefix_become_plain(source):
+    import ast
+
+    from nb2prod.transforms.plain_fstrings import plain_fstrings
+
+    rewritten = plain_fstrings(source + "\n")
+    assert "f" not in rewritten.split("=")[1].split("'")[0].split('"')[0].lower()
+    assert ast.literal_eval(rewritten.split("= ", 1)[1]) == eval(
+        source.split("= ", 1)[1]
+    )
+
+
+def test_a_long_availability_import_keeps_its_noqa_through_black(tmp_path):
+    """`try: from long.module import a, b, c` whose names a step never reads is kept
+    with `# noqa: F401`; black must not split it from its comment."""
+    import json
+    import subprocess
+    import sys
+
+    from nb2prod.convert import convert_notebook
+    from nb2prod.testing import notebook
+    from nb2prod.writer import write_package
+
+    model = notebook(
+        "try:\n    from collections.abc import Mapping, MutableMapping, Sequence, "
+        "MutableSequence, Set\nexcept ImportError:\n    pass\nx = 1",
+        path=str(tmp_path / "study.ipynb"),
+    )
+    write_package(convert_notebook(model).package, tmp_path / "pkg")
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--select", "E9,F", "--isolated",
+         "--output-format", "json", str(tmp_path / "pkg")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert json.loads(done.stdout) == []

@@ -179,3 +179,114 @@ def test_environment_set_before_an_import_is_set_before_the_package_imports(tmp_
     assert 'os.environ.setdefault("STUDY_OTHER", "1")' in init
     assert "STUDY_LATE" not in init  # set after the last import: no library reads it
     assert "INFO study.use: fast 1" in run_package(tmp_path)
+
+
+def test_a_parameter_named_like_a_notebook_function_is_the_argument(tmp_path):
+    findings, _ = converted(
+        tmp_path,
+        md("# Study"),
+        code("k = 3\ndef net(x):\n    return x * k\ndef evaluate(data, net):\n"
+             "    return [net(x) for x in data]"),
+        md("## Use"),
+        code("print(evaluate([1, 2], net), evaluate([1], lambda v: v))"),
+    )  # fmt: skip
+    assert findings == []
+    assert "INFO study.use: [3, 6] [1]" in run_package(tmp_path)
+
+
+def test_what_classes_need_reaches_the_classes_and_functions_that_create_them(
+    tmp_path,
+):
+    """A method calling a function that takes a notebook variable, a subclass, and a
+    class creating that subclass all get the variable (fastai's Runner and callbacks).
+    """
+    findings, _ = converted(
+        tmp_path,
+        md("# Study"),
+        code(
+            "import re\n_pattern = re.compile('(.)([A-Z])')\n"
+            "def snake(name):\n    return re.sub(_pattern, r'\\1_\\2', name).lower()\n"
+            "class Callback:\n    @property\n    def name(self):\n"
+            "        return snake(type(self).__name__)\n"
+            "class TrainEval(Callback):\n    pass\n"
+            "class Runner:\n    def __init__(self):\n        self.cbs = [TrainEval()]\n"
+            "def make_runner():\n    return Runner()"
+        ),
+        md("## Use"),
+        code("print([cb.name for cb in make_runner().cbs])"),
+    )
+    assert findings == []
+    assert "INFO study.use: ['train_eval']" in run_package(tmp_path)
+
+
+def test_a_value_only_init_reads_may_change_later(tmp_path):
+    """`__init__` reads the generator when the instance is made, as in the notebook,
+    so setting it again later is faithful; a constant set again to the same value too.
+    """
+    findings, _ = converted(
+        tmp_path,
+        md("# Study"),
+        code("seed = 1\nsize = 16"),
+        code(
+            "class Layer:\n    def __init__(self):\n        self.seed = seed\n"
+            "    def shape(self):\n        return (size, size)"
+        ),
+        code("first = Layer()\nseed = 2\nsize = 16\nsecond = Layer()"),
+        md("## Use"),
+        code("print(first.seed, second.seed, second.shape())"),
+    )
+    assert findings == []
+    assert "INFO study.use: 1 2 (16, 16)" in run_package(tmp_path)
+
+
+def test_a_variable_named_like_an_init_parameter_comes_in_under_another_name(
+    tmp_path,
+):
+    findings, modules = converted(
+        tmp_path,
+        md("# Study"),
+        code("patch_size = 4"),
+        code(
+            "class Patcher:\n    def __init__(self, patch_size=2):\n"
+            "        self.width = patch_size\n"
+            "    def fits(self, n):\n        return n % patch_size == 0"
+        ),
+        md("## Use"),
+        code("p = Patcher(patch_size=8)\nprint(p.width, p.fits(12), p.fits(8))"),
+    )
+    assert findings == []
+    module = next(text for text in modules.values() if "class Patcher" in text)
+    assert "notebook_patch_size" in module
+    assert "INFO study.use: 8 True True" in run_package(tmp_path)
+
+
+def test_a_module_imported_again_inside_a_block_is_imported_once(tmp_path):
+    findings, modules = converted(
+        tmp_path,
+        md("# Study"),
+        code(
+            "import json\nversion = json.dumps(1)\nif version == '2':\n"
+            "    import json\n    version = json.dumps(2)\nprint(version)"
+        ),
+    )
+    assert findings == []
+    module = next(text for text in modules.values() if "json.dumps(2)" in text)
+    assert module.count("import json") == 1
+    assert "INFO study.features: 1" in run_package(tmp_path)
+
+
+def test_star_imports_provide_what_functions_and_methods_read(tmp_path):
+    """`from missing import *` is the only place `helper` and `re` can come from, even
+    when only functions read them."""
+    findings, modules = converted(
+        tmp_path,
+        md("# Study"),
+        code("from not_installed_here import *"),
+        code(
+            "def clean(text):\n    return re.sub('a', 'b', helper(text))\n"
+            "class Shape:\n    def area(self) -> Number:\n        return side ** 2"
+        ),
+    )
+    assert [f for f in findings if "F821" in f or "F405" in f] == []
+    module = next(text for text in modules.values() if "def clean" in text)
+    assert "from not_installed_here import Number, helper, re, side" in module

@@ -453,6 +453,8 @@ class _Walker(ast.NodeVisitor):
         for decorator in method.decorator_list:
             self.visit(decorator)
         self._visit_arguments_outside(method.args)
+        if method.returns is not None:  # `-> DataBunch` runs with the `def`, too
+            self.visit(method.returns)
         scope = _Scope("function", method.name)
         scope.bound.update(_parameter_names(method.args))
         self.scopes.append(scope)

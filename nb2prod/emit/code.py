@@ -40,6 +40,7 @@ from nb2prod.transforms.plain_fstrings import plain_fstrings
 from nb2prod.transforms.print_to_logging import PrintToLogging
 from nb2prod.transforms.rebound_names import rename_rebound_names
 from nb2prod.transforms.redact_comments import RedactComments
+from nb2prod.transforms.repeated_imports import DropRepeatedImports, normalized
 from nb2prod.transforms.unused_locals import drop_unused_locals, tidy_definition
 
 LOGGER = "logger"
@@ -87,6 +88,10 @@ def render_module_code(
         extra={f.name: f.extra_params for f in plan.functions if f.extra_params},
         returned=_returned_globals(plan),
         exact=frozenset(_modules_printing_pieces(plan, parsed)),
+        hoisted=frozenset(
+            text for line in notebook_imports if (text := normalized(line)) is not None
+        ),
+        keywords={f.name: dict(f.keywords) for f in plan.functions if f.keywords},
     )
     definitions = _definitions(plan, cells, rewrites)
     modules: dict[str, ModuleCode] = {}
@@ -318,6 +323,8 @@ class _Rewrites(NamedTuple):
     extra: dict[str, tuple[str, ...]]  # function -> parameters it gained
     returned: dict[str, tuple[str, ...]]  # function -> globals it now returns
     exact: frozenset[str]  # modules whose prints build lines piece by piece
+    hoisted: frozenset[str] = frozenset()  # the notebook's top-level imports
+    keywords: dict[str, dict[str, str]] = {}  # noqa: RUF012 (read only)
 
 
 def _modules_printing_pieces(plan: Plan, parsed: dict[int, ParsedCell]) -> set[str]:
@@ -347,10 +354,7 @@ def _definitions(
         node = named.get((function.cell, function.name))
         if node is None:
             continue
-        if function.kind == "class" and function.extra_params:
-            assert isinstance(node, cst.ClassDef)
-            node = inject_class_state(node, function.extra_params, function.inherited)
-        elif function.name in rewrites.extra:
+        if function.kind != "class" and function.name in rewrites.extra:
             node = node.visit(AddParameters(rewrites.extra[function.name]))
         if function.name in rewrites.returned:
             node = node.visit(GlobalsToReturns(rewrites.returned[function.name]))
@@ -361,6 +365,13 @@ def _definitions(
             function.module in rewrites.exact,
             _words_of(node),  # its own names: a big cell holds many definitions
         )
+        if function.kind == "class" and function.extra_params:
+            # after the calls in its methods were given their arguments: those that
+            # are notebook variables come from the instance too
+            assert isinstance(node, cst.ClassDef)
+            node = inject_class_state(
+                node, function.extra_params, function.inherited, dict(function.keywords)
+            )
         result.append((function, node))
     return result
 
@@ -417,7 +428,7 @@ def _transformers(
     # dict views compare from the smaller side; `words.isdisjoint(dict)` would scan
     # the dict on every call (quadratic in a notebook of many functions)
     if not rewrites.extra.keys().isdisjoint(words):
-        transformers.append(PassArguments(rewrites.extra))
+        transformers.append(PassArguments(rewrites.extra, rewrites.keywords))
     if not rewrites.returned.keys().isdisjoint(words):
         transformers.append(AssignCallResults(rewrites.returned))
     return transformers
@@ -439,6 +450,9 @@ def _step_function(
             body.append(statement)
         pending += cell.trailing
     words = frozenset().union(*(cells[index].words for index in step.cells))
+    if rewrites.hoisted:
+        module = cst.Module(body=body).visit(DropRepeatedImports(rewrites.hoisted))
+        body = list(module.body)
     rewritten = _rewrite_statements(
         body, step.name, rewrites, step.module in rewrites.exact, words
     )

@@ -11,7 +11,12 @@ from nb2prod.magics import SyntaxKind
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.aliases import module_aliases
-from nb2prod.planning.class_state import ClassState, class_state, with_constructions
+from nb2prod.planning.class_state import (
+    ClassState,
+    class_state,
+    definition_needs,
+    with_constructions,
+)
 from nb2prod.planning.config import find_constants, find_secrets
 from nb2prod.planning.golden import find_golden_cases
 from nb2prod.planning.import_settings import import_settings
@@ -85,11 +90,14 @@ def build_plan(
     aliases = module_aliases(facts, code_cells)
     known = bindings(facts, config_names, stars, aliases)
     sections = split_into_sections(notebook, code_cells)
-    injected, refusals = class_state(
-        facts, code_cells, _variables(facts) - config_names
+    function_needs, class_needs = definition_needs(
+        facts, _variables(facts) - config_names, function_parameters(facts)
     )
+    injected, refusals = class_state(facts, code_cells, class_needs)
     signatures = step_signatures(
-        [s.cells for s in sections], with_constructions(facts, injected), known
+        [s.cells for s in sections],
+        with_constructions(facts, injected, function_needs),
+        known,
     )
     taken = _notebook_names(facts)
     modules: dict[str, str] = {}
@@ -141,7 +149,9 @@ def build_plan(
         )
     model = find_model(code_cells, facts)
     steps = return_persisted(steps, facts, persisted_names(model))
-    functions = _functions(facts, steps, warnings, code_cells, config_names, injected)
+    functions = _functions(
+        facts, steps, warnings, code_cells, config_names, injected, function_needs
+    )
     warnings += [Warning(refusal.cell, refusal.message) for refusal in refusals]
     steps = _with_config_for_calls(steps, functions, facts, config_names)
     imports = [
@@ -323,9 +333,9 @@ def _functions(
     parsed: dict[int, ParsedCell],
     config: set[str],
     injected: dict[str, ClassState],
+    extra: dict[str, tuple[str, ...]],
 ) -> list[FunctionPlan]:
     module_of = {cell: step.module for step in steps for cell in step.cells}
-    extra = function_parameters(facts)
     seen: dict[str, FunctionPlan] = {}
     for cell in facts.cells:
         module = module_of.get(cell.index)
@@ -367,6 +377,7 @@ def _functions(
                 state.params if state else (),
                 (),
                 state.inherited if state else (),
+                state.keywords if state else (),
             )
             settings = sorted(set(klass.globals_read) & config)
             if settings:

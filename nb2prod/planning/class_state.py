@@ -32,6 +32,9 @@ class ClassState(NamedTuple):
 
     params: tuple[str, ...]
     inherited: tuple[str, ...]
+    # (variable, keyword) where `__init__` has a parameter of the variable's own name:
+    # the value comes in as `notebook_NAME`
+    keywords: tuple[tuple[str, str], ...] = ()
 
 
 class Refusal(NamedTuple):
@@ -39,13 +42,57 @@ class Refusal(NamedTuple):
     message: str
 
 
+def definition_needs(
+    facts: NotebookFacts,
+    variables: set[str],
+    function_params: dict[str, tuple[str, ...]],
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(function -> parameters, class -> what its methods need), to a fixed point: a
+    function creating a class needs what the class takes, and a class whose methods
+    call a function or create a class needs what those take."""
+    functions = {
+        f.name: f for cell in facts.cells for f in cell.functions if not f.is_lambda
+    }
+    classes = {k.name: k for cell in facts.cells for k in cell.classes}
+    function_needs = {
+        name: dict.fromkeys(function_params.get(name, ())) for name in functions
+    }
+    class_needs = {
+        name: dict.fromkeys(n for n in k.globals_read if n in variables)
+        for name, k in classes.items()
+    }
+    changed = True
+    while changed:
+        changed = False
+        for name, function in functions.items():
+            own = {p.name for p in function.params}
+            for read in function.globals_read:
+                for need in class_needs.get(read, ()):
+                    if need not in own and need not in function_needs[name]:
+                        function_needs[name][need] = None
+                        changed = True
+        for name, klass in classes.items():
+            for read in (*klass.globals_read, *klass.bases):  # a base's needs, too
+                if read == name:
+                    continue
+                found = {**function_needs.get(read, {}), **class_needs.get(read, {})}
+                for need in found:
+                    if need not in class_needs[name]:
+                        class_needs[name][need] = None
+                        changed = True
+    return (
+        {name: tuple(needs) for name, needs in function_needs.items() if needs},
+        {name: tuple(needs) for name, needs in class_needs.items() if needs},
+    )
+
+
 def class_state(
     facts: NotebookFacts,
     cells: dict[int, ParsedCell],
-    variables: set[str],
+    class_needs: dict[str, tuple[str, ...]],
 ) -> tuple[dict[str, ClassState], list[Refusal]]:
-    """The classes that get notebook variables at construction, and why the others
-    that read some do not."""
+    """The classes that get notebook variables at construction (`class_needs`, from
+    `definition_needs`), and why the others that need some do not."""
     latest: dict[str, tuple[int, ClassFacts]] = {}
     for cell in facts.cells:
         if cell.index in cells:
@@ -55,11 +102,13 @@ def class_state(
     refused: set[str] = set()
     refusals: list[Refusal] = []
     for name, (index, klass) in latest.items():
-        state = tuple(n for n in klass.globals_read if n in variables)
+        state = class_needs.get(name, ())
         if not state:
             continue
         reason = _shape_problem(_class_node(cells[index], klass), state) or (
-            _order_problem(facts, name, index, state, cells)
+            _order_problem(
+                facts, name, index, state, cells, _read_after_init(cells[index], klass)
+            )
         )
         if reason is not None:
             refusals.append(Refusal(index, f"class `{name}`: {reason}"))
@@ -79,7 +128,8 @@ def class_state(
             )
             continue
         params = tuple(dict.fromkeys((*inherited, *state)))
-        injected[name] = ClassState(params, inherited)
+        node = _class_node(cells[latest[name][0]], latest[name][1])
+        injected[name] = ClassState(params, inherited, _renamed(node, params))
     for name, (index, klass) in latest.items():  # subclasses that read nothing
         if name in injected or name in own:
             continue
@@ -92,21 +142,20 @@ def class_state(
 
 
 def with_constructions(
-    facts: NotebookFacts, injected: dict[str, ClassState]
+    facts: NotebookFacts,
+    injected: dict[str, ClassState],
+    function_needs: dict[str, tuple[str, ...]],
 ) -> NotebookFacts:
-    """`facts` where each cell that creates (or hands over) an injected class reads the
-    names the class takes: the step creating it must receive them."""
+    """`facts` where each cell that creates (or hands over) an injected class, or calls
+    a function that does, reads the names these take: its step must receive them."""
     if not injected:
         return facts
+    needs = {name: state.params for name, state in injected.items()}
+    needs.update(function_needs)
     cells = []
     for cell in facts.cells:
         mentioned = set(cell.calls) | set(cell.reads)
-        extra = {
-            param
-            for name, state in injected.items()
-            if name in mentioned
-            for param in state.params
-        }
+        extra = {param for name in mentioned for param in needs.get(name, ())}
         extra -= {*cell.reads, *cell.defines}  # set here first: the order was checked
         cells.append(
             cell._replace(reads=tuple(sorted({*cell.reads, *extra}))) if extra else cell
@@ -169,12 +218,6 @@ def _method_problem(
     }
     if declared & set(state):
         return f"`{method.name}` declares {', '.join(sorted(declared & set(state)))} global"
-    if method.name == "__init__":
-        names = {a.arg for a in (*arguments.posonlyargs, *arguments.args)}
-        names |= {a.arg for a in arguments.kwonlyargs}
-        if names & set(state):
-            clash = ", ".join(sorted(names & set(state)))
-            return f"`__init__` already has a parameter named {clash}"
     return None
 
 
@@ -192,9 +235,11 @@ def _order_problem(
     index: int,
     state: tuple[str, ...],
     cells: dict[int, ParsedCell],
+    read_later: set[str],
 ) -> str | None:
     """Why passing the values at construction would not be faithful, or None: each
-    value must be set before the first instance is created and never rebound after."""
+    value must be set before the first instance is created, and one that a method
+    other than `__init__` reads (`read_later`) never rebound after."""
     creating = sorted(
         cell.index
         for cell in facts.cells
@@ -212,7 +257,11 @@ def _order_problem(
                 f"`{variable}` is set only after the class is first used "
                 f"(cell {first + 1}); pass it in by hand"
             )
-        if max(definers) > first:
+        if (
+            max(definers) > first
+            and variable in read_later
+            and not _same_constant(variable, definers, cells)
+        ):
             return (
                 f"`{variable}` is set again after the class is first used "
                 f"(cell {max(definers) + 1}); its methods would see the old value"
@@ -223,6 +272,80 @@ def _order_problem(
                 f"cell {first + 1}; pass it in by hand"
             )
     return None
+
+
+def _renamed(
+    node: ast.ClassDef | None, params: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """(variable, keyword) for each variable `__init__` already has a parameter of."""
+    init = next(
+        (
+            s
+            for s in (node.body if node is not None else ())
+            if isinstance(s, ast.FunctionDef) and s.name == "__init__"
+        ),
+        None,
+    )
+    if init is None:
+        return ()
+    arguments = init.args
+    taken = {
+        a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+    }
+    return tuple((name, f"notebook_{name}") for name in params if name in taken)
+
+
+def _same_constant(
+    variable: str, definers: list[int], cells: dict[int, ParsedCell]
+) -> bool:
+    """True when every cell that sets `variable` assigns it the same literal
+    (`patch_size = 16` repeated): setting it again changes nothing."""
+    values = set()
+    for index in definers:
+        tree = cells[index].tree if index in cells else None
+        if tree is None:
+            return False
+        for node in ast.walk(tree):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            if any(variable in _loads_or_stores(t) for t in targets):
+                if not (
+                    len(targets) == 1
+                    and isinstance(targets[0], ast.Name)
+                    and _is_literal(node.value)  # type: ignore[attr-defined]
+                ):
+                    return False
+                values.add(ast.dump(node.value))  # type: ignore[attr-defined]
+            elif isinstance(node, ast.AugAssign | ast.AnnAssign | ast.For) and (
+                variable in _loads_or_stores(node.target)
+            ):
+                return False
+    return len(values) == 1
+
+
+def _loads_or_stores(node: ast.AST) -> set[str]:
+    return {item.id for item in ast.walk(node) if isinstance(item, ast.Name)}
+
+
+def _is_literal(node: ast.expr) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _read_after_init(parsed: ParsedCell, klass: ClassFacts) -> set[str]:
+    """Names the class's methods other than `__init__` read: when they run, later than
+    construction, they see the value the notebook holds then. (Unknown: all of them.)"""
+    node = _class_node(parsed, klass)
+    if node is None:
+        return set(klass.globals_read)
+    return {
+        name
+        for statement in node.body
+        if not (isinstance(statement, ast.FunctionDef) and statement.name == "__init__")
+        for name in _loads(statement)
+    }
 
 
 def _set_before_use(parsed: ParsedCell, variable: str, name: str) -> bool:

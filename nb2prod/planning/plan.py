@@ -61,6 +61,8 @@ class FunctionPlan(NamedTuple):
     returns_globals: tuple[str, ...]  # names it assigned with `global`, now returned
     # a class: the parameters of `extra_params` its notebook base class takes
     inherited: tuple[str, ...] = ()
+    # a class: (variable, keyword) passed under another name (`notebook_patch_size`)
+    keywords: tuple[tuple[str, str], ...] = ()
 
 
 class Step(NamedTuple):

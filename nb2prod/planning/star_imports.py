@@ -26,7 +26,7 @@ def resolve_star_imports(facts: NotebookFacts) -> tuple[StarImport, ...]:
         for flow in facts.dataflow.cells
         for provider in flow.providers
         if provider.cell is None
-    }
+    } | _read_inside_definitions(facts)
     found = []
     modules = dict.fromkeys(m for cell in facts.cells for m in cell.star_imports)
     for module in modules:
@@ -42,6 +42,19 @@ def resolve_star_imports(facts: NotebookFacts) -> tuple[StarImport, ...]:
             found[unresolved[0]].module, tuple(sorted(wanted)), inferred=True
         )
     return tuple(found)
+
+
+def _read_inside_definitions(facts: NotebookFacts) -> set[str]:
+    """Names functions and class methods read that nothing in the notebook binds
+    (`re`, `listify` from `from exp.nb_05 import *`): a star import must provide them,
+    though no cell reads them at the top level."""
+    bound = {name for cell in facts.cells for name in cell.defines}
+    bound |= {i.bound for cell in facts.cells for i in cell.imports if i.bound}
+    bound |= {f.name for cell in facts.cells for f in cell.functions}
+    bound |= {k.name for cell in facts.cells for k in cell.classes}
+    read = {n for cell in facts.cells for f in cell.functions for n in f.globals_read}
+    read |= {n for cell in facts.cells for k in cell.classes for n in k.globals_read}
+    return read - bound
 
 
 def star_warnings(stars: tuple[StarImport, ...], facts: NotebookFacts) -> list[Warning]:

@@ -14,9 +14,14 @@ from libcst.metadata import MetadataWrapper, ScopeProvider
 
 
 def inject_class_state(
-    node: cst.ClassDef, params: tuple[str, ...], inherited: tuple[str, ...]
+    node: cst.ClassDef,
+    params: tuple[str, ...],
+    inherited: tuple[str, ...],
+    keywords: dict[str, str] | None = None,
 ) -> cst.ClassDef:
-    """`node` taking `params` at construction (`inherited` go on to its base class)."""
+    """`node` taking `params` at construction (`inherited` go on to its base class);
+    `keywords` renames the parameters `__init__` already has (`notebook_NAME`)."""
+    keywords = keywords or {}
     wrapper = MetadataWrapper(cst.Module(body=[node]))
     scopes = wrapper.resolve(ScopeProvider)
     reads: dict[str, set[int]] = {}  # method -> ids of the Name nodes to rewrite
@@ -49,7 +54,7 @@ def inject_class_state(
     attributes = {name: _attribute(name, klass) for name in sorted(needed)}
     rewritten = klass.visit(_ReadFromSelf(reads, attributes))
     assert isinstance(rewritten, cst.ClassDef)
-    return _with_constructor(rewritten, params, inherited, attributes)
+    return _with_constructor(rewritten, params, inherited, attributes, keywords)
 
 
 def _methods(klass: cst.ClassDef) -> list[cst.FunctionDef]:
@@ -128,10 +133,11 @@ def _with_constructor(
     params: tuple[str, ...],
     inherited: tuple[str, ...],
     attributes: dict[str, str],
+    keywords: dict[str, str],
 ) -> cst.ClassDef:
     body = list(klass.body.body) if isinstance(klass.body, cst.IndentedBlock) else []
     keep = [
-        cst.parse_statement(f"self.{attribute} = {name}")
+        cst.parse_statement(f"self.{attribute} = {keywords.get(name, name)}")
         for name, attribute in attributes.items()
     ]
     for number, statement in enumerate(body):
@@ -139,7 +145,7 @@ def _with_constructor(
             isinstance(statement, cst.FunctionDef)
             and statement.name.value == "__init__"
         ):
-            body[number] = _extended_init(statement, params, inherited, keep)
+            body[number] = _extended_init(statement, params, inherited, keep, keywords)
             break
     else:
         at = 1 if body and _is_docstring(body[0]) else 0
@@ -172,6 +178,7 @@ def _extended_init(
     params: tuple[str, ...],
     inherited: tuple[str, ...],
     keep: list[cst.BaseStatement],
+    keywords: dict[str, str],
 ) -> cst.FunctionDef:
     arguments = init.params
     star = (
@@ -179,14 +186,14 @@ def _extended_init(
         if not isinstance(arguments.star_arg, cst.MaybeSentinel)
         else cst.ParamStar()
     )
-    added = [cst.Param(cst.Name(name)) for name in params]
+    added = [cst.Param(cst.Name(keywords.get(name, name))) for name in params]
     init = init.with_changes(
         params=arguments.with_changes(
             star_arg=star, kwonly_params=[*arguments.kwonly_params, *added]
         )
     )
     if inherited:
-        init = init.visit(_ForwardToBase(inherited))  # type: ignore[assignment]
+        init = init.visit(_ForwardToBase(inherited, keywords))  # type: ignore[assignment]
     statements = (
         list(init.body.body) if isinstance(init.body, cst.IndentedBlock) else []
     )
@@ -201,16 +208,19 @@ def _extended_init(
 class _ForwardToBase(cst.CSTTransformer):
     """`super().__init__(a)` -> `super().__init__(a, vocab=vocab)`."""
 
-    def __init__(self, names: tuple[str, ...]) -> None:
+    def __init__(self, names: tuple[str, ...], keywords: dict[str, str]) -> None:
         super().__init__()
         self.names = names
+        self.keywords = keywords  # a name this `__init__` takes under another one
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         if not _is_base_init(updated):
             return updated
         given = {a.keyword.value for a in updated.args if a.keyword is not None}
         extra = [
-            cst.Arg(keyword=cst.Name(name), value=cst.Name(name))
+            cst.Arg(
+                keyword=cst.Name(name), value=cst.Name(self.keywords.get(name, name))
+            )
             for name in self.names
             if name not in given
         ]

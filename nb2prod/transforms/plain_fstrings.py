@@ -4,13 +4,16 @@ F541): the same text, without the `f` that promises a placeholder."""
 from __future__ import annotations
 
 import ast
+import re
 
 import libcst as cst
+
+_F_PREFIX = re.compile(r"[fF][rR]?['\"]")
 
 
 def plain_fstrings(code: str) -> str:
     """The code with every placeholder-free f-string written as a plain string."""
-    if "f'" not in code and 'f"' not in code and "F'" not in code and 'F"' not in code:
+    if _F_PREFIX.search(code) is None:  # f"", rf"", fr"", F''...
         return code
     try:
         tree = ast.parse(code)

@@ -365,7 +365,11 @@ class _MakeExplicit(cst.CSTTransformer):
             return statement  # some name is read
         if statement.trailing_whitespace.comment is not None:
             return statement
-        comment = cst.Comment("# noqa: F401 (checks that it is installed)")
+        note = "# noqa: F401 (checks that it is installed)"
+        line = cst.Module(body=[statement]).code.strip()
+        if len(line) + len(note) + 10 > 88:  # black would split it from its noqa
+            note += "  # fmt: skip"
+        comment = cst.Comment(note)
         return statement.with_changes(
             trailing_whitespace=cst.TrailingWhitespace(
                 whitespace=cst.SimpleWhitespace("  "), comment=comment
