@@ -104,6 +104,27 @@ def guarded_roots(sources: Iterable[str]) -> set[str]:
     return roots
 
 
+def platform_guarded_roots(sources: Iterable[str]) -> set[str]:
+    """Top-level modules imported under `if "google.colab" in sys.modules:`: code for
+    one platform, which has the module, never a requirement."""
+    roots = set()
+    for text in sources:
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, ast.If):
+                continue
+            guarded = {
+                str(compare.left.value).split(".")[0]
+                for compare in ast.walk(node.test)
+                if isinstance(compare, ast.Compare)
+                and isinstance(compare.left, ast.Constant)
+                and any(isinstance(op, ast.In) for op in compare.ops)
+                and "sys.modules" in ast.unparse(compare)
+            }
+            body = imported_roots([ast.unparse(ast.Module(node.body, []))])
+            roots |= body & guarded
+    return roots
+
+
 def imported_roots(sources: Iterable[str]) -> set[str]:
     """Top-level modules imported with absolute imports anywhere in the sources."""
     roots = set()
@@ -125,11 +146,12 @@ def uncovered_imports(
     required = requirement_names((folder / "requirements.txt").read_text("utf-8"))
     extras = extra_names(folder)
     guarded = guarded_roots(sources)
+    platform = platform_guarded_roots(sources)
     missing = []
     for root in sorted(imported_roots(sources)):
         if root in sys.stdlib_module_names or root in (package, "__future__"):
             continue
-        if root in guarded and _normal(root) in extras:
+        if (root in guarded and _normal(root) in extras) or root in platform:
             continue
         providers = mapping.get(root, set()) | WELL_KNOWN.get(root, set())
         if _normal(root) in required or providers & required:

@@ -190,9 +190,15 @@ def _top_level_names(text: str) -> set[str] | None:
 
 
 def _optional_import_lines(tree: ast.Module) -> set[int]:
-    """Lines of imports inside `try:` blocks that handle ImportError."""
+    """Lines of imports inside `try:` blocks that handle ImportError, and of imports of
+    a module under `if "MODULE" in sys.modules:` (code for the platform that has it)."""
     lines: set[int] = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "sys.modules" in ast.unparse(node.test):
+            for statement in node.body:
+                for inner in ast.walk(statement):
+                    if isinstance(inner, ast.Import | ast.ImportFrom):
+                        lines.add(inner.lineno)
         if not isinstance(node, ast.Try):
             continue
         names = set()

@@ -127,3 +127,13 @@ def test_a_name_imported_from_a_generated_module_must_be_defined_there(tmp_path)
     assert [p.message for p in problems] == [
         "`NOT_THERE` is imported from `nb.config`, which does not define it"
     ]
+
+
+def test_an_import_for_one_platform_is_not_a_problem(tmp_path):
+    notebook = tmp_path / "nb.ipynb"
+    guarded = (
+        "import sys\nif 'google.colab' in sys.modules:\n"
+        "    from google.colab import drive\n    drive.mount('/content/drive')\nx = 1"
+    )
+    write_nb(notebook, nb(md("# T"), code(guarded, count=1)))
+    assert read_problems(notebook) == ()
