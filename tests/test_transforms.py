@@ -266,3 +266,14 @@ def test_a_long_availability_import_keeps_its_noqa_through_black(tmp_path):
         capture_output=True, text=True,
     )  # fmt: skip
     assert json.loads(done.stdout) == []
+
+
+def test_fstring_fields_of_a_notebook_using_tensors_keep_their_formatting():
+    """A 0-d torch tensor formats as its number in an f-string but as `tensor(...)`
+    with %s: in a notebook using tensors, fields without a spec keep `format()`."""
+    assert_transform(
+        PrintToLogging(tensors=True),
+        'print(f"Epoch: {epoch} | Loss: {loss} | {x!r} {y:.2f}")',
+        "logger.info('Epoch: %s | Loss: %s | %r %.2f', format(epoch), format(loss), "
+        "x, y)",
+    )

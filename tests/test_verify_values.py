@@ -50,6 +50,16 @@ def test_a_fitted_timing_attribute_is_not_compared():
     assert verdict(Search(0.1, 0.9), Search(0.1, 0.8)) == "different"
 
 
+def test_a_class_the_notebook_defines_matches_the_class_the_package_moved():
+    notebook = {"kind": "opaque", "type": "__main__.Net", "fingerprint": "a"}
+    package = {"kind": "opaque", "type": "pkg.model.Net", "fingerprint": "a"}
+    assert compare(notebook, package, Tolerance()).status == "equal"
+    other = {"kind": "opaque", "type": "pkg.model.OtherNet", "fingerprint": "a"}
+    assert compare(notebook, other, Tolerance()).status == "different"
+    library = {"kind": "opaque", "type": "torch.nn.Linear", "fingerprint": "a"}
+    assert compare(library, package, Tolerance()).status == "different"
+
+
 def test_torch_tensors_and_modules_are_compared_by_value():
     torch = pytest.importorskip("torch")
     assert verdict(torch.ones(3), torch.ones(3)) == "equal"
@@ -63,6 +73,19 @@ def test_torch_tensors_and_modules_are_compared_by_value():
     with torch.no_grad():
         second.weight += 1
     assert verdict(first, second) == "different"
+
+    class Net(torch.nn.Module):  # a notebook's own network
+        def __init__(self) -> None:
+            super().__init__()
+            self.layer = torch.nn.Linear(2, 1)
+
+    torch.manual_seed(0)
+    net, same = Net(), Net()
+    same.load_state_dict(net.state_dict())
+    assert verdict(net, same) == "equal"
+    with torch.no_grad():
+        same.layer.bias += 1
+    assert verdict(net, same) == "different"
 
 
 def test_the_frameworks_the_notebook_imports_are_seeded(tmp_path):

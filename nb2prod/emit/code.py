@@ -44,6 +44,8 @@ from nb2prod.transforms.repeated_imports import DropRepeatedImports, normalized
 from nb2prod.transforms.unused_locals import drop_unused_locals, tidy_definition
 
 LOGGER = "logger"
+#: Libraries whose tensors format differently in f-strings (`format`) and with `%s`.
+TENSOR_LIBRARIES = frozenset({"torch", "tensorflow", "jax"})
 
 
 class ModuleCode(NamedTuple):
@@ -92,6 +94,9 @@ def render_module_code(
             text for line in notebook_imports if (text := normalized(line)) is not None
         ),
         keywords={f.name: dict(f.keywords) for f in plan.functions if f.keywords},
+        tensors=any(
+            name in TENSOR_LIBRARIES for r in plan.requirements for name in r.imports
+        ),
     )
     definitions = _definitions(plan, cells, rewrites)
     modules: dict[str, ModuleCode] = {}
@@ -325,6 +330,7 @@ class _Rewrites(NamedTuple):
     exact: frozenset[str]  # modules whose prints build lines piece by piece
     hoisted: frozenset[str] = frozenset()  # the notebook's top-level imports
     keywords: dict[str, dict[str, str]] = {}  # noqa: RUF012 (read only)
+    tensors: bool = False  # the notebook imports a library of tensors (torch...)
 
 
 def _modules_printing_pieces(plan: Plan, parsed: dict[int, ParsedCell]) -> set[str]:
@@ -422,7 +428,9 @@ def _transformers(
     """The rewrites that can change code holding the names `words`."""
     transformers: list[cst.CSTTransformer] = []
     if words & {"print", "display"}:
-        transformers.append(PrintToLogging(LOGGER, exact=exact))
+        transformers.append(
+            PrintToLogging(LOGGER, exact=exact, tensors=rewrites.tensors)
+        )
     if "show" in words:
         transformers.append(ShowToSave(label))
     # dict views compare from the smaller side; `words.isdisjoint(dict)` would scan

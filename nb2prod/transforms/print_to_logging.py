@@ -24,9 +24,14 @@ _NOT_OUTPUT_FILES = ("sys.stdout", "sys.stderr", "None")
 class PrintToLogging(cst.CSTTransformer):
     """Rewrite print and display calls; `logger` is the logger expression to call."""
 
-    def __init__(self, logger: str = "logger", *, exact: bool = False) -> None:
+    def __init__(
+        self, logger: str = "logger", *, exact: bool = False, tensors: bool = False
+    ) -> None:
         super().__init__()
         self.logger = logger
+        # f-string fields of a notebook using tensors keep `format()`: a 0-d tensor
+        # formats as its number in an f-string, as `tensor(0.31, ...)` with %s
+        self.tensors = tensors
         self.exact = (
             exact  # print_to_log(logger, ...), for code building lines in pieces
         )
@@ -40,7 +45,10 @@ class PrintToLogging(cst.CSTTransformer):
             call = self._print(updated)
         elif func.value == "display" and updated.args:
             call = self._log(
-                "debug", *_fold([a.value for a in updated.args if not a.keyword], " ")
+                "debug",
+                *_fold(
+                    [a.value for a in updated.args if not a.keyword], " ", self.tensors
+                ),
             )
         else:
             return updated
@@ -70,7 +78,8 @@ class PrintToLogging(cst.CSTTransformer):
             return self._log(level, "%s", [_joined(call, keywords.get("sep"))])
         separator = _string(keywords["sep"]) if "sep" in keywords else " "
         return self._log(
-            level, *_fold([arg.value for arg in positional], separator or "")
+            level,
+            *_fold([arg.value for arg in positional], separator or "", self.tensors),
         )
 
     def _log(
@@ -87,7 +96,7 @@ def _not_a_file(target: cst.BaseExpression | None) -> bool:
 
 
 def _fold(
-    values: list[cst.BaseExpression], separator: str
+    values: list[cst.BaseExpression], separator: str, tensors: bool = False
 ) -> tuple[str, list[cst.BaseExpression]]:
     """A %-format and its arguments printing `values` joined by `separator`."""
     parts: list[str] = []
@@ -97,7 +106,7 @@ def _fold(
         if literal is not None:
             parts.append(_escape(literal))
         elif isinstance(value, cst.FormattedString) and _simple_fstring(value):
-            text, extra = _from_fstring(value)
+            text, extra = _from_fstring(value, tensors)
             parts.append(text)
             args.extend(extra)
         else:
@@ -114,7 +123,9 @@ def _simple_fstring(value: cst.FormattedString) -> bool:
     )
 
 
-def _from_fstring(value: cst.FormattedString) -> tuple[str, list[cst.BaseExpression]]:
+def _from_fstring(
+    value: cst.FormattedString, tensors: bool = False
+) -> tuple[str, list[cst.BaseExpression]]:
     text: list[str] = []
     args: list[cst.BaseExpression] = []
     raw = "r" in value.prefix.lower()
@@ -127,7 +138,14 @@ def _from_fstring(value: cst.FormattedString) -> tuple[str, list[cst.BaseExpress
         spec = part.format_spec
         if not spec:
             text.append("%" + (part.conversion or "s"))  # %r and %a match !r and !a
-            args.append(expression)
+            formatted = (
+                tensors and part.conversion is None and not _plain_value(expression)
+            )
+            args.append(
+                cst.Call(cst.Name("format"), [cst.Arg(expression)])
+                if formatted
+                else expression
+            )
             continue
         if part.conversion in ("r", "a", "s"):
             function = {"r": "repr", "a": "ascii", "s": "str"}[part.conversion]
@@ -150,6 +168,24 @@ def _from_fstring(value: cst.FormattedString) -> tuple[str, list[cst.BaseExpress
                 cst.Call(cst.Name("format"), [cst.Arg(expression), cst.Arg(spec_node)])
             )
     return "".join(text), args
+
+
+#: Builtins whose results are plain numbers or text: `format` would change nothing
+#: (not `round` or `abs`, which return a tensor for a tensor).
+_PLAIN_RESULTS = frozenset(
+    {"len", "str", "int", "float", "repr", "bool", "hex", "oct", "type"}
+)
+
+
+def _plain_value(expression: cst.BaseExpression) -> bool:
+    """True for a literal or a call of a builtin returning a plain number or text."""
+    if isinstance(expression, cst.BaseString | cst.Integer | cst.Float):
+        return True
+    return (
+        isinstance(expression, cst.Call)
+        and isinstance(expression.func, cst.Name)
+        and expression.func.value in _PLAIN_RESULTS
+    )
 
 
 def _joined(call: cst.Call, separator: cst.BaseExpression | None) -> cst.BaseExpression:

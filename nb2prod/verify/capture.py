@@ -113,6 +113,11 @@ def _estimator(value, depth):
     }
 
 
+def _torch_class(kind):
+    """True for a torch class and for a notebook's class built on one (`nn.Module`)."""
+    return any((base.__module__ or "").startswith("torch") for base in kind.__mro__)
+
+
 def _torch_module(value, depth):
     """A torch module (a network, an optimizer) by its type and its state: the weights
     of a network (`state_dict`)."""
@@ -147,7 +152,7 @@ def snapshot_of(value, depth=0):
     module = type(value).__module__ or ""
     if module.startswith("torch") and hasattr(value, "detach"):
         return snapshot_of(_torch_tensor(value), depth)
-    if module.startswith("torch") and hasattr(value, "state_dict"):
+    if hasattr(value, "state_dict") and _torch_class(type(value)):
         return _torch_module(value, depth)
     if (
         module.startswith("numpy")

@@ -34,8 +34,22 @@ def compare(left: Snapshot, right: Snapshot, tolerance: Tolerance) -> Verdict:
     return _compare(left, right, tolerance, "")
 
 
+def same_type(left: str | None, right: str | None) -> bool:
+    """True for equal type names, and for a class the notebook defines (`__main__.Q`)
+    against the class the package moved into one of its modules (`pkg.step.Q`)."""
+    if left == right:
+        return True
+    if not left or not right:
+        return False
+    for notebook, package in ((left, right), (right, left)):
+        if notebook.startswith("__main__."):
+            qualname = notebook.removeprefix("__main__.")
+            return package.endswith("." + qualname) and package != qualname
+    return False
+
+
 def _opaque(left: Snapshot, right: Snapshot) -> Verdict:
-    if left.get("type") != right.get("type"):
+    if not same_type(left.get("type"), right.get("type")):
         return Verdict("different", f"type {left.get('type')} != {right.get('type')}")
     if left.get("fingerprint") and left.get("fingerprint") == right.get("fingerprint"):
         return EQUAL  # same type, same address-free repr
@@ -96,7 +110,7 @@ def _compare(left: Snapshot, right: Snapshot, tolerance: Tolerance, at: str) -> 
             f"{at} (sum of a large array)",
         )
     if kind == "estimator":
-        if left["type"] != right["type"]:
+        if not same_type(left["type"], right["type"]):
             return Verdict(
                 "different", f"{at or 'estimator'}: {left['type']} != {right['type']}"
             )
