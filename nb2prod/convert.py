@@ -17,6 +17,7 @@ from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell, parse_notebook
 from nb2prod.planning.build import build_plan
 from nb2prod.planning.function_versions import version_functions, version_warnings
+from nb2prod.planning.inline_settings import inline_settings
 from nb2prod.planning.last_result import bind_last_results
 from nb2prod.planning.late_defaults import late_defaults
 from nb2prod.planning.plan import Plan
@@ -74,6 +75,11 @@ def plan_notebook(notebook: Notebook, package: str | None = None) -> Planned:
     defaults = late_defaults(notebook, parsed, facts)
     if defaults is not None:  # `def f(url=URL)`: read when called
         notebook = defaults.notebook
+        parsed = parse_notebook(notebook)
+        facts = analyze_parsed(notebook.path, parsed)
+    settings = inline_settings(notebook, parsed, facts)
+    if settings is not None:  # `test_size=0.2`: a setting named TEST_SIZE
+        notebook = settings.notebook
         parsed = parse_notebook(notebook)
         facts = analyze_parsed(notebook.path, parsed)
     plan = build_plan(notebook, parsed, facts, package)

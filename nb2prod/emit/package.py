@@ -18,6 +18,7 @@ from nb2prod.emit.docker import render_docker_files
 from nb2prod.emit.docstrings import in_docstring
 from nb2prod.emit.formatting import format_files
 from nb2prod.emit.package_readme import readme_context
+from nb2prod.emit.settings_sources import env_prefix, reads_toml
 from nb2prod.emit.tests import render_test_files
 from nb2prod.emit.workflow import render_workflow
 from nb2prod.parsing import ParsedCell
@@ -53,6 +54,8 @@ def render_package(
         values=[_field(v) for v in plan.config],
         data_dir=any(v.original is not None for v in plan.config),
         model=plan.model,
+        env_prefix=env_prefix(plan),
+        toml=reads_toml(plan),
     )
     if plan.model is not None:
         files[f"{source}/models.py"] = render(
@@ -66,7 +69,7 @@ def render_package(
             "serve.py.j2",
             package=plan.package,
             model=plan.model,
-            variable=f"{plan.package.replace('.', '_').upper()}_MODEL_DIR",
+            variable=f"{env_prefix(plan)}MODEL_DIR",
         )
     files[f"{source}/pipeline.py"] = render("pipeline.py.j2", **_pipeline(plan))
     files[f"{source}/__main__.py"] = render(
@@ -77,6 +80,7 @@ def render_package(
         data_dir=any(v.original is not None for v in plan.config),
         model=plan.model,
         schedule=plan.train_step is not None,
+        toml=reads_toml(plan),
     )
     files[f"{source}/__init__.py"] = render(
         "__init__.py.j2",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from nb2prod.emit.settings_sources import env_prefix, reads_toml
 from nb2prod.planning.plan import Plan
 
 
@@ -32,6 +33,8 @@ def readme_context(plan: Plan) -> dict[str, Any]:
             for value in plan.config
         ],
         "data_dir": any(value.original is not None for value in plan.config),
+        "env_prefix": env_prefix(plan),
+        "toml": reads_toml(plan),
         "secrets": sorted({secret.variable for secret in plan.secrets}),
         "outputs": plan.outputs,
         "model": plan.model,

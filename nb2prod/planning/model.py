@@ -64,7 +64,7 @@ class _Known(NamedTuple):
 
 def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan | None:
     """The final model of the notebook, or None when it trains none."""
-    imports = _imports(facts)
+    imports = imported_paths(facts)
     classes = _estimator_classes(cells)
     known = _Known(
         imports,
@@ -157,7 +157,7 @@ def return_persisted(
     return result
 
 
-def _imports(facts: NotebookFacts) -> dict[str, str]:
+def imported_paths(facts: NotebookFacts) -> dict[str, str]:
     """Notebook name -> the dotted path it was imported as (imports inside functions
     count too, for the calls in those functions; notebook-level ones win)."""
     found: dict[str, str] = {}
@@ -179,7 +179,7 @@ def _dotted_import(fact: ImportFact) -> str:
     return f"{fact.module}.{fact.name}"
 
 
-def _resolved(func: ast.expr, imports: dict[str, str]) -> str | None:
+def resolved_path(func: ast.expr, imports: dict[str, str]) -> str | None:
     """`xgb.XGBClassifier` -> `xgboost.XGBClassifier`, through the notebook's imports."""
     written = dotted(func)
     if written is None:
@@ -198,7 +198,7 @@ def _estimator(
     like scikit-learn's)."""
     if isinstance(func, ast.Name) and func.id in classes:
         return func.id, "notebook", ""
-    path = _resolved(func, imports)
+    path = resolved_path(func, imports)
     if path is None:
         return None
     library = MODEL_LIBRARIES.get(path.split(".")[0])
@@ -301,7 +301,7 @@ def _is_metric(func: ast.expr, imports: dict[str, str], scorers: set[str]) -> bo
         return True
     if isinstance(func, ast.Attribute) and func.attr in ("score", "evaluate"):
         return True
-    path = _resolved(func, imports)
+    path = resolved_path(func, imports)
     return bool(
         path
         and path.startswith("sklearn.metrics")

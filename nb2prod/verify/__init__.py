@@ -100,9 +100,11 @@ def _verify(
     run_timeout: int,
     max_copy_bytes: int,
 ) -> VerifyReport:
+    from nb2prod.analysis import analyze_parsed
     from nb2prod.convert import plan_notebook
     from nb2prod.errors import ConfigError
     from nb2prod.notebook import read_notebook
+    from nb2prod.parsing import parse_notebook
     from nb2prod.verify.runs import RunSettings, run_notebook, run_package
 
     notebook = read_notebook(notebook_path)
@@ -116,17 +118,17 @@ def _verify(
         )
     planned = plan_notebook(notebook, packages[0])
     plan = planned.plan
-    refuse_absolute_writes(notebook_path, planned.facts.cells)
+    # the notebook as written runs, not as planned (its literals named as settings)
+    written = analyze_parsed(notebook.path, parse_notebook(notebook)).cells
+    refuse_absolute_writes(notebook_path, written)
     path = Path(notebook_path)
-    rules = CopyRules(max_copy_bytes, named_paths(planned.facts.cells))
+    rules = CopyRules(max_copy_bytes, named_paths(written))
     with scratch_folder() as scratch:
         settings = RunSettings(scratch, python, cell_timeout, run_timeout, rules)
         ours = run_notebook(path, plan, settings)
         theirs = run_package(path, folder, plan, settings)
     rows = compare_sides(plan, ours, theirs, tolerance)
-    seeds = any(
-        call.kind == "seed" for cell in planned.facts.cells for call in cell.randomness
-    )
+    seeds = any(call.kind == "seed" for cell in written for call in cell.randomness)
     notes = [
         "both sides ran with the global random generators seeded with 0"
         + ("" if seeds else " (the notebook does not seed them itself)")

@@ -1,0 +1,415 @@
+"""Settings from inline literals: the knobs a notebook writes where it uses them.
+
+`train_test_split(X, y, test_size=0.2)`, `RandomForestClassifier(n_estimators=40)`,
+`np.random.seed(0)`, `pd.read_csv("../input/train.csv")`: an engineer makes each of
+these a setting. Before planning, each such literal becomes a name (`TEST_SIZE`,
+`RANDOM_FOREST_N_ESTIMATORS`, `SEED`, `TRAIN_CSV`) assigned once, on its own line
+above the first statement that uses it; the name then becomes a Config field like
+any `NAME = literal` constant, with the notebook's value as its default, so the
+package computes what the notebook computed. A value that means one thing is one
+field: `random_state=0` in three calls is one `SEED`, and a constant the notebook
+already has (`SEED = 0`) is reused.
+
+Literals inside class bodies stay (a class cannot take a parameter), as do lines of
+IPython syntax (their columns are not the source's).
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from typing import NamedTuple
+
+from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.analysis.literals import is_url, looks_like_path
+from nb2prod.notebook import Notebook
+from nb2prod.parsing import ParsedCell
+from nb2prod.planning.model import NOT_MODELS, imported_paths, resolved_path
+from nb2prod.planning.naming import is_safe_identifier
+from nb2prod.positions import split_lines
+
+#: Libraries whose classes are estimators: their keyword literals are hyper-parameters.
+ESTIMATOR_LIBRARIES = frozenset(
+    {"sklearn", "xgboost", "lightgbm", "catboost", "imblearn"}
+)
+#: Optimizers: their numeric keywords (`lr`, `momentum`) are training settings.
+OPTIMIZER_MODULES = re.compile(
+    r"^(torch\.optim|tensorflow\.keras\.optimizers|keras\.optimizers)\b"
+)
+#: Splitters, cross-validation and searches: numeric keywords are settings.
+MODEL_SELECTION = re.compile(r"^sklearn\.model_selection\b")
+#: Methods whose numeric keywords are training settings (`epochs=10`).
+TRAINING_METHODS = frozenset({"fit", "fit_generator", "train"})
+#: Calls whose literal argument is a seed.
+SEED_CALLS = frozenset(
+    {
+        "numpy.random.seed",
+        "numpy.random.RandomState",
+        "numpy.random.default_rng",
+        "random.seed",
+        "torch.manual_seed",
+        "torch.cuda.manual_seed",
+        "torch.cuda.manual_seed_all",
+        "tensorflow.random.set_seed",
+        "tensorflow.set_random_seed",
+        "tensorflow.keras.utils.set_random_seed",
+        "keras.utils.set_random_seed",
+    }
+)
+#: Calls reading the file named by their first argument.
+READ_CALLS = re.compile(
+    r"^(pandas\.read_\w+|numpy\.(load|loadtxt|genfromtxt|fromfile)|joblib\.load"
+    r"|torch\.load|PIL\.Image\.open|cv2\.imread|polars\.read_\w+)$"
+)
+#: Methods writing the file named by their first argument.
+WRITE_METHODS = frozenset(
+    {"to_csv", "to_parquet", "to_excel", "to_json", "to_pickle", "to_feather"}
+)
+#: Functions writing the file named by their argument at this position.
+WRITE_CALLS = {
+    "numpy.save": 0,
+    "numpy.savetxt": 0,
+    "numpy.savez": 0,
+    "joblib.dump": 1,
+    "torch.save": 1,
+}
+#: Keywords that tune how a call runs, not what it computes.
+NOT_SETTINGS = frozenset(
+    {
+        "verbose",
+        "verbosity",
+        "silent",
+        "n_jobs",
+        "nthread",
+        "thread_count",
+        "workers",
+        "use_multiprocessing",
+        "inplace",
+        "axis",
+        "copy",
+        "dtype",
+        "device",
+        "use_label_encoder",
+        "enable_categorical",
+        "logging_level",
+        "return_train_score",
+        "error_score",
+        "pre_dispatch",
+        "warm_start",
+        "refit",
+        "index",
+        "header",
+        "sep",
+        "encoding",
+    }
+)
+#: Classes of those libraries that hold data or results, not an estimator.
+NOT_ESTIMATORS = re.compile(
+    r"^sklearn\.(metrics|datasets|utils|inspection)\b|(DMatrix|Dataset|Pool|Booster)$"
+)
+#: Names that already say the file is written (as `planning/build.py` reads them).
+OUTPUT_WORDS = re.compile(r"OUT|SAVE|EXPORT|RESULT|REPORT|SUBMISSION|DEST|WRITE|DUMP")
+SEED = "SEED"
+_SUFFIXES = re.compile(r"(Classifier|Regressor|CV)$")
+
+
+class InlineSettings(NamedTuple):
+    notebook: Notebook
+    names: tuple[str, ...]  # the settings introduced, in notebook order
+
+
+class _Knob(NamedTuple):
+    """A literal to turn into a setting: where it is and the name its role gives."""
+
+    node: ast.expr
+    value: object
+    role: str  # the name the role suggests: SEED, TEST_SIZE, RANDOM_FOREST_MAX_DEPTH
+    fallback: str  # the name when `role` is taken by another value
+
+
+def inline_settings(
+    notebook: Notebook, parsed: tuple[ParsedCell, ...], facts: NotebookFacts
+) -> InlineSettings | None:
+    """The notebook with its inline knobs named, or None when it has none."""
+    imports = imported_paths(facts)
+    constants = _constants(parsed)
+    taken = {n for c in facts.cells for n in (*c.defines, *c.reads)} | set(imports)
+    chosen: dict[tuple[str, str], str] = {}  # (role, repr(value)) -> name
+    owners: dict[str, str] = {}  # name -> repr(value)
+    introduced: list[str] = []
+    sources: dict[int, str] = {}
+    secrets = {
+        (cell.index, s.line, s.column) for cell in facts.cells for s in cell.secrets
+    }
+    for item in parsed:
+        if item.tree is None:
+            continue
+        magic = {
+            line
+            for fact in item.translation.syntax
+            for line in range(fact.span.line, fact.span.end_line + 1)
+        }
+        edits: list[tuple[ast.expr, str]] = []
+        inserts: dict[int, list[str]] = {}
+        for statement in item.tree.body:
+            for knob in _knobs(statement, imports):
+                node = knob.node
+                if node.lineno in magic or node.end_lineno != node.lineno:
+                    continue  # IPython syntax, or a literal over several lines
+                if (item.cell.index, node.lineno, node.col_offset) in secrets:
+                    continue
+                text = repr(knob.value)
+                key = (knob.role, text)
+                if key not in chosen:
+                    name = _name(knob, text, constants, owners, taken)
+                    chosen[key] = name
+                    if name not in constants:
+                        owners[name] = text
+                        introduced.append(name)
+                        first = min(
+                            [statement.lineno]
+                            + [d.lineno for d in _decorators(statement)]
+                        )
+                        inserts.setdefault(first, []).append(f"{name} = {text}\n")
+                edits.append((node, chosen[key]))
+        if edits:
+            sources[item.cell.index] = _edited(item.cell.source, edits, inserts)
+    if not sources:
+        return None
+    cells = tuple(
+        cell._replace(source=sources[cell.index]) if cell.index in sources else cell
+        for cell in notebook.cells
+    )
+    return InlineSettings(notebook._replace(cells=cells), tuple(introduced))
+
+
+def _name(
+    knob: _Knob,
+    text: str,
+    constants: dict[str, str],
+    owners: dict[str, str],
+    taken: set[str],
+) -> str:
+    """The role's name when free or already holding this value, else the fallback,
+    else a numbered name."""
+    for candidate in (knob.role, knob.fallback):
+        if constants.get(candidate) == text or owners.get(candidate) == text:
+            return candidate
+        if candidate not in taken and candidate not in owners and _usable(candidate):
+            taken.add(candidate)
+            return candidate
+    number = 2
+    while True:
+        candidate = f"{knob.fallback}_{number}"
+        if candidate not in taken and candidate not in owners:
+            taken.add(candidate)
+            return candidate
+        number += 1
+
+
+def _usable(name: str) -> bool:
+    return is_safe_identifier(name) and name.isupper()
+
+
+def _constants(parsed: tuple[ParsedCell, ...]) -> dict[str, str]:
+    """Top-level `NAME = literal` constants the notebook already has: name -> repr."""
+    found: dict[str, str] = {}
+    for item in parsed:
+        for node in item.tree.body if item.tree is not None else []:
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            ):
+                value = _literal(node.value)
+                if value is not _NONE:
+                    found.setdefault(node.targets[0].id, repr(value))
+    return found
+
+
+def _decorators(statement: ast.stmt) -> list[ast.expr]:
+    return list(getattr(statement, "decorator_list", []) or [])
+
+
+def _knobs(statement: ast.stmt, imports: dict[str, str]) -> list[_Knob]:
+    """The knobs of one top-level statement (class bodies left out), in source order."""
+    if isinstance(statement, ast.ClassDef):
+        return []
+    found: list[_Knob] = []
+    stack: list[ast.AST] = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.ClassDef):
+            continue
+        if isinstance(node, ast.Call):
+            found += _call_knobs(node, imports)
+        stack.extend(ast.iter_child_nodes(node))
+    return sorted(found, key=lambda k: (k.node.lineno, k.node.col_offset))
+
+
+def _call_knobs(call: ast.Call, imports: dict[str, str]) -> list[_Knob]:
+    path = resolved_path(call.func, imports) or _builtin(call.func)
+    method = call.func.attr if isinstance(call.func, ast.Attribute) else None
+    found: list[_Knob] = []
+    if path in SEED_CALLS and call.args:
+        value = _literal(call.args[0])
+        if isinstance(value, int) and not isinstance(value, bool):
+            found.append(_Knob(call.args[0], value, SEED, _prefix(path) + "_SEED"))
+    found += _path_knobs(call, path, method)
+    kind = _kind_of_call(path, method)
+    if kind is None:
+        return found
+    prefix = _prefix(path) if kind in ("estimator", "transformer", "optimizer") else ""
+    for keyword in call.keywords:
+        if keyword.arg is None or keyword.arg in NOT_SETTINGS:
+            continue
+        value = _literal(keyword.value)
+        if value is _NONE or value is None:
+            continue
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if kind != "estimator" and not numeric:
+            continue
+        role_name = keyword.arg.upper()
+        if keyword.arg in ("random_state", "seed", "random_seed"):
+            if not numeric:
+                continue
+            found.append(_Knob(keyword.value, value, SEED, f"{prefix or 'SPLIT'}_SEED"))
+            continue
+        full = f"{prefix}_{role_name}" if prefix else role_name
+        fallback = full if prefix else f"{_prefix(path or method or '')}_{role_name}"
+        found.append(_Knob(keyword.value, value, full, fallback))
+    return found
+
+
+def _kind_of_call(path: str | None, method: str | None) -> str | None:
+    """estimator | transformer | optimizer | selection | training, or None."""
+    if path is not None:
+        root, name = path.split(".")[0], path.rsplit(".", 1)[-1]
+        if MODEL_SELECTION.match(path):
+            return "selection"
+        if (
+            root in ESTIMATOR_LIBRARIES
+            and name[:1].isupper()
+            and not NOT_ESTIMATORS.search(path)
+        ):
+            return "transformer" if NOT_MODELS.match(path) else "estimator"
+        if OPTIMIZER_MODULES.match(path) and name[:1].isupper():
+            return "optimizer"
+        if path in ("xgboost.train", "lightgbm.train", "xgboost.cv", "lightgbm.cv"):
+            return "training"
+    if method in TRAINING_METHODS:
+        return "training"
+    return None
+
+
+def _path_knobs(call: ast.Call, path: str | None, method: str | None) -> list[_Knob]:
+    """File names a call reads or writes."""
+    position: int | None = None
+    written = False
+    if path is not None and READ_CALLS.match(path):
+        position = 0
+    elif path is not None and path in WRITE_CALLS:
+        position, written = WRITE_CALLS[path], True
+    elif method in WRITE_METHODS:
+        position, written = 0, True
+    elif path == "open":
+        position, written = 0, not _opens_for_reading(call)
+    if position is None or len(call.args) <= position:
+        return []
+    node = call.args[position]
+    value = _literal(node)
+    if not isinstance(value, str) or not (looks_like_path(value) or is_url(value)):
+        return []
+    role, fallback = _path_names(value)
+    if written and not OUTPUT_WORDS.search(role):  # what it writes, not an input
+        role, fallback = f"OUTPUT_{role}", f"OUTPUT_{fallback}"
+    return [_Knob(node, value, role, fallback)]
+
+
+def _opens_for_reading(call: ast.Call) -> bool:
+    mode: object = "r"
+    if len(call.args) > 1:
+        mode = _literal(call.args[1])
+    for keyword in call.keywords:
+        if keyword.arg == "mode":
+            mode = _literal(keyword.value)
+    return isinstance(mode, str) and not set(mode) & set("wax+")
+
+
+def _path_names(value: str) -> tuple[str, str]:
+    """`../input/titanic/train.csv` -> (TRAIN_CSV, TITANIC_TRAIN_CSV); URLs end _URL."""
+    text = value.split("?")[0].rstrip("/").replace("\\", "/")
+    base = posixpath.basename(text)
+    parent = posixpath.basename(posixpath.dirname(text))
+    stem = _upper_words(base) or "DATA"
+    if is_url(value):
+        stem = f"{stem}_URL" if not stem.endswith("_URL") else stem
+    if stem[0].isdigit():
+        stem = f"FILE_{stem}"
+    folder = _upper_words(parent)
+    return stem, (f"{folder}_{stem}" if folder and not folder[0].isdigit() else stem)
+
+
+def _upper_words(text: str) -> str:
+    return "_".join(re.findall(r"[A-Za-z0-9]+", text)).upper()
+
+
+def _prefix(path: str) -> str:
+    """`sklearn.ensemble.RandomForestClassifier` -> RANDOM_FOREST; `torch.optim.SGD`
+    -> SGD; `numpy.random.seed` -> NUMPY."""
+    name = path.rsplit(".", 1)[-1]
+    if path in SEED_CALLS:
+        name = path.split(".")[0]
+    stripped = _SUFFIXES.sub("", name) or name
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", stripped)
+    return _upper_words(words) or "CALL"
+
+
+def _builtin(func: ast.expr) -> str | None:
+    return "open" if isinstance(func, ast.Name) and func.id == "open" else None
+
+
+_NONE = object()
+
+
+def _literal(node: ast.expr) -> object:
+    """The value of a literal number, string or bool (negative numbers too)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _literal(node.operand)
+        if isinstance(inner, (int, float)) and not isinstance(inner, bool):
+            return -inner
+        return _NONE
+    if isinstance(node, ast.Constant) and isinstance(
+        node.value, (str, int, float, bool)
+    ):
+        if isinstance(node.value, str) and (
+            "\n" in node.value or len(node.value) > 200
+        ):
+            return _NONE
+        if isinstance(node.value, float) and node.value != node.value:
+            return _NONE  # NaN: its repr is not Python
+        return node.value
+    if isinstance(node, ast.Constant) and node.value is None:
+        return None
+    return _NONE
+
+
+def _edited(
+    source: str, edits: list[tuple[ast.expr, str]], inserts: dict[int, list[str]]
+) -> str:
+    """`source` with each literal replaced by its name (bottom up, by UTF-8 offsets)
+    and the settings' assignments inserted above their statements."""
+    lines = [content + ending for content, ending in split_lines(source)]
+    for node, name in sorted(
+        edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True
+    ):
+        end_line = node.end_lineno or node.lineno
+        head = lines[node.lineno - 1].encode("utf-8")[: node.col_offset]
+        tail = lines[end_line - 1].encode("utf-8")[node.end_col_offset :]
+        lines[node.lineno - 1 : end_line] = [(head + name.encode() + tail).decode()]
+    for line in sorted(inserts, reverse=True):
+        if line - 1 >= len(lines) and lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        lines[line - 1 : line - 1] = inserts[line]
+    return "".join(lines)

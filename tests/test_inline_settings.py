@@ -1,0 +1,186 @@
+"""Settings from inline literals (issue 14): hyper-parameters, seeds, split sizes and
+file names written where they are used become Config fields named by their role,
+used where the literal was, with the notebook's value as default."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nb2prod.convert import convert_notebook
+from nb2prod.testing import md, notebook
+
+IMPORTS = (
+    "import numpy as np\nimport pandas as pd\n"
+    "from sklearn.ensemble import RandomForestClassifier\n"
+    "from sklearn.model_selection import train_test_split, GridSearchCV"
+)
+
+
+def convert(*cells: str):  # type: ignore[no-untyped-def]
+    result = convert_notebook(notebook(md("# Model"), *cells, path="fx.ipynb"))
+    files = result.package
+    source = "\n".join(
+        text
+        for path, text in files.items()
+        if path.startswith("src/fx/") and not path.endswith("config.py")
+    )
+    return config_defaults(files["src/fx/config.py"]), source, result
+
+
+def config_defaults(text: str) -> dict[str, object]:
+    """The fields of the generated Config class and their defaults."""
+    tree = ast.parse(text)
+    klass = next(n for n in tree.body if isinstance(n, ast.ClassDef))
+    return {
+        node.target.id: ast.literal_eval(node.value)  # type: ignore[union-attr,arg-type]
+        for node in klass.body
+        if isinstance(node, ast.AnnAssign) and node.value is not None
+    }
+
+
+def test_hyper_parameters_seeds_and_split_sizes_become_settings():
+    config, source, _ = convert(
+        IMPORTS,
+        "np.random.seed(0)\ndf = pd.read_csv('../input/train.csv')",
+        "X_train, X_test, y_train, y_test = train_test_split("
+        "df[['a']], df['y'], test_size=0.3, random_state=0)",
+        "model = RandomForestClassifier(n_estimators=40, max_depth=5, random_state=1)\n"
+        "model.fit(X_train, y_train)",
+    )
+    assert config["SEED"] == 0
+    assert config["TRAIN_CSV"] == "../input/train.csv"
+    assert config["TEST_SIZE"] == 0.3
+    assert config["RANDOM_FOREST_N_ESTIMATORS"] == 40
+    assert config["RANDOM_FOREST_MAX_DEPTH"] == 5
+    assert config["RANDOM_FOREST_SEED"] == 1  # another value: a setting of its own
+    assert "np.random.seed(SEED)" in source
+    assert "pd.read_csv(TRAIN_CSV)" in source
+    assert "test_size=TEST_SIZE, random_state=SEED" in source
+    assert "n_estimators=RANDOM_FOREST_N_ESTIMATORS" in source
+    assert "0.3" not in source and "n_estimators=40" not in source
+
+
+def test_one_value_that_means_one_thing_is_one_setting():
+    config, source, _ = convert(
+        IMPORTS + "\nSEED = 7",
+        "df = pd.read_csv('data.csv')",
+        "a = train_test_split(df, test_size=0.25, random_state=7)\n"
+        "b = train_test_split(df, test_size=0.25, random_state=7)",
+        "search = GridSearchCV(RandomForestClassifier(random_state=7), {}, cv=5)",
+    )
+    assert [name for name in config if name not in ("OUTPUT_DIR",)] == [
+        "SEED",
+        "DATA_CSV",
+        "TEST_SIZE",
+        "CV",
+    ]
+    assert source.count("random_state=SEED") == 3
+
+
+def test_files_written_are_outputs_and_not_inputs_of_the_tests():
+    config, source, result = convert(
+        "import pandas as pd\ndf = pd.read_csv('rows.csv')",
+        "df.to_csv('prediction.csv', index=False)",
+    )
+    assert config["ROWS_CSV"] == "rows.csv"
+    assert config["OUTPUT_PREDICTION_CSV"] == "prediction.csv"
+    assert "df.to_csv(OUTPUT_PREDICTION_CSV, index=False)" in source
+    assert result.plan.inputs == ("rows.csv",)
+
+
+def test_class_bodies_ipython_lines_and_tuning_keywords_are_left_alone():
+    config, source, _ = convert(
+        IMPORTS,
+        "class Wrapper:\n    def build(self):\n"
+        "        return RandomForestClassifier(n_estimators=3)",
+        "%time model = RandomForestClassifier(n_estimators=9)",
+        "other = RandomForestClassifier(max_depth=4, n_jobs=-1, verbose=2)",
+    )
+    assert "RANDOM_FOREST_N_ESTIMATORS" not in config
+    assert "n_estimators=3" in source and "n_estimators=9" in source
+    assert config["RANDOM_FOREST_MAX_DEPTH"] == 4
+    assert "n_jobs=-1, verbose=2" in source
+
+
+def test_a_function_reading_a_setting_gets_it_from_its_caller():
+    config, source, _ = convert(
+        IMPORTS,
+        "def train(X, y):\n"
+        "    return RandomForestClassifier(n_estimators=25).fit(X, y)",
+        "model = train([[0], [1]], [0, 1])",
+    )
+    assert config["RANDOM_FOREST_N_ESTIMATORS"] == 25
+    assert "RANDOM_FOREST_N_ESTIMATORS=RANDOM_FOREST_N_ESTIMATORS" in source
+
+
+@pytest.mark.slow  # runs the generated code in an interpreter
+def test_settings_come_from_a_toml_file_the_environment_and_set(tmp_path):
+    """Defaults < --config file < PKG_NAME environment variables < --set."""
+    _, _, result = convert(
+        IMPORTS,
+        "split = train_test_split(list(range(10)), test_size=0.2, random_state=0)",
+        "model = RandomForestClassifier(n_estimators=40, max_depth=5)",
+    )
+    config_py = tmp_path / "config.py"
+    config_py.write_text(result.package["src/fx/config.py"], encoding="utf-8")
+    settings = tmp_path / "settings.toml"
+    settings.write_text("test_size = 0.5\nRANDOM_FOREST_N_ESTIMATORS = 10\n")
+    script = (
+        "from config import Config\n"
+        f"c = Config.load({str(settings)!r}, ['RANDOM_FOREST_MAX_DEPTH=3'])\n"
+        "print(c.TEST_SIZE, c.RANDOM_FOREST_N_ESTIMATORS, c.SEED,"
+        " c.RANDOM_FOREST_MAX_DEPTH)\n"
+        "for bad in (['SEED=x'], ['NOPE=1']):\n"
+        "    try:\n        Config.load(None, bad)\n"
+        "    except ValueError as error:\n        print(error)\n"
+    )
+    environment = {**os.environ, "FX_SEED": "3", "FX_TEST_SIZE": "0.9"}
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = run.stdout.splitlines()
+    # the environment wins over the file (TEST_SIZE), --set over both
+    assert lines[0] == "0.9 10 3 3"
+    assert lines[1] == "SEED must be int, not 'x'"
+    assert lines[2].startswith("unknown setting 'NOPE'")
+    assert "`FX_NAME`" in result.package["README.md"]
+    assert "| `TEST_SIZE` | `0.2` |" in result.package["README.md"]
+
+
+@pytest.mark.slow  # runs the generated code in an interpreter
+def test_the_package_computes_what_the_notebook_computed_with_its_settings(tmp_path):
+    """The defaults are the notebook's values: the pipeline's results are the same."""
+    cells = (
+        "import numpy as np\nfrom sklearn.model_selection import train_test_split\n"
+        "np.random.seed(3)\nvalues = np.random.rand(20)",
+        "train, test = train_test_split(values, test_size=0.25, random_state=5)\n"
+        "total = float(train.sum())",
+    )
+    namespace: dict[str, object] = {}
+    for cell in cells:
+        exec(cell, namespace)  # the notebook, as Jupyter runs it
+    _, _, result = convert(*cells)
+    for path, text in result.package.items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-c", "from fx.pipeline import run; print(run()['total'])"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(tmp_path) / "src")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert float(run.stdout.strip()) == namespace["total"]
