@@ -39,7 +39,7 @@ from nb2prod.transforms.print_to_logging import PrintToLogging
         ("print()", "logger.info('')"),
         ("print(*rows)", "logger.info('%s', \" \".join(map(str, (*rows,))))"),
         ("print(a, sep=s)", "logger.info('%s', s.join(map(str, (a,))))"),
-        ("display(df)", "logger.debug('%s', df)"),
+        ("display(df)", "logger.debug('df = %s', df)"),
         ("def f(x):\n    print(x)", "def f(x):\n    logger.info('%s', x)"),
     ],
     ids=lambda value: value if len(value) < 30 else value[:30],
@@ -277,3 +277,38 @@ def test_fstring_fields_of_a_notebook_using_tensors_keep_their_formatting():
         "logger.info('Epoch: %s | Loss: %s | %r %.2f', format(epoch), format(loss), "
         "x, y)",
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # a metric the notebook displayed: a labelled result at INFO
+        (
+            "display(accuracy_score(y_test, pred))",
+            "logger.info('accuracy_score(y_test, pred) = %s', "
+            "accuracy_score(y_test, pred))",
+        ),
+        (
+            "display(cross_val_score(model, X, y, cv=5).mean())",
+            "logger.info('cross_val_score(model, X, y, cv=5).mean() = %s', "
+            "cross_val_score(model, X, y, cv=5).mean())",
+        ),
+        (
+            "display(model.score(X, y))",
+            "logger.info('model.score(X, y) = %s', model.score(X, y))",
+        ),
+        ("display(auc)", "logger.info('auc = %s', auc)"),
+        # previews and other values: labelled, at DEBUG; a % in the label is escaped
+        ("display(df.head())", "logger.debug('df.head() = %s', df.head())"),
+        ("display(a % b)", "logger.debug('a %% b = %s', a % b)"),
+    ],
+)
+def test_displayed_values_are_labelled_and_metrics_log_at_info(before, after):
+    assert_transform(PrintToLogging(), before, after)
+
+
+def test_a_long_label_is_cut_with_an_ellipsis():
+    from nb2prod.transforms.display_labels import LABEL_LENGTH, label
+
+    text = label(libcst.parse_expression("f(" + ", ".join(["argument"] * 20) + ")"))
+    assert len(text) == LABEL_LENGTH and text.endswith("...")

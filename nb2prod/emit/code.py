@@ -31,6 +31,7 @@ from nb2prod.scope_symbols import scope_symbols
 from nb2prod.transforms.cell_parts import hoisted_import, split_cell
 from nb2prod.transforms.class_state import inject_class_state
 from nb2prod.transforms.config_reads import CONFIG, read_config_defaults
+from nb2prod.transforms.display_labels import display_record
 from nb2prod.transforms.effect_calls import called_for_effect
 from nb2prod.transforms.figures import ShowToSave
 from nb2prod.transforms.globals_to_returns import AssignCallResults, GlobalsToReturns
@@ -97,6 +98,7 @@ def render_module_code(
         tensors=any(
             name in TENSOR_LIBRARIES for r in plan.requirements for name in r.imports
         ),
+        metrics=_metric_names(plan),
     )
     definitions = _definitions(plan, cells, rewrites)
     modules: dict[str, ModuleCode] = {}
@@ -157,7 +159,7 @@ def _cell_parts(
         module = module.visit(RedactComments(redactor))
     display = cell_facts.display_expression if cell_facts is not None else None
     if display is not None:
-        module = _log_display(module)
+        module = _log_display(module, _metric_names(plan))
     parts = split_cell(module, config, frozenset(plan.aliases))
     captured = _capture_target(parsed)
     if captured is not None:  # an empty `%%capture out` cell still defines `out`
@@ -246,8 +248,9 @@ def _production_source(parsed: ParsedCell) -> str:
     return "\n".join(lines)
 
 
-def _log_display(module: cst.Module) -> cst.Module:
-    """The cell's last bare expression -> `logger.debug("%s", expression)`."""
+def _log_display(module: cst.Module, metrics: frozenset[str]) -> cst.Module:
+    """The cell's last bare expression -> `logger.debug("expression = %s", expression)`
+    (INFO for a metric)."""
     if not module.body or not isinstance(module.body[-1], cst.SimpleStatementLine):
         return module
     line = module.body[-1]
@@ -259,12 +262,17 @@ def _log_display(module: cst.Module) -> cst.Module:
     value = last.value
     if isinstance(value, cst.Tuple) and not value.lpar:  # `a, b` shows one tuple
         value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    level, text = display_record(value, metrics)
     call = cst.Call(
-        cst.Attribute(cst.Name(LOGGER), cst.Name("debug")),
-        [cst.Arg(cst.SimpleString('"%s"')), cst.Arg(value)],
+        cst.Attribute(cst.Name(LOGGER), cst.Name(level)),
+        [cst.Arg(cst.SimpleString(repr(text))), cst.Arg(value)],
     )
     body = [*line.body[:-1], last.with_changes(value=call)]
     return module.with_changes(body=[*module.body[:-1], line.with_changes(body=body)])
+
+
+def _metric_names(plan: Plan) -> frozenset[str]:
+    return frozenset(plan.model.metrics) if plan.model is not None else frozenset()
 
 
 def _unique_code(statements, aliases: frozenset[str]) -> list[str]:  # type: ignore[no-untyped-def]
@@ -331,6 +339,7 @@ class _Rewrites(NamedTuple):
     hoisted: frozenset[str] = frozenset()  # the notebook's top-level imports
     keywords: dict[str, dict[str, str]] = {}  # noqa: RUF012 (read only)
     tensors: bool = False  # the notebook imports a library of tensors (torch...)
+    metrics: frozenset[str] = frozenset()  # variables holding the notebook's metrics
 
 
 def _modules_printing_pieces(plan: Plan, parsed: dict[int, ParsedCell]) -> set[str]:
@@ -429,7 +438,9 @@ def _transformers(
     transformers: list[cst.CSTTransformer] = []
     if words & {"print", "display"}:
         transformers.append(
-            PrintToLogging(LOGGER, exact=exact, tensors=rewrites.tensors)
+            PrintToLogging(
+                LOGGER, exact=exact, tensors=rewrites.tensors, metrics=rewrites.metrics
+            )
         )
     if "show" in words:
         transformers.append(ShowToSave(label))

@@ -17,6 +17,8 @@ import re
 
 import libcst as cst
 
+from nb2prod.transforms.display_labels import display_record
+
 _SIMPLE_SPEC = re.compile(r"^(?:\.\d+)?[dfeEgGxXo]$|^\.\d+[fFeEgG]$")
 _NOT_OUTPUT_FILES = ("sys.stdout", "sys.stderr", "None")
 
@@ -25,10 +27,16 @@ class PrintToLogging(cst.CSTTransformer):
     """Rewrite print and display calls; `logger` is the logger expression to call."""
 
     def __init__(
-        self, logger: str = "logger", *, exact: bool = False, tensors: bool = False
+        self,
+        logger: str = "logger",
+        *,
+        exact: bool = False,
+        tensors: bool = False,
+        metrics: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.logger = logger
+        self.metrics = metrics  # variables holding metrics: displayed at INFO
         # f-string fields of a notebook using tensors keep `format()`: a 0-d tensor
         # formats as its number in an f-string, as `tensor(0.31, ...)` with %s
         self.tensors = tensors
@@ -44,12 +52,12 @@ class PrintToLogging(cst.CSTTransformer):
         if func.value == "print":
             call = self._print(updated)
         elif func.value == "display" and updated.args:
-            call = self._log(
-                "debug",
-                *_fold(
-                    [a.value for a in updated.args if not a.keyword], " ", self.tensors
-                ),
-            )
+            values = [a.value for a in updated.args if not a.keyword]
+            if len(values) == 1:  # one value: labelled with its source
+                level, text = display_record(values[0], self.metrics)
+                call = self._log(level, text, values)
+            else:
+                call = self._log("debug", *_fold(values, " ", self.tensors))
         else:
             return updated
         if call is None:
