@@ -20,6 +20,7 @@ from nb2prod.planning.function_versions import version_functions, version_warnin
 from nb2prod.planning.inline_settings import inline_settings
 from nb2prod.planning.last_result import bind_last_results
 from nb2prod.planning.late_defaults import late_defaults
+from nb2prod.planning.metric_bindings import bind_metrics
 from nb2prod.planning.plan import Plan
 from nb2prod.planning.redaction import redact_plan, redact_text_cells
 from nb2prod.selfcheck import Problem, check_package
@@ -75,6 +76,11 @@ def plan_notebook(notebook: Notebook, package: str | None = None) -> Planned:
     defaults = late_defaults(notebook, parsed, facts)
     if defaults is not None:  # `def f(url=URL)`: read when called
         notebook = defaults.notebook
+        parsed = parse_notebook(notebook)
+        facts = analyze_parsed(notebook.path, parsed)
+    metrics = bind_metrics(notebook, parsed, facts)
+    if metrics is not None:  # `print(roc_auc_score(...))`: a metric to keep
+        notebook = metrics
         parsed = parse_notebook(notebook)
         facts = analyze_parsed(notebook.path, parsed)
     settings = inline_settings(notebook, parsed, facts)

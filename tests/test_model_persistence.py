@@ -47,6 +47,33 @@ def test_an_estimator_fitted_at_notebook_level_is_the_model():
     assert model.metrics == ("acc",)  # a report is text, not a metric
 
 
+def test_printed_metrics_are_kept_and_the_model_keeps_its_own():
+    """A metric only printed or displayed gets a variable (the printed text is the
+    same); the saved model keeps the metrics computed on its predictions, the run's
+    metrics.json all of them."""
+    planned = plan_notebook(
+        notebook(
+            SKLEARN_IMPORTS + "\nfrom sklearn.ensemble import RandomForestClassifier",
+            "X, y = make_classification(random_state=0)",
+            "rf = RandomForestClassifier().fit(X, y)\npred = rf.predict(X)\n"
+            "print('rf accuracy', accuracy_score(y, pred))",
+            "lr = LogisticRegression().fit(X, y)\n"
+            "print(f'lr accuracy {accuracy_score(y, lr.predict(X)):.3f}')",
+            "lr.score(X, y)",
+        )
+    )
+    model = planned.plan.model
+    assert model is not None and model.name == "lr"
+    assert model.run_metrics == ("accuracy", "lr_accuracy", "lr_score")
+    assert model.metrics == ("lr_accuracy", "lr_score")
+    sources = {i: item.cell.source for i, item in planned.parsed.items()}
+    assert sources[2].endswith(
+        "accuracy = accuracy_score(y, pred)\nprint('rf accuracy', accuracy)"
+    )
+    assert "print(f'lr accuracy {lr_accuracy:.3f}')" in sources[3]
+    assert sources[4] == "lr_score = lr.score(X, y)\nlr_score"
+
+
 def test_preprocessing_objects_are_not_models():
     assert (
         _model(
@@ -172,6 +199,8 @@ def test_runs_save_versions_with_metadata_and_roll_back(package, tmp_path):
     assert metadata["model"]["class"].endswith("LogisticRegression")
     assert metadata["parameters"]["C"] == 0.5
     assert logged.endswith(f"accuracy {metadata['metrics']['accuracy']:.3f}")
+    run_metrics = json.loads((tmp_path / "outputs" / "metrics.json").read_text())
+    assert run_metrics == metadata["metrics"]
     assert metadata["training_data"]["shape"] == [200, 20]
     assert len(metadata["training_data"]["sha256"]) == 64
     # the same data and seed: the same fingerprint and metrics in both versions

@@ -272,7 +272,7 @@ def _log_display(module: cst.Module, metrics: frozenset[str]) -> cst.Module:
 
 
 def _metric_names(plan: Plan) -> frozenset[str]:
-    return frozenset(plan.model.metrics) if plan.model is not None else frozenset()
+    return frozenset(plan.model.run_metrics) if plan.model is not None else frozenset()
 
 
 def _unique_code(statements, aliases: frozenset[str]) -> list[str]:  # type: ignore[no-untyped-def]

@@ -313,6 +313,9 @@ def _schedule(plan: Plan, calls: list[dict[str, str]]) -> dict[str, Any] | None:
         "train_calls": calls[: number + 1],
         "train_results": trained,
         "train_metrics": [name for name in plan.model.metrics if name in trained],
+        "train_run_metrics": [
+            name for name in plan.model.run_metrics if name in trained
+        ],
         "predict_calls": calls[:number] + calls[number + 1 :],
         "predict_results": tuple(
             dict.fromkeys((plan.model.name, *_produced((*before, *after))))

@@ -88,6 +88,8 @@ def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan 
     if not fitted:
         return None
     final = fitted[-1]
+    computed = tuple(m for m in metrics if m != final.name)
+    sources = _assignment_sources(cells)
     return ModelPlan(
         name=final.name,
         cell=final.cell,
@@ -95,8 +97,50 @@ def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan 
         library=final.library,
         module=final.module,
         training_data=final.training_data,
-        metrics=tuple(m for m in metrics if m != final.name),
+        metrics=tuple(m for m in computed if final.name in _upstream(m, sources)),
+        run_metrics=computed,
     )
+
+
+def _assignment_sources(cells: dict[int, ParsedCell]) -> dict[str, set[str]]:
+    """Notebook variable -> the names its notebook-level assignments read (`res["p"] =
+    probs` makes `res` read `probs`): what a value was computed from."""
+    sources: dict[str, set[str]] = {}
+    for index in sorted(cells):
+        tree = cells[index].tree
+        for node in _notebook_level(tree.body if tree is not None else []):
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and node.value:
+                targets, value = [node.target], node.value
+            else:
+                continue
+            read = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+            for target in targets:
+                for name in _bound_names(target):
+                    sources.setdefault(name, set()).update(read)
+    return sources
+
+
+def _bound_names(target: ast.expr) -> list[str]:
+    """Names an assignment target binds or changes (`res["p"]`, `a.b` change `res`, `a`)."""
+    while isinstance(target, (ast.Subscript, ast.Attribute, ast.Starred)):
+        target = target.value
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for element in target.elts for n in _bound_names(element)]
+    return [target.id] if isinstance(target, ast.Name) else []
+
+
+def _upstream(name: str, sources: dict[str, set[str]]) -> set[str]:
+    """Every variable `name` was computed from, directly or through others."""
+    seen: set[str] = set()
+    pending = list(sources.get(name, ()))
+    while pending:
+        current = pending.pop()
+        if current not in seen:
+            seen.add(current)
+            pending.extend(sources.get(current, ()))
+    return seen
 
 
 def _assignment(
@@ -138,7 +182,9 @@ def persisted_names(model: ModelPlan | None) -> tuple[str, ...]:
     if model is None:
         return ()
     extra = (model.training_data,) if model.training_data else ()
-    return tuple(dict.fromkeys((model.name, *extra, *model.metrics)))
+    return tuple(
+        dict.fromkeys((model.name, *extra, *model.run_metrics, *model.metrics))
+    )
 
 
 def return_persisted(
@@ -294,6 +340,11 @@ def _scoring_functions(
             ):
                 found.add(node.name)
     return found
+
+
+def is_metric_call(func: ast.expr, imports: dict[str, str]) -> bool:
+    """A call of a scikit-learn metric, `.score(...)` or `.evaluate(...)`."""
+    return _is_metric(func, imports, set())
 
 
 def _is_metric(func: ast.expr, imports: dict[str, str], scorers: set[str]) -> bool:

@@ -125,7 +125,10 @@ class ModelPlan(NamedTuple):
     library: str  # sklearn | xgboost | lightgbm | catboost | keras: how it is saved
     module: str  # the top-level import it comes from (tensorflow for tf.keras)
     training_data: str | None  # the variable it was fitted on (fingerprinted)
-    metrics: tuple[str, ...]  # variables holding metrics the notebook computed
+    metrics: tuple[str, ...]  # variables holding metrics computed on this model
+    run_metrics: tuple[
+        str, ...
+    ] = ()  # every metric the notebook computed (metrics.json)
 
 
 class Plan(NamedTuple):
