@@ -74,6 +74,43 @@ def test_printed_metrics_are_kept_and_the_model_keeps_its_own():
     assert sources[4] == "lr_score = lr.score(X, y)\nlr_score"
 
 
+def test_the_model_the_notebook_predicts_with_last_is_deployed():
+    """A search fitted in a loop is thrown away; its best estimator, which makes the
+    predictions, is the model."""
+    model = _model(
+        SKLEARN_IMPORTS + "\nfrom sklearn.model_selection import GridSearchCV",
+        "grids = {}\nfor C in (0.1, 1.0):\n"
+        "    search = GridSearchCV(LogisticRegression(C=C), {'max_iter': [100]})\n"
+        "    search.fit(X, y)\n    grids[C] = search.best_score_",
+        "best = search.best_estimator_\npred = best.predict(X_test)",
+        "baseline = LogisticRegression().fit(X, y)",
+        "acc = accuracy_score(y_test, pred)",
+    )
+    assert model is not None
+    assert (model.name, model.estimator) == ("best", "GridSearchCV")
+    assert model.metrics == ("acc",)
+
+
+def test_a_torch_network_an_optimizer_trains_is_the_model():
+    cells = (
+        "import torch\nfrom torch import nn",
+        "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.layer = nn.Linear(1, 1)\n"
+        "    def forward(self, x):\n        return self.layer(x)",
+        "class Deeper(Net):\n    pass",
+        "probe = Net()\nnet = Deeper()\n"
+        "optimizer = torch.optim.SGD(net.parameters(), lr=0.1)",
+        "for _ in range(3):\n    optimizer.zero_grad()\n"
+        "    loss = net(torch.ones(1)).sum()\n    loss.backward()\n    optimizer.step()",
+    )
+    model = _model(*cells)
+    assert model is not None
+    assert (model.name, model.estimator, model.library) == ("net", "Deeper", "torch")
+    package = convert_notebook(notebook(*cells, path="net.ipynb")).package
+    assert "torch.save(model, path)" in package["src/net/models.py"]
+    assert "joblib" not in package["requirements.txt"]
+
+
 def test_preprocessing_objects_are_not_models():
     assert (
         _model(

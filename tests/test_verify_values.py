@@ -112,7 +112,7 @@ def test_a_displayed_tuple_logs_at_debug(tmp_path):
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert "DEBUG study.features: (1, 2)" in done.stderr
+    assert "DEBUG study.features: (a, b) = (1, 2)" in done.stderr
     assert "Logging error" not in done.stderr
 
 

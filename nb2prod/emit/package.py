@@ -63,6 +63,7 @@ def render_package(
             package=plan.package,
             model=plan.model,
             keras=plan.model.library == "keras",
+            torch=plan.model.library == "torch",
         )
     if plan.serve:
         files[f"{source}/serve.py"] = render(

@@ -196,7 +196,11 @@ def build_plan(
             (
                 "typer",
                 *(("matplotlib",) if uses_figures else ()),
-                *(("joblib",) if model and model.library != "keras" else ()),
+                *(
+                    ("joblib",)
+                    if model and model.library not in ("keras", "torch")
+                    else ()
+                ),
             ),
         ),
         data_files=tuple(data_files),

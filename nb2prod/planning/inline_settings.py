@@ -41,6 +41,16 @@ OPTIMIZER_MODULES = re.compile(
 MODEL_SELECTION = re.compile(r"^sklearn\.model_selection\b")
 #: Methods whose numeric keywords are training settings (`epochs=10`).
 TRAINING_METHODS = frozenset({"fit", "fit_generator", "train"})
+#: Functions and classes whose numeric keywords are training settings.
+TRAINING_CALLS = frozenset(
+    {
+        "xgboost.train",
+        "xgboost.cv",
+        "lightgbm.train",
+        "lightgbm.cv",
+        "torch.utils.data.DataLoader",
+    }
+)
 #: Calls whose literal argument is a seed.
 SEED_CALLS = frozenset(
     {
@@ -111,6 +121,8 @@ NOT_ESTIMATORS = re.compile(
 #: Names that already say the file is written (as `planning/build.py` reads them).
 OUTPUT_WORDS = re.compile(r"OUT|SAVE|EXPORT|RESULT|REPORT|SUBMISSION|DEST|WRITE|DUMP")
 SEED = "SEED"
+#: Keywords whose value seeds a random generator.
+SEED_KEYWORDS = frozenset({"random_state", "seed", "random_seed"})
 _SUFFIXES = re.compile(r"(Classifier|Regressor|CV)$")
 
 
@@ -258,9 +270,8 @@ def _call_knobs(call: ast.Call, imports: dict[str, str]) -> list[_Knob]:
             found.append(_Knob(call.args[0], value, SEED, _prefix(path) + "_SEED"))
     found += _path_knobs(call, path, method)
     kind = _kind_of_call(path, method)
-    if kind is None:
-        return found
-    prefix = _prefix(path) if kind in ("estimator", "transformer", "optimizer") else ""
+    named = kind in ("estimator", "transformer", "optimizer")
+    prefix = _prefix(path) if named and path else ""
     for keyword in call.keywords:
         if keyword.arg is None or keyword.arg in NOT_SETTINGS:
             continue
@@ -268,14 +279,14 @@ def _call_knobs(call: ast.Call, imports: dict[str, str]) -> list[_Knob]:
         if value is _NONE or value is None:
             continue
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if kind != "estimator" and not numeric:
+        if keyword.arg in SEED_KEYWORDS:  # a seed, whatever the call
+            if numeric:
+                fallback = f"{prefix or _prefix(path or method or 'SPLIT')}_SEED"
+                found.append(_Knob(keyword.value, value, SEED, fallback))
+            continue
+        if kind is None or (kind != "estimator" and not numeric):
             continue
         role_name = keyword.arg.upper()
-        if keyword.arg in ("random_state", "seed", "random_seed"):
-            if not numeric:
-                continue
-            found.append(_Knob(keyword.value, value, SEED, f"{prefix or 'SPLIT'}_SEED"))
-            continue
         full = f"{prefix}_{role_name}" if prefix else role_name
         fallback = full if prefix else f"{_prefix(path or method or '')}_{role_name}"
         found.append(_Knob(keyword.value, value, full, fallback))
@@ -296,7 +307,7 @@ def _kind_of_call(path: str | None, method: str | None) -> str | None:
             return "transformer" if NOT_MODELS.match(path) else "estimator"
         if OPTIMIZER_MODULES.match(path) and name[:1].isupper():
             return "optimizer"
-        if path in ("xgboost.train", "lightgbm.train", "xgboost.cv", "lightgbm.cv"):
+        if path in TRAINING_CALLS:
             return "training"
     if method in TRAINING_METHODS:
         return "training"

@@ -5,7 +5,8 @@ A model is an object built from an estimator class (scikit-learn, xgboost, light
 catboost, imbalanced-learn, keras, or a notebook class with a `fit` method) and then
 fitted at notebook level: `clf.fit(X, y)`, `clf = Estimator(...).fit(X, y)`, or
 `clf = train(...)` with a notebook function that fits an estimator and returns a
-value. Preprocessing objects (scalers, encoders, imputers...) are not models. When
+value. A PyTorch network (a `torch.nn` class, or a notebook class built on one) is a
+model once an optimizer takes its parameters. Preprocessing objects (scalers, encoders, imputers...) are not models. When
 several objects qualify, the one fitted last is the final model. Nothing qualifies:
 no model is saved, and the package is as before.
 """
@@ -60,6 +61,7 @@ class _Known(NamedTuple):
     classes: frozenset[str]
     trainers: dict[str, tuple[str, str, str]]
     scorers: set[str]
+    networks: frozenset[str] = frozenset()  # notebook classes built on torch.nn
 
 
 def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan | None:
@@ -71,8 +73,10 @@ def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan 
         classes,
         _training_functions(cells, imports, classes),
         _scoring_functions(cells, imports),
+        _network_classes(cells, imports),
     )
     built: dict[str, tuple[str, str, str]] = {}  # variable -> (estimator, library)
+    networks: dict[str, str] = {}  # variable -> the torch network class it holds
     fitted: list[_Fitted] = []
     metrics: dict[str, None] = {}
     for index in sorted(cells):
@@ -85,9 +89,10 @@ def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan 
             call = _call_of(node)
             if call is not None:
                 fitted += _fit_call(call, index, built)
+            fitted += _torch_training(node, index, known, networks)
     if not fitted:
         return None
-    final = fitted[-1]
+    final = _deployed(fitted, cells)
     computed = tuple(m for m in metrics if m != final.name)
     sources = _assignment_sources(cells)
     return ModelPlan(
@@ -100,6 +105,47 @@ def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan 
         metrics=tuple(m for m in computed if final.name in _upstream(m, sources)),
         run_metrics=computed,
     )
+
+
+#: Methods that use a trained model on data.
+_PREDICTING = frozenset(
+    {"predict", "predict_proba", "predict_log_proba", "decision_function", "score"}
+)
+
+
+def _deployed(fitted: list[_Fitted], cells: dict[int, ParsedCell]) -> _Fitted:
+    """The model the notebook predicts with last (a search's `best_estimator_` counts
+    as the search's model), else the one fitted last: a search fitted in a loop and
+    thrown away is not the model when another one makes the predictions."""
+    candidates = {model.name: model for model in fitted}
+    used: dict[str, tuple[int, int]] = {}
+    for index in sorted(cells):
+        tree = cells[index].tree
+        for node in _notebook_level(tree.body if tree is not None else []):
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "best_estimator_"
+                and isinstance(node.value.value, ast.Name)
+                and node.value.value.id in candidates
+            ):
+                search = candidates[node.value.value.id]
+                name = node.targets[0].id
+                candidates[name] = search._replace(name=name, cell=index)
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Attribute)
+                    and inner.func.attr in _PREDICTING
+                    and isinstance(inner.func.value, ast.Name)
+                    and inner.func.value.id in candidates
+                ):
+                    used[inner.func.value.id] = (index, inner.lineno)
+    if not used:
+        return fitted[-1]
+    return candidates[max(used, key=used.__getitem__)]
 
 
 def _assignment_sources(cells: dict[int, ParsedCell]) -> dict[str, set[str]]:
@@ -163,6 +209,46 @@ def _assignment(
         trained = known.trainers[call.func.id]
         return [_Fitted(target.id, cell, *trained, _first_name(call))]
     return []
+
+
+def _torch_training(
+    node: ast.stmt, cell: int, known: _Known, networks: dict[str, str]
+) -> list[_Fitted]:
+    """A PyTorch network is trained where an optimizer takes its parameters:
+    `net = Net()` records it in `networks`; `torch.optim.SGD(net.parameters(), ...)`
+    makes it the model (its training loop follows)."""
+    if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+        network = _torch_network(node.value.func, known)
+        for target in node.targets:
+            if network is not None and isinstance(target, ast.Name):
+                networks[target.id] = network
+    trained = []
+    for inner in ast.walk(node):
+        if not isinstance(inner, ast.Call) or not inner.args:
+            continue
+        path = resolved_path(inner.func, known.imports) or ""
+        argument = inner.args[0]
+        if (
+            path.startswith("torch.optim.")
+            and isinstance(argument, ast.Call)
+            and isinstance(argument.func, ast.Attribute)
+            and argument.func.attr == "parameters"
+            and isinstance(argument.func.value, ast.Name)
+            and argument.func.value.id in networks
+        ):
+            name = argument.func.value.id
+            trained.append(_Fitted(name, cell, networks[name], "torch", "torch", None))
+    return trained
+
+
+def _torch_network(func: ast.expr, known: _Known) -> str | None:
+    """The class name when `func` builds a torch network: a `torch.nn` class, or a
+    notebook class built on one."""
+    if isinstance(func, ast.Name) and func.id in known.networks:
+        return func.id
+    path = resolved_path(func, known.imports) or ""
+    name = path.rsplit(".", 1)[-1]
+    return name if path.startswith("torch.nn.") and name[:1].isupper() else None
 
 
 def _fit_call(
@@ -281,6 +367,23 @@ def _first_name(call: ast.Call) -> str | None:
     if call.args and isinstance(call.args[0], ast.Name):
         return call.args[0].id
     return None
+
+
+def _network_classes(
+    cells: dict[int, ParsedCell], imports: dict[str, str]
+) -> frozenset[str]:
+    """Notebook classes built on a torch.nn class (`class Net(nn.Module)`), and on those."""
+    found: set[str] = set()
+    for index in sorted(cells):
+        tree = cells[index].tree
+        for node in tree.body if tree is not None else []:
+            if isinstance(node, ast.ClassDef) and any(
+                (isinstance(base, ast.Name) and base.id in found)
+                or (resolved_path(base, imports) or "").startswith("torch.nn.")
+                for base in node.bases
+            ):
+                found.add(node.name)
+    return frozenset(found)
 
 
 def _estimator_classes(cells: dict[int, ParsedCell]) -> frozenset[str]:
