@@ -108,6 +108,18 @@ def test_class_bodies_ipython_lines_and_tuning_keywords_are_left_alone():
     assert "n_jobs=-1, verbose=2" in source
 
 
+def test_training_keywords_of_any_call_and_generator_seeds_are_settings():
+    config, source, _ = convert(
+        "import torch",
+        "def train(model, epochs, lr):\n    return model",
+        "g = torch.Generator().manual_seed(2147483647)\n"
+        "trained = train(None, epochs=5, lr=0.01)",
+    )
+    assert (config["SEED"], config["EPOCHS"], config["LR"]) == (2147483647, 5, 0.01)
+    assert "torch.Generator().manual_seed(SEED)" in source
+    assert "epochs=EPOCHS, lr=LR" in source
+
+
 def test_a_function_reading_a_setting_gets_it_from_its_caller():
     config, source, _ = convert(
         IMPORTS,

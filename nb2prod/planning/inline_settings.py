@@ -51,6 +51,35 @@ TRAINING_CALLS = frozenset(
         "torch.utils.data.DataLoader",
     }
 )
+#: Keywords that are training settings on any call, the notebook's own functions and
+#: classes included (`train(model, epochs=5)`, `TrainingArguments(learning_rate=2e-5)`).
+TRAINING_KEYWORDS = frozenset(
+    {
+        "lr",
+        "learning_rate",
+        "epochs",
+        "n_epochs",
+        "num_epochs",
+        "num_train_epochs",
+        "batch_size",
+        "per_device_train_batch_size",
+        "per_device_eval_batch_size",
+        "max_iter",
+        "n_estimators",
+        "max_depth",
+        "test_size",
+        "train_size",
+        "cv",
+        "n_splits",
+        "momentum",
+        "weight_decay",
+        "n_neighbors",
+        "num_boost_round",
+        "early_stopping_rounds",
+    }
+)
+#: Methods whose literal argument is a seed (`torch.Generator().manual_seed(42)`).
+SEED_METHODS = frozenset({"manual_seed", "seed", "set_seed"})
 #: Calls whose literal argument is a seed.
 SEED_CALLS = frozenset(
     {
@@ -264,15 +293,18 @@ def _call_knobs(call: ast.Call, imports: dict[str, str]) -> list[_Knob]:
     path = resolved_path(call.func, imports) or _builtin(call.func)
     method = call.func.attr if isinstance(call.func, ast.Attribute) else None
     found: list[_Knob] = []
-    if path in SEED_CALLS and call.args:
+    if (path in SEED_CALLS or method in SEED_METHODS) and call.args:
         value = _literal(call.args[0])
         if isinstance(value, int) and not isinstance(value, bool):
-            found.append(_Knob(call.args[0], value, SEED, _prefix(path) + "_SEED"))
+            owner = _prefix(path) if path in SEED_CALLS else "GENERATOR"
+            found.append(_Knob(call.args[0], value, SEED, owner + "_SEED"))
     found += _path_knobs(call, path, method)
     kind = _kind_of_call(path, method)
     named = kind in ("estimator", "transformer", "optimizer")
     prefix = _prefix(path) if named and path else ""
+    call_kind = kind
     for keyword in call.keywords:
+        kind = call_kind
         if keyword.arg is None or keyword.arg in NOT_SETTINGS:
             continue
         value = _literal(keyword.value)
@@ -284,11 +316,14 @@ def _call_knobs(call: ast.Call, imports: dict[str, str]) -> list[_Knob]:
                 fallback = f"{prefix or _prefix(path or method or 'SPLIT')}_SEED"
                 found.append(_Knob(keyword.value, value, SEED, fallback))
             continue
-        if kind is None or (kind != "estimator" and not numeric):
+        if kind is None and numeric and keyword.arg in TRAINING_KEYWORDS:
+            kind = "training"  # `train(model, epochs=5)`: a knob whatever the call
+        elif kind is None or (kind != "estimator" and not numeric):
             continue
         role_name = keyword.arg.upper()
         full = f"{prefix}_{role_name}" if prefix else role_name
-        fallback = full if prefix else f"{_prefix(path or method or '')}_{role_name}"
+        callee = path or method or getattr(call.func, "id", "")
+        fallback = full if prefix else f"{_prefix(callee)}_{role_name}"
         found.append(_Knob(keyword.value, value, full, fallback))
     return found
 
