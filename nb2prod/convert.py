@@ -21,6 +21,7 @@ from nb2prod.planning.inline_settings import inline_settings
 from nb2prod.planning.last_result import bind_last_results
 from nb2prod.planning.late_defaults import late_defaults
 from nb2prod.planning.metric_bindings import bind_metrics
+from nb2prod.planning.notebook_result import bind_notebook_result
 from nb2prod.planning.plan import Plan
 from nb2prod.planning.redaction import redact_plan, redact_text_cells
 from nb2prod.selfcheck import Problem, check_package
@@ -81,6 +82,11 @@ def plan_notebook(notebook: Notebook, package: str | None = None) -> Planned:
     metrics = bind_metrics(notebook, parsed, facts)
     if metrics is not None:  # `print(roc_auc_score(...))`: a metric to keep
         notebook = metrics
+        parsed = parse_notebook(notebook)
+        facts = analyze_parsed(notebook.path, parsed)
+    result = bind_notebook_result(notebook, parsed, facts)
+    if result is not None:  # the notebook ends by showing what it computed
+        notebook = result
         parsed = parse_notebook(notebook)
         facts = analyze_parsed(notebook.path, parsed)
     settings = inline_settings(notebook, parsed, facts)

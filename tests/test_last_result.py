@@ -71,3 +71,18 @@ def test_a_call_made_for_its_effect_stays_a_statement(tmp_path):
     assert "values.append(4)\n" in source
     assert 'logger.debug("len(values) = %s", len(values))' in source
     assert source.count(' = %s"') == 1  # the one displayed value
+
+
+def test_the_value_a_notebook_ends_by_showing_is_returned():
+    """`pd.get_dummies(df)` as the last cell is the notebook's result: the last step
+    returns it (and logs it); previews, variables and effect calls stay as they are."""
+    from nb2prod.convert import plan_notebook
+    from nb2prod.testing import notebook
+
+    cells = ("import pandas as pd\ndf = pd.DataFrame({'a': ['x', 'y']})",)
+    plan = plan_notebook(notebook(md("# T"), *cells, "pd.get_dummies(df)")).plan
+    assert plan.steps[-1].returns[-1] == "result"
+    assert "result" in plan.outputs
+    for ending in ("df.head()", "df", "df.to_csv('out.csv')", "pd.get_dummies(df);"):
+        plan = plan_notebook(notebook(md("# T"), *cells, ending)).plan
+        assert "result" not in plan.outputs, ending
