@@ -91,6 +91,20 @@ def test_the_model_the_notebook_predicts_with_last_is_deployed():
     assert model.metrics == ("acc",)
 
 
+def test_a_native_booster_is_the_model():
+    model = _model(
+        "import xgboost as xgb",
+        "dtrain = xgb.DMatrix(X, label=y)\n"
+        "booster = xgb.train({'eta': 0.1}, dtrain, num_boost_round=10)",
+    )
+    assert model is not None
+    assert (model.name, model.estimator, model.library) == (
+        "booster",
+        "Booster",
+        "xgboost",
+    )
+
+
 def test_a_torch_network_an_optimizer_trains_is_the_model():
     cells = (
         "import torch\nfrom torch import nn",

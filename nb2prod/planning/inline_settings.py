@@ -118,6 +118,7 @@ NOT_SETTINGS = frozenset(
     {
         "verbose",
         "verbosity",
+        "verbose_eval",
         "silent",
         "n_jobs",
         "nthread",

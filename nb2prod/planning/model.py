@@ -32,6 +32,8 @@ MODEL_LIBRARIES = {
     "keras": "keras",
     "tensorflow": "keras",
 }
+#: Functions that train and return a library's native model (a Booster), by library.
+NATIVE_TRAINING = {"xgboost.train": "xgboost", "lightgbm.train": "lightgbm"}
 #: Modules of those libraries whose classes transform data rather than predict.
 NOT_MODELS = re.compile(
     r"^sklearn\.(preprocessing|impute|feature_extraction|feature_selection|"
@@ -205,6 +207,9 @@ def _assignment(
         estimator = _estimator(call.func.value.func, known.imports, known.classes)  # type: ignore[attr-defined]
         if estimator is not None:
             return [_Fitted(target.id, cell, *estimator, _first_name(call))]
+    booster = NATIVE_TRAINING.get(resolved_path(call.func, known.imports) or "")
+    if booster is not None:  # `xgb.train(params, dtrain)`: a native booster
+        return [_Fitted(target.id, cell, "Booster", booster, booster, None)]
     if isinstance(call.func, ast.Name) and call.func.id in known.trainers:
         trained = known.trainers[call.func.id]
         return [_Fitted(target.id, cell, *trained, _first_name(call))]
