@@ -27,7 +27,8 @@ CONVENTIONAL_ALIASES = {
 
 # ---- randomness -------------------------------------------------------------------------
 
-_SEEDING = frozenset(
+#: Calls that seed a global random generator.
+SEEDING_CALLS = frozenset(
     {
         "numpy.random.seed",
         "random.seed",
@@ -45,7 +46,7 @@ _SEEDING = frozenset(
     }
 )
 #: Generators that are seeded when given an argument (`default_rng(42)`).
-_GENERATORS = frozenset(
+GENERATORS = frozenset(
     {
         "numpy.random.default_rng",
         "numpy.random.RandomState",
@@ -111,9 +112,9 @@ _NOT_RANDOM = frozenset(
 def randomness(call: RawCall, name: str) -> CallFact | None:
     """Seeding, an RNG call, an unseeded generator, or a missing random_state."""
     keywords = dict(call.keywords)
-    if name in _SEEDING:
+    if name in SEEDING_CALLS:
         return _fact(call, "seed", name)
-    if name in _GENERATORS:
+    if name in GENERATORS:
         seeded = bool(call.args) or "seed" in keywords
         return _fact(call, "seed" if seeded else "unseeded_rng", name)
     last = name.rsplit(".", 1)[-1]

@@ -21,10 +21,12 @@ import posixpath
 import re
 from typing import NamedTuple
 
+from nb2prod.analysis.calls import GENERATORS, SEEDING_CALLS
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.analysis.literals import is_url, looks_like_path
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
+from nb2prod.planning.cell_rewrites import ipython_lines, with_sources
 from nb2prod.planning.model import NOT_MODELS, imported_paths, resolved_path
 from nb2prod.planning.naming import is_safe_identifier
 from nb2prod.positions import split_lines
@@ -80,22 +82,9 @@ TRAINING_KEYWORDS = frozenset(
 )
 #: Methods whose literal argument is a seed (`torch.Generator().manual_seed(42)`).
 SEED_METHODS = frozenset({"manual_seed", "seed", "set_seed"})
-#: Calls whose literal argument is a seed.
-SEED_CALLS = frozenset(
-    {
-        "numpy.random.seed",
-        "numpy.random.RandomState",
-        "numpy.random.default_rng",
-        "random.seed",
-        "torch.manual_seed",
-        "torch.cuda.manual_seed",
-        "torch.cuda.manual_seed_all",
-        "tensorflow.random.set_seed",
-        "tensorflow.set_random_seed",
-        "tensorflow.keras.utils.set_random_seed",
-        "keras.utils.set_random_seed",
-    }
-)
+#: Calls whose literal argument is a seed: the seeding calls and seeded generators
+#: the analysis knows.
+SEED_CALLS = SEEDING_CALLS | GENERATORS
 #: Calls reading the file named by their first argument.
 READ_CALLS = re.compile(
     r"^(pandas\.read_\w+|numpy\.(load|loadtxt|genfromtxt|fromfile)|joblib\.load"
@@ -187,11 +176,7 @@ def inline_settings(
     for item in parsed:
         if item.tree is None:
             continue
-        magic = {
-            line
-            for fact in item.translation.syntax
-            for line in range(fact.span.line, fact.span.end_line + 1)
-        }
+        magic = ipython_lines(item)
         edits: list[tuple[ast.expr, str]] = []
         inserts: dict[int, list[str]] = {}
         for statement in item.tree.body:
@@ -219,11 +204,7 @@ def inline_settings(
             sources[item.cell.index] = _edited(item.cell.source, edits, inserts)
     if not sources:
         return None
-    cells = tuple(
-        cell._replace(source=sources[cell.index]) if cell.index in sources else cell
-        for cell in notebook.cells
-    )
-    return InlineSettings(notebook._replace(cells=cells), tuple(introduced))
+    return InlineSettings(with_sources(notebook, sources), tuple(introduced))
 
 
 def _name(

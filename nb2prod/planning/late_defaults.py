@@ -18,6 +18,7 @@ from typing import NamedTuple
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
+from nb2prod.planning.cell_rewrites import ipython_lines, with_sources
 from nb2prod.planning.naming import unique
 from nb2prod.planning.plan import Warning
 from nb2prod.positions import split_lines
@@ -41,11 +42,7 @@ def late_defaults(
             continue
         lines = [content + ending for content, ending in split_lines(item.cell.source)]
         changed = False
-        magic = {
-            line
-            for fact in item.translation.syntax
-            for line in range(fact.span.line, fact.span.end_line + 1)
-        }
+        magic = ipython_lines(item)
         functions = [
             node
             for node in item.tree.body
@@ -69,11 +66,7 @@ def late_defaults(
             sources[item.cell.index] = "".join(lines)
     if not sources:
         return None
-    cells = tuple(
-        cell._replace(source=sources[cell.index]) if cell.index in sources else cell
-        for cell in notebook.cells
-    )
-    return LateDefaults(notebook._replace(cells=cells), tuple(warnings))
+    return LateDefaults(with_sources(notebook, sources), tuple(warnings))
 
 
 def _variables(facts: NotebookFacts) -> set[str]:

@@ -17,6 +17,7 @@ import ast
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
+from nb2prod.planning.cell_rewrites import ipython_lines, with_sources
 from nb2prod.planning.model import imported_paths, is_metric_call, resolved_path
 from nb2prod.planning.naming import unique
 from nb2prod.positions import split_lines
@@ -37,11 +38,7 @@ def bind_metrics(
         tree = item.tree
         if tree is None or not tree.body:
             continue
-        magic = {
-            line
-            for fact in item.translation.syntax
-            for line in range(fact.span.line, fact.span.end_line + 1)
-        }
+        magic = ipython_lines(item)
         python = item.translation.python
         lines = [content + ending for content, ending in split_lines(item.cell.source)]
         bindings: list[tuple[ast.stmt, ast.expr, str]] = []
@@ -71,11 +68,7 @@ def bind_metrics(
         sources[item.cell.index] = "".join(lines)
     if not sources:
         return None
-    cells = tuple(
-        cell._replace(source=sources[cell.index]) if cell.index in sources else cell
-        for cell in notebook.cells
-    )
-    return notebook._replace(cells=cells)
+    return with_sources(notebook, sources)
 
 
 def _shown_metrics(
