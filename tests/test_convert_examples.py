@@ -211,18 +211,30 @@ def test_json_logs_carry_the_same_records_as_text_logs(converted, tmp_path):
     for run in ("text", "json"):  # each in its own folder: models are numbered
         (tmp_path / run).mkdir()
         shutil.copy(EXAMPLES / "customers.csv", tmp_path / run / "customers.csv")
-    text = _run_package(result, target, tmp_path / "text")
+    text = _run_package(result, target, tmp_path / "text", "--log-level", "DEBUG")
     records = [
         json.loads(line)
         for line in _run_package(
-            result, target, tmp_path / "json", "--log-format", "json"
+            result,
+            target,
+            tmp_path / "json",
+            "--log-format",
+            "json",
+            "--log-level",
+            "DEBUG",
         )
         .strip()
         .splitlines()
     ]
     assert records
+    fields = {"time", "level", "logger", "message"}
     assert all(
-        set(record) == {"time", "level", "logger", "message"} for record in records
+        set(record) in (fields, fields | {"label", "value"}) for record in records
+    )
+    # a displayed value carries its label and value as fields
+    labelled = [record for record in records if "label" in record]
+    assert labelled and all(
+        record["message"].startswith(record["label"] + " = ") for record in labelled
     )
     assert all(record["time"].endswith("+00:00") for record in records)
     as_text = "".join(
