@@ -505,6 +505,14 @@ def convert(
             "scheduler (when the notebook trains a model and the split is clean)."
         ),
     ] = False,
+    deployed: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="The variable holding the model to save (when the notebook trains "
+            "several; the plan says which it chose and why).",
+        ),
+    ] = None,
     verbose: Verbose = False,
 ) -> None:
     """Turn a notebook into an installable, tested Python package."""
@@ -526,8 +534,8 @@ def convert(
                     f"{report.notebook}: would change {report.folder}/{relative}\n"
                 )
         raise typer.Exit(EXIT_FINDINGS if any(r.stale for r in reports) else EXIT_OK)
-    if len(notebooks) > 1 and (serve or schedule):
-        option = "--serve" if serve else "--schedule"
+    if len(notebooks) > 1 and (serve or schedule or deployed):
+        option = "--serve" if serve else "--schedule" if schedule else "--model"
         sys.stderr.write(f"error: {option} takes one notebook\n")
         raise typer.Exit(EXIT_BAD_INPUT)
     if len(notebooks) > 1 and not dry_run:
@@ -542,7 +550,9 @@ def convert(
         from nb2prod.reporters.plan_report import render_plan_json, render_plan_text
 
         planned = _guard(
-            lambda: convert_notebook(model, name, serve=serve, schedule=schedule),
+            lambda: convert_notebook(
+                model, name, serve=serve, schedule=schedule, model=deployed
+            ),
             verbose,
         )
         plan, problems = planned.plan, planned.problems
@@ -555,7 +565,10 @@ def convert(
             )
         raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)
     result = _guard(
-        lambda: convert_notebook(model, name, serve=serve, schedule=schedule), verbose
+        lambda: convert_notebook(
+            model, name, serve=serve, schedule=schedule, model=deployed
+        ),
+        verbose,
     )
     target = Path(output or result.plan.package)
     from nb2prod.writer import write_package

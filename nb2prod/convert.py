@@ -5,6 +5,7 @@ Reads nothing but the notebook given and writes nothing: `writer.py` writes.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 from nb2prod.analysis import analyze_parsed
@@ -43,7 +44,9 @@ class Planned(NamedTuple):
 
 
 @refusing_deep_nesting  # issue 12: deep code is an error with a cell and line
-def plan_notebook(notebook: Notebook, package: str | None = None) -> Planned:
+def plan_notebook(
+    notebook: Notebook, package: str | None = None, model: str | None = None
+) -> Planned:
     """The plan, the parsed cells by index and the facts; refuses cells that are not
     Python. The plan holds no secret of the notebook (issue 12)."""
     original, notebook = notebook, redact_text_cells(notebook)
@@ -94,7 +97,7 @@ def plan_notebook(notebook: Notebook, package: str | None = None) -> Planned:
         notebook = settings.notebook
         parsed = parse_notebook(notebook)
         facts = analyze_parsed(notebook.path, parsed)
-    plan = build_plan(notebook, parsed, facts, package)
+    plan = build_plan(notebook, parsed, facts, package, model)
     extra = version_warnings(versions) if versions is not None else ()
     extra += defaults.warnings if defaults is not None else ()
     if extra:
@@ -110,6 +113,7 @@ def convert_notebook(
     *,
     serve: bool = False,
     schedule: bool = False,
+    model: str | None = None,
 ) -> ConvertResult:
     """Plan the conversion of `notebook` and render every file of the package; with
     `serve`, the package also serves its trained model over HTTP; with `schedule`, its
@@ -118,19 +122,23 @@ def convert_notebook(
 
     pasted = mask_pasted_data(notebook)  # issue 12: megabytes of data in seconds
     if pasted is not None:
-        result = _converted(pasted.notebook, package, serve, schedule)
+        result = _converted(pasted.notebook, package, serve, schedule, model)
         files = restore_pasted_data(result.package, pasted.literals)
         if files is not None:
             return result._replace(package=files)
-    return _converted(notebook, package, serve, schedule)
+    return _converted(notebook, package, serve, schedule, model)
 
 
 def _converted(
-    notebook: Notebook, package: str | None, serve: bool, schedule: bool
+    notebook: Notebook,
+    package: str | None,
+    serve: bool,
+    schedule: bool,
+    model: str | None = None,
 ) -> ConvertResult:
     from nb2prod.emit.package import render_package
 
-    planned = plan_notebook(notebook, package)
+    planned = plan_notebook(notebook, package, model)
     planned = planned._replace(plan=with_options(planned.plan, serve, schedule))
     with survivors_frozen():  # the parsed cells and facts: not walked by each pass
         files = render_package(*planned)
@@ -148,6 +156,16 @@ def with_options(plan: Plan, serve: bool, schedule: bool) -> Plan:
     if schedule:
         plan = with_schedule(plan)
     return plan
+
+
+def _saved_variable(models: Path) -> str | None:
+    """The variable a generated models.py saves (`"variable": "rf"`), if any."""
+    import re
+
+    if not models.is_file():
+        return None
+    found = re.search(r'"variable": "(\w+)"', models.read_text(encoding="utf-8"))
+    return found.group(1) if found else None
 
 
 class StaleReport(NamedTuple):
@@ -184,8 +202,13 @@ def check_packages(notebooks: list[str], output: str | None) -> list[StaleReport
         schedule = pipeline.is_file() and "\ndef run_training(" in pipeline.read_text(
             encoding="utf-8"
         )  # with --schedule
-        if serve or schedule:
-            result = convert_notebook(model, serve=serve, schedule=schedule)
+        deployed = _saved_variable(source / "models.py")  # with --model
+        default = result.plan.model.name if result.plan.model else None
+        chosen = deployed if deployed not in (None, default) else None
+        if serve or schedule or chosen:
+            result = convert_notebook(
+                model, serve=serve, schedule=schedule, model=chosen
+            )
         if configured is None and not folder.is_dir():
             continue
         reports.append(

@@ -91,6 +91,38 @@ def test_the_model_the_notebook_predicts_with_last_is_deployed():
     assert model.metrics == ("acc",)
 
 
+def test_the_plan_says_why_and_model_chooses_another(run_cli, tmp_path):
+    from nb2prod.testing import nb, write_nb
+
+    cells = (
+        SKLEARN_IMPORTS + "\nfrom sklearn.ensemble import RandomForestClassifier",
+        "X, y = make_classification(random_state=0)",
+        "rf = RandomForestClassifier(n_estimators=5).fit(X, y)",
+        "lr = LogisticRegression().fit(X, y)\nscore = accuracy_score(y, lr.predict(X))",
+    )
+    model = _model(*cells)
+    assert model is not None and model.name == "lr"
+    assert model.reason == (
+        "the notebook predicts with it last (cell 4); models trained: lr, rf "
+        "(choose another with --model)"
+    )
+    write_nb(tmp_path / "two.ipynb", nb(*cells))
+    chosen = run_cli("convert", str(tmp_path / "two.ipynb"), "-o", str(tmp_path / "p"),
+                     "--model", "rf")  # fmt: skip
+    assert chosen.exit_code == 0, chosen.stderr
+    models = (tmp_path / "p" / "src" / "two" / "models.py").read_text()
+    assert '"variable": "rf"' in models
+    check = run_cli("convert", str(tmp_path / "two.ipynb"), "-o", str(tmp_path / "p"),
+                    "--check")  # fmt: skip
+    assert check.exit_code == 0, check.stdout  # the choice is read back
+    unknown = run_cli("convert", str(tmp_path / "two.ipynb"), "--dry-run",
+                      "--model", "nope")  # fmt: skip
+    assert unknown.exit_code == 2
+    assert unknown.stderr.endswith(
+        "--model nope: no trained model of that name; the notebook's models: lr, rf\n"
+    )
+
+
 def test_a_native_booster_is_the_model():
     model = _model(
         "import xgboost as xgb",

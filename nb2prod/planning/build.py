@@ -70,8 +70,9 @@ def build_plan(
     parsed: tuple[ParsedCell, ...],
     facts: NotebookFacts,
     package: str | None = None,
+    chosen_model: str | None = None,
 ) -> Plan:
-    """Every decision of the conversion, made once."""
+    """Every decision of the conversion, made once; `chosen_model` is `--model`."""
     by_index = {item.cell.index: item for item in parsed}
     warnings: list[Warning] = []
     decisions, installs, data_files, skipped = _ipython(parsed, warnings)
@@ -147,7 +148,7 @@ def build_plan(
             params=tuple(dict.fromkeys((*step.params, *config_used))),
             returns=tuple(dict.fromkeys((*step.returns, *results))),
         )
-    model = find_model(code_cells, facts)
+    model = find_model(code_cells, facts, chosen_model, notebook.path)
     steps = return_persisted(steps, facts, persisted_names(model))
     functions = _functions(
         facts, steps, warnings, code_cells, config_names, injected, function_needs

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from nb2prod.analysis.facts import ImportFact, NotebookFacts
 from nb2prod.analysis.names import dotted
+from nb2prod.errors import ConversionError
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ModelPlan, Step
 
@@ -66,8 +67,14 @@ class _Known(NamedTuple):
     networks: frozenset[str] = frozenset()  # notebook classes built on torch.nn
 
 
-def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan | None:
-    """The final model of the notebook, or None when it trains none."""
+def find_model(
+    cells: dict[int, ParsedCell],
+    facts: NotebookFacts,
+    chosen: str | None = None,
+    path: str = "",
+) -> ModelPlan | None:
+    """The final model of the notebook, or None when it trains none; `chosen` (the
+    `--model` option) names the variable to save among the models it trains."""
     imports = imported_paths(facts)
     classes = _estimator_classes(cells)
     known = _Known(
@@ -92,9 +99,9 @@ def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan 
             if call is not None:
                 fitted += _fit_call(call, index, built)
             fitted += _torch_training(node, index, known, networks)
-    if not fitted:
+    if not fitted and chosen is None:
         return None
-    final = _deployed(fitted, cells)
+    final, reason = _deployed(fitted, cells, chosen, path)
     computed = tuple(m for m in metrics if m != final.name)
     sources = _assignment_sources(cells)
     return ModelPlan(
@@ -106,6 +113,7 @@ def find_model(cells: dict[int, ParsedCell], facts: NotebookFacts) -> ModelPlan 
         training_data=final.training_data,
         metrics=tuple(m for m in computed if final.name in _upstream(m, sources)),
         run_metrics=computed,
+        reason=reason,
     )
 
 
@@ -115,10 +123,13 @@ _PREDICTING = frozenset(
 )
 
 
-def _deployed(fitted: list[_Fitted], cells: dict[int, ParsedCell]) -> _Fitted:
-    """The model the notebook predicts with last (a search's `best_estimator_` counts
-    as the search's model), else the one fitted last: a search fitted in a loop and
-    thrown away is not the model when another one makes the predictions."""
+def _deployed(
+    fitted: list[_Fitted], cells: dict[int, ParsedCell], chosen: str | None, path: str
+) -> tuple[_Fitted, str]:
+    """The model to save and why: `chosen`; else the model the notebook predicts with
+    last (a search's `best_estimator_` counts as the search's model); else the one
+    fitted last. A search fitted in a loop and thrown away is not the model when
+    another one makes the predictions."""
     candidates = {model.name: model for model in fitted}
     used: dict[str, tuple[int, int]] = {}
     for index in sorted(cells):
@@ -145,9 +156,25 @@ def _deployed(fitted: list[_Fitted], cells: dict[int, ParsedCell]) -> _Fitted:
                     and inner.func.value.id in candidates
                 ):
                     used[inner.func.value.id] = (index, inner.lineno)
-    if not used:
-        return fitted[-1]
-    return candidates[max(used, key=used.__getitem__)]
+    others = ", ".join(sorted(candidates)) or "none"
+    if chosen is not None:
+        if chosen not in candidates:
+            raise ConversionError(
+                path,
+                f"--model {chosen}: no trained model of that name; the notebook's "
+                f"models: {others}",
+            )
+        return candidates[chosen], "chosen with --model"
+    if used:
+        name = max(used, key=used.__getitem__)
+        cell = used[name][0] + 1
+        why = f"the notebook predicts with it last (cell {cell})"
+    else:
+        name = fitted[-1].name
+        why = f"fitted last (cell {fitted[-1].cell + 1})"
+    if len(candidates) > 1:
+        why += f"; models trained: {others} (choose another with --model)"
+    return candidates[name], why
 
 
 def _assignment_sources(cells: dict[int, ParsedCell]) -> dict[str, set[str]]:

@@ -122,13 +122,13 @@ class ModelPlan(NamedTuple):
     name: str  # the notebook variable holding it
     cell: int  # where it is fitted
     estimator: str  # its class as the notebook names it (RandomForestClassifier)
-    library: str  # sklearn | xgboost | lightgbm | catboost | keras: how it is saved
+    library: str  # sklearn | xgboost | lightgbm | catboost | keras | torch: how saved
     module: str  # the top-level import it comes from (tensorflow for tf.keras)
     training_data: str | None  # the variable it was fitted on (fingerprinted)
     metrics: tuple[str, ...]  # variables holding metrics computed on this model
-    run_metrics: tuple[
-        str, ...
-    ] = ()  # every metric the notebook computed (metrics.json)
+    # every metric the notebook computed (the run's metrics.json)
+    run_metrics: tuple[str, ...] = ()
+    reason: str = ""  # why this model is the one saved (the plan shows it)
 
 
 class Plan(NamedTuple):
