@@ -45,6 +45,7 @@ def test_an_estimator_fitted_at_notebook_level_is_the_model():
     )
     assert model.training_data == "X_scaled"
     assert model.metrics == ("acc",)  # a report is text, not a metric
+    assert model.preprocessing == ("scaler",)  # the training data went through it
 
 
 def test_printed_metrics_are_kept_and_the_model_keeps_its_own():
@@ -345,3 +346,29 @@ def test_image_and_requirements_make_room_for_models(package):
     requirements = result.package["requirements.txt"]
     assert any(line.startswith("joblib") for line in requirements.splitlines())
     assert 'mlflow = ["mlflow"]' in result.package["pyproject.toml"]
+
+
+@pytest.mark.slow  # runs the generated package
+def test_the_scaler_the_model_needs_is_saved_and_loads_back(tmp_path):
+    cells = (
+        SKLEARN_IMPORTS,
+        "X, y = make_classification(n_samples=50, random_state=0)\n"
+        "scaler = StandardScaler()\nX_scaled = scaler.fit_transform(X)",
+        "clf = LogisticRegression().fit(X_scaled, y)",
+    )
+    result = convert_notebook(notebook(*cells, path="scaled.ipynb"))
+    folder = tmp_path / "pkg"
+    write_package(result.package, folder)
+    assert _python(folder, "-m", "scaled", cwd=tmp_path).returncode == 0
+    probe = (
+        "from scaled.models import load_model, load_preprocessing\n"
+        "from sklearn.datasets import make_classification\n"
+        "X, y = make_classification(n_samples=50, random_state=0)\n"
+        "steps = load_preprocessing()\n"
+        "rows = steps['scaler'].transform(X)\n"
+        "print(list(steps), (load_model().predict(rows) == y).mean())\n"
+    )
+    loaded = _python(folder, "-c", probe, cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    names, accuracy = loaded.stdout.rsplit(" ", 1)
+    assert names == "['scaler']" and float(accuracy) > 0.8

@@ -199,7 +199,8 @@ def build_plan(
                 *(("matplotlib",) if uses_figures else ()),
                 *(
                     ("joblib",)
-                    if model and model.library not in ("keras", "torch")
+                    if model
+                    and (model.library not in ("keras", "torch") or model.preprocessing)
                     else ()
                 ),
             ),

@@ -114,7 +114,50 @@ def find_model(
         metrics=tuple(m for m in computed if final.name in _upstream(m, sources)),
         run_metrics=computed,
         reason=reason,
+        preprocessing=_preprocessing(cells, imports, final, sources),
     )
+
+
+def _preprocessing(
+    cells: dict[int, ParsedCell],
+    imports: dict[str, str],
+    model: _Fitted,
+    sources: dict[str, set[str]],
+) -> tuple[str, ...]:
+    """The fitted transformers (scalers, encoders, vectorizers) the model's training
+    data went through: variables built from a preprocessing class, fitted at notebook
+    level, that the training data was computed from. Saved beside the model, as
+    predicting needs them too."""
+    if model.training_data is None:
+        return ()
+    upstream = _upstream(model.training_data, sources)
+    built: dict[str, None] = {}
+    fitted: dict[str, None] = {}
+    for index in sorted(cells):
+        tree = cells[index].tree
+        for node in _notebook_level(tree.body if tree is not None else []):
+            for inner in ast.walk(node):
+                if not isinstance(inner, ast.Call):
+                    continue
+                func = inner.func
+                receiver = func.value if isinstance(func, ast.Attribute) else None
+                if (
+                    _method(inner) in ("fit", "fit_transform")
+                    and isinstance(receiver, ast.Name)
+                    and receiver.id in built
+                ):
+                    fitted[receiver.id] = None
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                call = node.value
+                chained = _method(call) == "fit" and isinstance(call.func.value, ast.Call)  # type: ignore[attr-defined]
+                constructor = call.func.value.func if chained else call.func  # type: ignore[attr-defined]
+                path = resolved_path(constructor, imports) or ""
+                if NOT_MODELS.match(path) and path.rsplit(".", 1)[-1][:1].isupper():
+                    for name in _target_names(node.targets[0]):
+                        built[name] = None
+                        if chained:
+                            fitted[name] = None
+    return tuple(name for name in fitted if name in upstream and name != model.name)
 
 
 #: Methods that use a trained model on data.
@@ -300,9 +343,8 @@ def persisted_names(model: ModelPlan | None) -> tuple[str, ...]:
     if model is None:
         return ()
     extra = (model.training_data,) if model.training_data else ()
-    return tuple(
-        dict.fromkeys((model.name, *extra, *model.run_metrics, *model.metrics))
-    )
+    saved = (*model.preprocessing, *model.run_metrics, *model.metrics)
+    return tuple(dict.fromkeys((model.name, *extra, *saved)))
 
 
 def return_persisted(

@@ -129,6 +129,8 @@ class ModelPlan(NamedTuple):
     # every metric the notebook computed (the run's metrics.json)
     run_metrics: tuple[str, ...] = ()
     reason: str = ""  # why this model is the one saved (the plan shows it)
+    # fitted transformers the training data went through, saved beside the model
+    preprocessing: tuple[str, ...] = ()
 
 
 class Plan(NamedTuple):

@@ -64,6 +64,7 @@ def render_plan_text(
         )
         saved.add(f"trained on: {model.training_data or '-'}")
         saved.add(f"chosen: {model.reason or '-'}")
+        saved.add(f"saved with it: {', '.join(model.preprocessing) or '-'}")
         saved.add(f"metrics computed on it: {', '.join(model.metrics) or '-'}")
         saved.add(f"metrics.json: {', '.join(model.run_metrics) or '-'}")
     if plan.decisions:
