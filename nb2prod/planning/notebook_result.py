@@ -5,7 +5,8 @@ what it computed; only a variable can leave a step. Before planning, that expres
 gets a name, `result = pd.get_dummies(df)` followed by `result` (still displayed, so
 still logged), and the last step returns it, as does `run()`. A preview (`df.head()`,
 `df.describe()`), a plain variable, a metric or a call made for its effect is not a
-result: they stay as they are.
+result, and a call of the notebook's own function stays shown (its stored output makes
+a golden test).
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ def bind_notebook_result(
     value = last.value
     if not _computes(value) or _called(value, METRIC_CALL.search):
         return None
+    own = {function.name for cell in facts.cells for function in cell.functions}
+    if _called(value, own.__contains__):
+        return None  # `double(21)` shown with its output: a golden test instead
     end = last.end_lineno or last.lineno
     if any(
         fact.span.line <= end and last.lineno <= fact.span.end_line
