@@ -196,3 +196,21 @@ def test_the_package_computes_what_the_notebook_computed_with_its_settings(tmp_p
         check=True,
     )
     assert float(run.stdout.strip()) == namespace["total"]
+
+
+def test_a_parameters_cell_marks_settings_and_wins_over_inference():
+    """papermill's `parameters` tag: every assignment of the cell is a setting, and a
+    literal of the same value under that keyword uses it."""
+    from nb2prod.testing import code
+
+    config, source, _ = convert(
+        code("n_estimators = 100\nthreshold = 0.05", tags=["parameters"]),
+        IMPORTS,
+        "model = RandomForestClassifier(n_estimators=100, max_depth=3)",
+    )
+    assert config["n_estimators"] == 100 and config["threshold"] == 0.05
+    assert "RANDOM_FOREST_N_ESTIMATORS" not in config
+    assert "RandomForestClassifier(\n        n_estimators=n_estimators" in source or (
+        "RandomForestClassifier(n_estimators=n_estimators" in source
+    )
+    assert config["RANDOM_FOREST_MAX_DEPTH"] == 3

@@ -1,8 +1,9 @@
 """Which notebook constants become config values, and which literals are secrets.
 
 A constant is a name bound once in the whole notebook, by a top-level `NAME = literal`,
-never changed in place: UPPER_CASE names, paths and URLs, and numbers that are passed
-as keyword arguments (hyper-parameters such as `n_estimators = 200`). Absolute or
+never changed in place: UPPER_CASE names, paths and URLs, numbers that are passed
+as keyword arguments (hyper-parameters such as `n_estimators = 200`), and every such
+assignment of a cell tagged `parameters` (papermill's convention), whatever its name. Absolute or
 user-specific paths are split into a data directory (a config value of its own) and
 a relative part, so the package runs anywhere.
 """
@@ -22,6 +23,8 @@ from nb2prod.planning.ipython import env_assignment, is_env_secret
 from nb2prod.planning.plan import ConfigValue, Secret
 
 DATA_DIR = "DATA_DIR"
+#: The cell tag papermill reads: every `name = literal` of such a cell is a setting.
+PARAMETERS_TAG = "parameters"
 
 
 def find_constants(
@@ -53,6 +56,7 @@ def find_constants(
             kind = _kind(value)
             wanted = (
                 name.isupper()
+                or PARAMETERS_TAG in item.cell.tags  # papermill's mark: settings
                 or kind in ("path", "url")
                 or (kind == "number" and _used_as_keyword(name, parsed))
             )

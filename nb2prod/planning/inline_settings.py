@@ -157,6 +157,7 @@ class _Knob(NamedTuple):
     value: object
     role: str  # the name the role suggests: SEED, TEST_SIZE, RANDOM_FOREST_MAX_DEPTH
     fallback: str  # the name when `role` is taken by another value
+    keyword: str | None = None  # `n_estimators` of `n_estimators=100`
 
 
 def inline_settings(
@@ -214,8 +215,11 @@ def _name(
     owners: dict[str, str],
     taken: set[str],
 ) -> str:
-    """The role's name when free or already holding this value, else the fallback,
-    else a numbered name."""
+    """A constant of the notebook named like the keyword and holding this value
+    (`n_estimators = 100` of a `parameters` cell); else the role's name when free or
+    already holding this value, else the fallback, else a numbered name."""
+    if knob.keyword is not None and constants.get(knob.keyword) == text:
+        return knob.keyword
     for candidate in (knob.role, knob.fallback):
         if constants.get(candidate) == text or owners.get(candidate) == text:
             return candidate
@@ -306,7 +310,7 @@ def _call_knobs(call: ast.Call, imports: dict[str, str]) -> list[_Knob]:
         full = f"{prefix}_{role_name}" if prefix else role_name
         callee = path or method or getattr(call.func, "id", "")
         fallback = full if prefix else f"{_prefix(callee)}_{role_name}"
-        found.append(_Knob(keyword.value, value, full, fallback))
+        found.append(_Knob(keyword.value, value, full, fallback, keyword.arg))
     return found
 
 
