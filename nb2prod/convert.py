@@ -89,7 +89,7 @@ def plan_notebook(
         facts = analyze_parsed(notebook.path, parsed)
     result = bind_notebook_result(notebook, parsed, facts)
     if result is not None:  # the notebook ends by showing what it computed
-        notebook = result
+        notebook = result.notebook
         parsed = parse_notebook(notebook)
         facts = analyze_parsed(notebook.path, parsed)
     settings = inline_settings(notebook, parsed, facts)
@@ -102,6 +102,8 @@ def plan_notebook(
     extra += defaults.warnings if defaults is not None else ()
     if extra:
         plan = plan._replace(warnings=plan.warnings + extra)
+    if result is not None and result.name in plan.outputs:
+        plan = plan._replace(result=result.name)
     plan = redact_plan(plan, notebook_redactor(original.cells, facts.cells), facts)
     return Planned(plan, {item.cell.index: item for item in parsed}, facts)
 

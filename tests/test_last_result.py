@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from nb2prod.convert import convert_notebook, plan_notebook
 from nb2prod.testing import code, md, notebook
 from nb2prod.writer import write_package
@@ -88,3 +90,32 @@ def test_the_value_a_notebook_ends_by_showing_is_returned():
     for ending in ("df.head()", "df", "df.to_csv('out.csv')", "pd.get_dummies(df);"):
         plan = plan_notebook(notebook(md("# T"), *cells, ending)).plan
         assert "result" not in plan.outputs, ending
+
+
+@pytest.mark.slow  # runs the generated package
+def test_the_notebook_result_is_saved_as_a_table(tmp_path):
+    import os
+
+    import pandas as pd
+
+    from nb2prod.testing import notebook
+    from nb2prod.writer import write_package
+
+    cells = (
+        "import pandas as pd\ndf = pd.DataFrame({'a': ['x', 'y', 'x']})",
+        "pd.get_dummies(df)",
+    )
+    result = convert_notebook(notebook(md("# T"), *cells, path="dummies.ipynb"))
+    assert result.plan.result == "result"
+    assert "`outputs/result.csv`" in result.package["README.md"]
+    write_package(result.package, tmp_path / "pkg")
+    run = subprocess.run(
+        [sys.executable, "-m", "dummies", "--output-dir", "out"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "pkg" / "src")},
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    saved = pd.read_csv(tmp_path / "out" / "result.csv", index_col=0)
+    assert list(saved.columns) == ["a_x", "a_y"] and saved["a_x"].tolist() == [1, 0, 1]

@@ -48,6 +48,8 @@ def render_package(
         )
     if plan.uses_figures:
         files[f"{source}/figures.py"] = render("figures.py.j2")
+    if plan.result:
+        files[f"{source}/results.py"] = render("results.py.j2")
     files[f"{source}/config.py"] = render(
         "config.py.j2",
         package=plan.package,
@@ -300,6 +302,7 @@ def _pipeline(plan: Plan) -> dict[str, Any]:
         "calls": calls,
         "results": plan.outputs,
         "model": plan.model,
+        "result": plan.result,
     }
 
 

@@ -37,6 +37,7 @@ def readme_context(plan: Plan) -> dict[str, Any]:
         "toml": reads_toml(plan),
         "secrets": sorted({secret.variable for secret in plan.secrets}),
         "outputs": plan.outputs,
+        "result": plan.result,
         "model": plan.model,
         "serve": plan.serve,
         "steps": [

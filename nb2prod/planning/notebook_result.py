@@ -3,7 +3,8 @@
 A notebook whose last cell is `pd.get_dummies(df)` or `model.predict(X_new)` shows
 what it computed; only a variable can leave a step. Before planning, that expression
 gets a name, `result = pd.get_dummies(df)` followed by `result` (still displayed, so
-still logged), and the last step returns it, as does `run()`. A preview (`df.head()`,
+still logged), and the last step returns it, as does `run()`, which also saves it in
+the output folder when it is a table or an array. A preview (`df.head()`,
 `df.describe()`), a plain variable, a metric or a call made for its effect is not a
 result, and a call of the notebook's own function stays shown (its stored output makes
 a golden test).
@@ -12,10 +13,12 @@ a golden test).
 from __future__ import annotations
 
 import ast
+from typing import NamedTuple
 
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
+from nb2prod.planning.cell_rewrites import with_sources
 from nb2prod.planning.naming import unique
 from nb2prod.positions import split_lines
 
@@ -49,9 +52,14 @@ PREVIEWS = frozenset(
 )
 
 
+class NotebookResult(NamedTuple):
+    notebook: Notebook
+    name: str  # the variable holding the result (`result`, unless the notebook has one)
+
+
 def bind_notebook_result(
     notebook: Notebook, parsed: tuple[ParsedCell, ...], facts: NotebookFacts
-) -> Notebook | None:
+) -> NotebookResult | None:
     """The notebook with its final displayed value bound to `result`, or None."""
     from nb2prod.transforms.display_labels import METRIC_CALL
 
@@ -85,11 +93,9 @@ def bind_notebook_result(
     if not lines[end - 1].endswith("\n"):
         lines[end - 1] += "\n"
     lines.insert(end, name)
-    cells = tuple(
-        cell._replace(source="".join(lines)) if cell.index == item.cell.index else cell
-        for cell in notebook.cells
+    return NotebookResult(
+        with_sources(notebook, {item.cell.index: "".join(lines)}), name
     )
-    return notebook._replace(cells=cells)
 
 
 def _computes(value: ast.expr) -> bool:

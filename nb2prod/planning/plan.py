@@ -163,3 +163,5 @@ class Plan(NamedTuple):
     import_environment: tuple[tuple[str, str], ...] = ()
     train_step: str | None = None  # --schedule: the step that trains (train/predict)
     aliases: tuple[str, ...] = ()  # `K = keras.backend`: hoisted with the imports
+    # the value the notebook ends by showing: returned by run(), saved to OUTPUT_DIR
+    result: str | None = None
