@@ -167,6 +167,24 @@ def test_names_are_safe_identifiers():
     assert package_name("1st try") == "st_try"
 
 
+def test_a_name_cut_from_a_long_heading_ends_on_a_meaningful_word():
+    """Issue 15: `using_the_best_parameters_to_make` and
+    `machine_learning_with_py_torch_and` were cut mid-phrase."""
+    assert (
+        snake_case("Using the best parameters to make predictions")
+        == "using_the_best_parameters"
+    )
+    assert (
+        snake_case("Machine learning with PyTorch and friends")
+        == "machine_learning_with_py_torch"
+    )
+    assert (
+        snake_case("Train a model and evaluate it on the test set") == "train_a_model"
+    )
+    assert snake_case("Evaluation of the model") == "evaluation_of_the_model"
+    assert snake_case("Split into") == "split"
+
+
 def test_module_aliases_are_attributes_of_imports_bound_once():
     plan = plan_of(
         "import numpy as np\nK = np.linalg\nbest = np.inf\nscale = np.pi",

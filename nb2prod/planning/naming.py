@@ -15,13 +15,28 @@ _RESERVED_MODULES = frozenset(
 )
 
 
+#: Words a name cut from a heading does not end with: the phrase would be unfinished.
+_DANGLING = frozenset(
+    {
+        "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "of",
+        "on", "or", "our", "the", "to", "using", "vs", "with", "your",
+    }
+)  # fmt: skip
+
+
 def snake_case(text: str, default: str = "step") -> str:
-    """`## 2. Load the data!` -> `load_the_data`; ASCII, lower case, no leading digit."""
+    """`## 2. Load the data!` -> `load_the_data`; ASCII, lower case, no leading digit;
+    at most six words, cut so that it does not end on `and`, `of`, `to`, `the`..."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     ascii_text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", ascii_text)
-    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", ascii_text)
-    name = "_".join(word.lower() for word in words[:6])
-    return name or default
+    found = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", ascii_text)]
+    words = found[:6]
+    if len(found) > 6:  # cut: end before the last `to`, `and`... of the kept words
+        cuts = [n for n, word in enumerate(words) if word in _DANGLING and n >= 2]
+        words = words[: cuts[-1]] if cuts else words
+    while len(words) > 1 and words[-1] in _DANGLING:
+        words.pop()
+    return "_".join(words) or default
 
 
 def is_safe_identifier(name: str) -> bool:
