@@ -88,7 +88,7 @@ def test_the_model_the_notebook_predicts_with_last_is_deployed():
         "acc = accuracy_score(y_test, pred)",
     )
     assert model is not None
-    assert (model.name, model.estimator) == ("best", "GridSearchCV")
+    assert (model.name, model.estimator) == ("best", "GridSearchCV.best_estimator_")
     assert model.metrics == ("acc",)
 
 
@@ -126,7 +126,8 @@ def test_the_plan_says_why_and_model_chooses_another(run_cli, tmp_path):
 
 def test_a_native_booster_is_the_model():
     model = _model(
-        "import xgboost as xgb",
+        "import xgboost as xgb\nfrom sklearn.feature_extraction import DictVectorizer",
+        "dv = DictVectorizer()\nX = dv.fit_transform(rows)",
         "dtrain = xgb.DMatrix(X, label=y)\n"
         "booster = xgb.train({'eta': 0.1}, dtrain, num_boost_round=10)",
     )
@@ -136,6 +137,39 @@ def test_a_native_booster_is_the_model():
         "Booster",
         "xgboost",
     )
+    assert model.preprocessing == ("dv",)  # reached through the DMatrix
+
+
+def test_a_model_a_training_function_returns_in_a_tuple_is_the_model():
+    model = _model(
+        SKLEARN_IMPORTS + "\nfrom sklearn.feature_extraction import DictVectorizer",
+        "def train(rows, y):\n    dv = DictVectorizer()\n"
+        "    X = dv.fit_transform(rows)\n"
+        "    model = LogisticRegression(max_iter=100)\n    model.fit(X, y)\n"
+        "    return dv, model",
+        "dv, model = train(rows, y)",
+    )
+    assert model is not None
+    assert (model.name, model.estimator) == ("model", "LogisticRegression")
+
+
+def test_chained_predictions_and_search_scores_are_read():
+    """`model.fit(X, y).predict(X_test)` is a prediction with `model`; the mean of
+    cross-validation scores and a search's best_score_ are metrics; a mutual
+    information score of a feature is not."""
+    model = _model(
+        SKLEARN_IMPORTS + "\nfrom sklearn.ensemble import RandomForestClassifier\n"
+        "from sklearn.metrics import mutual_info_score\n"
+        "from sklearn.model_selection import GridSearchCV, cross_val_score",
+        "mi = mutual_info_score(X[:, 0] > 0, y)",
+        "rf = RandomForestClassifier()\nrf.fit(X, y)",
+        "grid = GridSearchCV(LogisticRegression(), {'C': [1, 2]})\ngrid.fit(X, y)\n"
+        "best_cv = grid.best_score_",
+        "pred = rf.fit(X, y).predict(X_test)\n"
+        "cv = cross_val_score(rf, X, y, cv=3).mean()",
+    )
+    assert model is not None and model.name == "rf"
+    assert model.run_metrics == ("best_cv", "cv")
 
 
 def test_a_torch_network_an_optimizer_trains_is_the_model():
@@ -145,8 +179,8 @@ def test_a_torch_network_an_optimizer_trains_is_the_model():
         "        self.layer = nn.Linear(1, 1)\n"
         "    def forward(self, x):\n        return self.layer(x)",
         "class Deeper(Net):\n    pass",
-        "probe = Net()\nnet = Deeper()\n"
-        "optimizer = torch.optim.SGD(net.parameters(), lr=0.1)",
+        "probe = Net()\nnet = Deeper().to('cpu')\n"
+        "optimizer = torch.optim.SGD(params=net.parameters(), lr=0.1)",
         "for _ in range(3):\n    optimizer.zero_grad()\n"
         "    loss = net(torch.ones(1)).sum()\n    loss.backward()\n    optimizer.step()",
     )

@@ -40,6 +40,8 @@ NOT_MODELS = re.compile(
     r"^sklearn\.(preprocessing|impute|feature_extraction|feature_selection|"
     r"decomposition|manifold|random_projection|kernel_approximation|compose)\b"
 )
+#: sklearn.metrics functions used to explore features, not to score a model.
+NOT_METRICS = frozenset({"mutual_info_score"})
 #: Calls whose result is a metric worth keeping beside the model.
 _METRIC_NAME = re.compile(r"(_score|_error|_loss|_deviance)$")
 _FIT = frozenset({"fit"})
@@ -54,6 +56,7 @@ class _Fitted(NamedTuple):
     library: str
     module: str
     training_data: str | None
+    data_source: str | None = None  # `dtrain` of `xgb.train(params, dtrain)`
 
 
 class _Known(NamedTuple):
@@ -65,6 +68,8 @@ class _Known(NamedTuple):
     trainers: dict[str, tuple[str, str, str]]
     scorers: set[str]
     networks: frozenset[str] = frozenset()  # notebook classes built on torch.nn
+    # training function -> where its returned tuple holds the model it fitted
+    returned_models: dict[str, int] = {}  # noqa: RUF012 (read only)
 
 
 def find_model(
@@ -77,12 +82,14 @@ def find_model(
     `--model` option) names the variable to save among the models it trains."""
     imports = imported_paths(facts)
     classes = _estimator_classes(cells)
+    trainers, returned_models = _training_functions(cells, imports, classes)
     known = _Known(
         imports,
         classes,
-        _training_functions(cells, imports, classes),
+        trainers,
         _scoring_functions(cells, imports),
         _network_classes(cells, imports),
+        returned_models,
     )
     built: dict[str, tuple[str, str, str]] = {}  # variable -> (estimator, library)
     networks: dict[str, str] = {}  # variable -> the torch network class it holds
@@ -93,8 +100,8 @@ def find_model(
         for node in _notebook_level(tree.body if tree is not None else []):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
                 fitted += _assignment(node, index, known, built)
-                if _is_metric(node.value.func, imports, known.scorers):
-                    metrics.update(dict.fromkeys(_target_names(node.targets[0])))
+            if isinstance(node, ast.Assign) and _metric_value(node.value, known):
+                metrics.update(dict.fromkeys(_target_names(node.targets[0])))
             call = _call_of(node)
             if call is not None:
                 fitted += _fit_call(call, index, built)
@@ -128,9 +135,10 @@ def _preprocessing(
     data went through: variables built from a preprocessing class, fitted at notebook
     level, that the training data was computed from. Saved beside the model, as
     predicting needs them too."""
-    if model.training_data is None:
+    data = model.training_data or model.data_source
+    if data is None:
         return ()
-    upstream = _upstream(model.training_data, sources)
+    upstream = _upstream(data, sources)
     built: dict[str, None] = {}
     fitted: dict[str, None] = {}
     for index in sorted(cells):
@@ -189,16 +197,15 @@ def _deployed(
             ):
                 search = candidates[node.value.value.id]
                 name = node.targets[0].id
-                candidates[name] = search._replace(name=name, cell=index)
+                candidates[name] = search._replace(
+                    name=name,
+                    cell=index,
+                    estimator=f"{search.estimator}.best_estimator_",
+                )
             for inner in ast.walk(node):
-                if (
-                    isinstance(inner, ast.Call)
-                    and isinstance(inner.func, ast.Attribute)
-                    and inner.func.attr in _PREDICTING
-                    and isinstance(inner.func.value, ast.Name)
-                    and inner.func.value.id in candidates
-                ):
-                    used[inner.func.value.id] = (index, inner.lineno)
+                user = _predicting_with(inner)
+                if user is not None and user in candidates:
+                    used[user] = (index, inner.lineno)
     others = ", ".join(sorted(candidates)) or "none"
     if chosen is not None:
         if chosen not in candidates:
@@ -218,6 +225,24 @@ def _deployed(
     if len(candidates) > 1:
         why += f"; models trained: {others} (choose another with --model)"
     return candidates[name], why
+
+
+def _predicting_with(node: ast.AST) -> str | None:
+    """`model` in `model.predict(X)` and in `model.fit(X, y).predict(X_test)`."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _PREDICTING
+    ):
+        return None
+    receiver = node.func.value
+    while _method_call(receiver) in _FIT:
+        receiver = receiver.func.value  # type: ignore[attr-defined]
+    return receiver.id if isinstance(receiver, ast.Name) else None
+
+
+def _method_call(node: ast.expr) -> str | None:
+    return _method(node) if isinstance(node, ast.Call) else None
 
 
 def _assignment_sources(cells: dict[int, ParsedCell]) -> dict[str, set[str]]:
@@ -267,9 +292,11 @@ def _assignment(
     """`name = Estimator(...)` records an estimator in `built`; `name =
     Estimator(...).fit(...)` and `name = train(...)` are fitted models."""
     target, call = node.targets[0], node.value
+    assert isinstance(call, ast.Call)
+    if len(node.targets) == 1 and isinstance(target, ast.Tuple):
+        return _unpacked_model(target, call, cell, known)  # `dv, model = train(...)`
     if len(node.targets) != 1 or not isinstance(target, ast.Name):
         return []
-    assert isinstance(call, ast.Call)
     estimator = _estimator(call.func, known.imports, known.classes)
     if estimator is not None:
         built[target.id] = estimator
@@ -279,7 +306,12 @@ def _assignment(
             return [_Fitted(target.id, cell, *estimator, _first_name(call))]
     booster = NATIVE_TRAINING.get(resolved_path(call.func, known.imports) or "")
     if booster is not None:  # `xgb.train(params, dtrain)`: a native booster
-        return [_Fitted(target.id, cell, "Booster", booster, booster, None)]
+        dataset = call.args[1] if len(call.args) > 1 else None
+        for keyword in call.keywords:
+            if keyword.arg in ("dtrain", "train_set"):
+                dataset = keyword.value
+        source = dataset.id if isinstance(dataset, ast.Name) else None
+        return [_Fitted(target.id, cell, "Booster", booster, booster, None, source)]
     if isinstance(call.func, ast.Name) and call.func.id in known.trainers:
         trained = known.trainers[call.func.id]
         return [_Fitted(target.id, cell, *trained, _first_name(call))]
@@ -293,16 +325,21 @@ def _torch_training(
     `net = Net()` records it in `networks`; `torch.optim.SGD(net.parameters(), ...)`
     makes it the model (its training loop follows)."""
     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-        network = _torch_network(node.value.func, known)
+        built = node.value
+        while _method(built) in _MOVES and isinstance(built.func.value, ast.Call):  # type: ignore[attr-defined]
+            built = built.func.value  # type: ignore[attr-defined]  # `Net().to(device)`
+        network = _torch_network(built.func, known)
         for target in node.targets:
             if network is not None and isinstance(target, ast.Name):
                 networks[target.id] = network
     trained = []
     for inner in ast.walk(node):
-        if not isinstance(inner, ast.Call) or not inner.args:
+        if not isinstance(inner, ast.Call):
             continue
         path = resolved_path(inner.func, known.imports) or ""
-        argument = inner.args[0]
+        argument = _parameters_argument(inner)
+        if argument is None:
+            continue
         if (
             path.startswith("torch.optim.")
             and isinstance(argument, ast.Call)
@@ -316,6 +353,17 @@ def _torch_training(
     return trained
 
 
+#: Methods that return the network itself, moved or cast (`net.to(device)`).
+_MOVES = frozenset({"to", "cuda", "cpu", "double", "float", "half", "train"})
+
+
+def _parameters_argument(call: ast.Call) -> ast.expr | None:
+    """What an optimizer is given to train: its first argument or `params=`."""
+    if call.args:
+        return call.args[0]
+    return next((k.value for k in call.keywords if k.arg == "params"), None)
+
+
 def _torch_network(func: ast.expr, known: _Known) -> str | None:
     """The class name when `func` builds a torch network: a `torch.nn` class, or a
     notebook class built on one."""
@@ -324,6 +372,23 @@ def _torch_network(func: ast.expr, known: _Known) -> str | None:
     path = resolved_path(func, known.imports) or ""
     name = path.rsplit(".", 1)[-1]
     return name if path.startswith("torch.nn.") and name[:1].isupper() else None
+
+
+def _unpacked_model(
+    target: ast.Tuple, call: ast.Call, cell: int, known: _Known
+) -> list[_Fitted]:
+    """The model among the values a notebook training function returns as a tuple:
+    the element at the place its `return` puts the estimator it fitted."""
+    if not isinstance(call.func, ast.Name):
+        return []
+    position = known.returned_models.get(call.func.id)
+    if position is None or position >= len(target.elts):
+        return []
+    element = target.elts[position]
+    if not isinstance(element, ast.Name):
+        return []
+    trained = known.trainers[call.func.id]
+    return [_Fitted(element.id, cell, *trained, _first_name(call))]
 
 
 def _fit_call(
@@ -476,9 +541,11 @@ def _estimator_classes(cells: dict[int, ParsedCell]) -> frozenset[str]:
 
 def _training_functions(
     cells: dict[int, ParsedCell], imports: dict[str, str], classes: frozenset[str]
-) -> dict[str, tuple[str, str, str]]:
-    """Notebook functions that build an estimator, fit it and return a value."""
+) -> tuple[dict[str, tuple[str, str, str]], dict[str, int]]:
+    """Notebook functions that build an estimator, fit it and return a value; and,
+    for those returning a tuple, the place of the estimator in it."""
     found: dict[str, tuple[str, str, str]] = {}
+    places: dict[str, int] = {}
     for index in sorted(cells):
         tree = cells[index].tree
         for node in tree.body if tree is not None else []:
@@ -500,7 +567,39 @@ def _training_functions(
             )
             if returns and fits and built:
                 found[node.name] = built[-1]
-    return found
+                place = _returned_estimator(node, imports, classes)
+                if place is not None:
+                    places[node.name] = place
+    return found, places
+
+
+def _returned_estimator(
+    function: ast.FunctionDef, imports: dict[str, str], classes: frozenset[str]
+) -> int | None:
+    """Where the function's returned tuple holds a variable it built an estimator in
+    (`model = LogisticRegression(...)` ... `return dv, model` -> 1)."""
+    estimators = {
+        target.id
+        for inner in ast.walk(function)
+        if isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Call)
+        for target in inner.targets
+        if isinstance(target, ast.Name)
+        and (
+            _estimator(inner.value.func, imports, classes) is not None
+            or (
+                _method(inner.value) in _FIT
+                and isinstance(inner.value.func.value, ast.Call)  # type: ignore[attr-defined]
+                and _estimator(inner.value.func.value.func, imports, classes)  # type: ignore[attr-defined]
+                is not None
+            )
+        )
+    }
+    for inner in ast.walk(function):
+        if isinstance(inner, ast.Return) and isinstance(inner.value, ast.Tuple):
+            for place, element in enumerate(inner.value.elts):
+                if isinstance(element, ast.Name) and element.id in estimators:
+                    return place
+    return None
 
 
 def _scoring_functions(
@@ -524,16 +623,30 @@ def is_metric_call(func: ast.expr, imports: dict[str, str]) -> bool:
     return _is_metric(func, imports, set())
 
 
+def _metric_value(value: ast.expr, known: _Known) -> bool:
+    """A metric call, the mean of one (`cross_val_score(...).mean()`), or a search's
+    `best_score_`."""
+    if isinstance(value, ast.Attribute) and value.attr == "best_score_":
+        return True
+    if not isinstance(value, ast.Call):
+        return False
+    if _method(value) == "mean" and isinstance(value.func.value, ast.Call):  # type: ignore[attr-defined]
+        value = value.func.value  # type: ignore[attr-defined]
+    return _is_metric(value.func, known.imports, known.scorers)  # type: ignore[attr-defined]
+
+
 def _is_metric(func: ast.expr, imports: dict[str, str], scorers: set[str]) -> bool:
     if isinstance(func, ast.Name) and func.id in scorers:
         return True
     if isinstance(func, ast.Attribute) and func.attr in ("score", "evaluate"):
         return True
-    path = resolved_path(func, imports)
+    path = resolved_path(func, imports) or ""
+    name = path.rsplit(".", 1)[-1]
+    if name in NOT_METRICS:
+        return False
     return bool(
-        path
-        and path.startswith("sklearn.metrics")
-        and _METRIC_NAME.search(path.rsplit(".", 1)[-1])
+        (path.startswith("sklearn.metrics") and _METRIC_NAME.search(name))
+        or path == "sklearn.model_selection.cross_val_score"
     )
 
 
