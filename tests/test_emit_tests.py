@@ -78,8 +78,22 @@ def test_no_golden_case_for_impure_functions(tmp_path, function):
             outputs=[stream("1\n"), {"output_type": "error", "ename": "E"}],
         ),
         code("print(f(1), f(2))", count=2, outputs=[stream("1 2\n")]),
+        code(
+            "%time print(f(1))",
+            count=2,
+            outputs=[stream("1\nCPU times: user 5 us\nWall time: 0 ns\n")],
+        ),  # %time's timings are part of the stored text
+        code("f(10)", count=2, outputs=[result("10L", 2)]),  # a Python 2 kernel's long
     ],
-    ids=["variable-argument", "no-output", "extra-stdout", "error", "two-values"],
+    ids=[
+        "variable-argument",
+        "no-output",
+        "extra-stdout",
+        "error",
+        "two-values",
+        "timed",
+        "python2-long",
+    ],
 )
 def test_no_golden_case_when_the_output_is_not_the_call(tmp_path, cell):
     document = nb(code("y = [1, 2]\ny.append(3)\ndef f(x):\n    return x"), cell)

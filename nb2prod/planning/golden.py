@@ -12,6 +12,7 @@ becomes a TODO stub.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 
 from nb2prod.analysis.facts import CellFacts, FunctionFacts, NotebookFacts
@@ -20,6 +21,10 @@ from nb2prod.notebook import Cell, Output
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, FunctionPlan, GoldenCase
 
+#: IPython magics that print timings into the cell's output.
+_TIMING = frozenset({"time", "timeit", "prun"})
+#: A Python 2 long integer in a stored output (`10L`).
+_PYTHON2_LONG = re.compile(r"(?<![\w.])\d+L\b")
 #: Calls whose result depends on when the function runs.
 _CLOCK = frozenset({"now", "today", "utcnow", "time", "perf_counter", "monotonic"})
 
@@ -130,6 +135,10 @@ def _case(
     outputs = parsed.cell.outputs
     if any(output.output_type == "error" for output in outputs):
         return None
+    if any(fact.name in _TIMING for fact in parsed.translation.syntax):
+        return None  # `%time` adds "Wall time: ..." to what the cell printed
+    if any(_PYTHON2_LONG.search(o.text or o.get("text/plain") or "") for o in outputs):
+        return None  # `10L`: stored by a Python 2 kernel, not what Python 3 shows
     if facts.display_expression is not None and isinstance(last, ast.Expr):
         text = _displayed(outputs)
         call = _pure_call(last.value, pure, constants)
