@@ -194,3 +194,41 @@ def test_module_aliases_are_attributes_of_imports_bound_once():
     # best is rebound in a loop, scale in a cell; K is bound twice to the same
     assert plan.aliases == ("K",)
     assert all("K" not in (*s.params, *s.returns) for s in plan.steps)
+
+
+def test_cells_marked_as_exploration_are_left_out():
+    """Issue 15: `skip`/`exploration` tags and `# nb2prod: skip` leave a cell out; a
+    marked cell that a kept cell needs stays, with a warning."""
+    from nb2prod.convert import plan_notebook
+    from nb2prod.testing import code, md, notebook
+
+    plan = plan_notebook(
+        notebook(
+            md("# T"),
+            code("import time\nrows = [3, 1, 2]"),
+            code("time.sleep(20)\nrows", tags=["exploration"]),
+            code("# nb2prod: skip\nprint(sorted(rows))"),
+            code("size = len(rows)", tags=["skip"]),
+            code("print(size * 2)"),
+        )
+    ).plan
+    kept = {cell for step in plan.steps for cell in step.cells}
+    assert kept == {1, 4, 5}
+    assert [w.message for w in plan.warnings if w.cell == 4] == [
+        "marked to leave out, but cell 6 reads `size` it defines; kept in the package"
+    ]
+
+
+def test_with_export_tags_only_the_exported_cells_go_in():
+    from nb2prod.convert import plan_notebook
+    from nb2prod.testing import code, md, notebook
+
+    plan = plan_notebook(
+        notebook(
+            md("# T"),
+            code("#| export\ndef double(x):\n    return 2 * x"),
+            code("double(21)"),
+            code("value = double(2)", tags=["export"]),
+        )
+    ).plan
+    assert {cell for step in plan.steps for cell in step.cells} == {1, 3}

@@ -11,6 +11,7 @@ from nb2prod.magics import SyntaxKind
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.aliases import module_aliases
+from nb2prod.planning.cell_selection import left_out_cells
 from nb2prod.planning.class_state import (
     ClassState,
     class_state,
@@ -76,7 +77,13 @@ def build_plan(
     by_index = {item.cell.index: item for item in parsed}
     warnings: list[Warning] = []
     decisions, installs, data_files, skipped = _ipython(parsed, warnings)
-    code_cells = {i: item for i, item in by_index.items() if i not in skipped}
+    left_out, kept_for_others = left_out_cells(notebook, facts)
+    warnings += kept_for_others
+    code_cells = {
+        i: item
+        for i, item in by_index.items()
+        if i not in skipped and i not in left_out
+    }
     secrets = tuple(find_secrets(facts))
     # a credential never becomes a setting with the secret as its default
     hidden = {(secret.cell, secret.name) for secret in secrets}
@@ -176,7 +183,7 @@ def build_plan(
         for module, name in local_imports(found.modules)
         if name not in local
     ]
-    uses_figures = any(cell.plots for cell in facts.cells)
+    uses_figures = any(cell.plots for cell in facts.cells if cell.index in code_cells)
     return Plan(
         package=_package(package, notebook, imports),
         notebook=notebook.path,
