@@ -12,8 +12,13 @@ _COMMENT_OR_BLANK = re.compile(r"\s*(#[^\n]*)?")
 
 def executed(ctx: RuleContext) -> list[Cell]:
     """Code cells with an execution count, in document order. Kernels count from 1;
-    a count below that (some tools write 0) is not a run, nor is a missing one."""
-    return [cell for cell in ctx.code_cells if (cell.execution_count or 0) >= 1]
+    a count below that (some tools write 0) is not a run, nor is a missing one. A blank
+    cell's count is stale (Jupyter does not run an empty cell): it had code once."""
+    return [
+        cell
+        for cell in ctx.code_cells
+        if (cell.execution_count or 0) >= 1 and cell.source.strip()
+    ]
 
 
 def ran(cell: Cell) -> bool:

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
+from nb2prod.lint.rules.execution._helpers import executed
 from nb2prod.testing import code as code_cell
 from nb2prod.testing import md, nb
 
@@ -43,6 +44,8 @@ class OutOfOrderExecution(Rule):
                 code_cell("y = 2", count=5),
             )
         ),
+        # a blank cell's stale count: Jupyter does not run an empty cell
+        Valid(nb(code_cell("", count=57), code_cell("x = 1", count=1))),
     ]
     invalid = [
         Invalid(
@@ -54,10 +57,8 @@ class OutOfOrderExecution(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         previous = None  # the count of the executed code cell above
-        for cell in ctx.code_cells:
+        for cell in executed(ctx):  # blank cells' stale counts left out
             count = cell.execution_count
-            if count is None:
-                continue
             if previous is not None and count < previous:
                 yield ctx.finding(self, cell.index, count=count, previous=previous)
             previous = count

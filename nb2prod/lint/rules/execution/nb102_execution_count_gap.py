@@ -43,6 +43,8 @@ class ExecutionCountGap(Rule):
         Valid(nb(code_cell("a = 1", count=1), code_cell("b = 2", count=2))),
         Valid(nb(code_cell("!pip install x"), code_cell("import x", count=2))),
         Valid(nb(code_cell("a = 1", count=2), code_cell("b = 2", count=1))),
+        # a blank cell's stale count is no run of this session
+        Valid(nb(code_cell("a = 1", count=1), code_cell("", count=40))),
     ]
     invalid = [
         Invalid(nb(code_cell("a = 1", count=1), code_cell("b = 2", count=2),

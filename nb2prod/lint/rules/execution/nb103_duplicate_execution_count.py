@@ -38,7 +38,11 @@ class DuplicateExecutionCount(Rule):
         "or was copied"
     )
 
-    valid = [Valid(nb(code_cell("a = 1", count=1), code_cell("b = 2", count=2)))]
+    valid = [
+        Valid(nb(code_cell("a = 1", count=1), code_cell("b = 2", count=2))),
+        # a blank cell's stale count: Jupyter does not run an empty cell
+        Valid(nb(code_cell("a = 1", count=1), code_cell("", count=1))),
+    ]
     invalid = [
         Invalid(nb(code_cell("model = fit(X, y)", count=4),
                    code_cell("model.score(X, y)", count=4)), at=(1, 1, 0),
