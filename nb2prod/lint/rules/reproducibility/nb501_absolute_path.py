@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import ast
+import re
+from collections.abc import Iterable, Iterator
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
@@ -37,6 +39,16 @@ class AbsolutePath(Rule):
         Valid("df = pd.read_csv('data/customers.csv')"),
         Valid("url = 'https://a.b/c.csv'"),
     ]
+    valid += [
+        # a suffix joined onto a base is relative to that base
+        Valid("p = os.getcwd() + '/data/x.csv'"),
+        Valid("p = path + '/images/' + id_ + '.png'"),
+        Valid("p = f'{root}/data/x.csv'"),
+        # a web route is no file path
+        Valid("@app.post('/predict/')\ndef predict(rows):\n    return rows"),
+        # a hosted notebook's folder: NB507 says which service it belongs to
+        Valid("df = pd.read_csv('/kaggle/input/train.csv')"),
+    ]
     invalid = [
         Invalid(
             "df = pd.read_csv('/home/alice/churn/customers.csv')",
@@ -47,9 +59,20 @@ class AbsolutePath(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        relative = {
+            (parsed.cell.index, *place)
+            for parsed in ctx.parsed
+            for place in _not_absolute_in_use(ctx.nodes(parsed))
+        }
         for facts in ctx.cell_facts():
             for literal in facts.literals:
-                if literal.kind == "path" and literal.absolute:
+                place = (facts.index, literal.line, literal.column)
+                if (
+                    literal.kind == "path"
+                    and literal.absolute
+                    and place not in relative
+                    and not _HOSTED.match(_text(literal.value))
+                ):
                     yield ctx.finding(
                         self,
                         facts.index,
@@ -57,3 +80,44 @@ class AbsolutePath(Rule):
                         literal.column,
                         value=literal.value,
                     )
+
+
+#: Methods whose first argument is a web route, not a file (`@app.post("/predict")`).
+_ROUTES = frozenset(
+    {"get", "post", "put", "delete", "patch", "head", "options", "route",
+     "api_route", "websocket", "add_url_rule", "add_api_route"}
+)  # fmt: skip
+#: The folders of hosted notebook services: NB507 reports them.
+_HOSTED = re.compile(r"^/(kaggle|content)(/|$)")
+
+
+def _not_absolute_in_use(nodes: Iterable[ast.AST]) -> Iterator[tuple[int, int]]:
+    """(line, column) of path-like literals that are not absolute where they are used:
+    a suffix joined onto a base (`root + "/data.csv"`, `f"{root}/data.csv"`) and web
+    routes."""
+    for node in nodes:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            if isinstance(node.right, ast.Constant):
+                yield node.right.lineno, node.right.col_offset
+        elif isinstance(node, ast.JoinedStr) and node.values:
+            if isinstance(node.values[0], ast.FormattedValue):
+                yield node.lineno, node.col_offset
+                for part in node.values:
+                    yield part.lineno, part.col_offset
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _ROUTES
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            yield node.args[0].lineno, node.args[0].col_offset
+
+
+def _text(value: str) -> str:
+    """The text of a literal's repr."""
+    try:
+        text = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return value
+    return text if isinstance(text, str) else value
