@@ -166,10 +166,13 @@ def test_chained_predictions_and_search_scores_are_read():
         "grid = GridSearchCV(LogisticRegression(), {'C': [1, 2]})\ngrid.fit(X, y)\n"
         "best_cv = grid.best_score_",
         "pred = rf.fit(X, y).predict(X_test)\n"
-        "cv = cross_val_score(rf, X, y, cv=3).mean()",
+        "cv = cross_val_score(rf, X, y, cv=3).mean()\n"
+        "test_accuracy = (pred == y_test).mean()\naccuracy_threshold = 0.5",
     )
     assert model is not None and model.name == "rf"
-    assert model.run_metrics == ("best_cv", "cv")
+    # a hand-computed accuracy is a metric by its name; a literal is not
+    assert model.run_metrics == ("best_cv", "cv", "test_accuracy")
+    assert model.metrics == ("cv", "test_accuracy")  # both computed with rf
 
 
 def test_a_torch_network_an_optimizer_trains_is_the_model():

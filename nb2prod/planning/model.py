@@ -40,6 +40,11 @@ NOT_MODELS = re.compile(
     r"^sklearn\.(preprocessing|impute|feature_extraction|feature_selection|"
     r"decomposition|manifold|random_projection|kernel_approximation|compose)\b"
 )
+#: Names of variables that hold a metric the notebook computed by hand.
+METRIC_VARIABLE = re.compile(
+    r"(^|_)(acc|accuracy|auc|roc_auc|f1|precision|recall|rmse|mse|mae|r2)(_|$)",
+    re.IGNORECASE,
+)
 #: sklearn.metrics functions used to explore features, not to score a model.
 NOT_METRICS = frozenset({"mutual_info_score"})
 #: Calls whose result is a metric worth keeping beside the model.
@@ -102,6 +107,13 @@ def find_model(
                 fitted += _assignment(node, index, known, built)
             if isinstance(node, ast.Assign) and _metric_value(node.value, known):
                 metrics.update(dict.fromkeys(_target_names(node.targets[0])))
+            elif isinstance(node, ast.Assign) and _computed(node.value):
+                # `accuracy = (pred == y_test).mean()`: a metric by its name
+                metrics.update(
+                    (name, None)
+                    for name in _target_names(node.targets[0])
+                    if METRIC_VARIABLE.search(name)
+                )
             call = _call_of(node)
             if call is not None:
                 fitted += _fit_call(call, index, built)
@@ -621,6 +633,11 @@ def _scoring_functions(
 def is_metric_call(func: ast.expr, imports: dict[str, str]) -> bool:
     """A call of a scikit-learn metric, `.score(...)` or `.evaluate(...)`."""
     return _is_metric(func, imports, set())
+
+
+def _computed(value: ast.expr) -> bool:
+    """An expression computing a value (not a literal, a name or a container)."""
+    return isinstance(value, (ast.BinOp, ast.Call, ast.Subscript, ast.Attribute))
 
 
 def _metric_value(value: ast.expr, known: _Known) -> bool:
