@@ -41,6 +41,8 @@ class UseBeforeDefinition(Rule):
     valid = [
         Valid(nb("x = 1", "print(x)")),
         Valid(nb("def f():\n    return y", "y = 1", "f()")),
+        # a star import above may provide it (`from preamble import *` gives `pd`)
+        Valid(nb("from preamble import *", "pd.DataFrame()", "import pandas as pd")),
     ]
     invalid = [
         Invalid(nb("print(x)", "x = 1"), at=(0, 1, 6),
@@ -49,7 +51,14 @@ class UseBeforeDefinition(Rule):
     ]  # fmt: skip
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        stars = [
+            cell.index
+            for cell in ctx.cell_facts()
+            if any(fact.name == "*" for fact in cell.imports)
+        ]
         for use in ctx.facts.dataflow.undefined_before_use:
+            if any(star <= use.cell for star in stars):
+                continue  # what a star import provides is not known here
             line, column = ctx.first_mention(use.cell, use.name)
             later = ", ".join(str(index + 1) for index in use.defined_in)
             yield ctx.finding(self, use.cell, line, column, name=use.name, later=later)
