@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 from nb2prod.lint.context import RuleContext
@@ -27,10 +28,19 @@ def ran(cell: Cell) -> bool:
 
 
 def has_code(ctx: RuleContext, cell: Cell) -> bool:
-    """Whether running the cell would do anything: not blank, not only comments."""
+    """Whether running the cell would do anything: not blank, not only comments, not
+    only a string (a note written as a literal)."""
     parsed = ctx.parsed_cell(cell.index)
     if parsed is not None and parsed.tree is not None:
-        return bool(parsed.tree.body)
+        return any(not _only_text(statement) for statement in parsed.tree.body)
     return any(
         not _COMMENT_OR_BLANK.fullmatch(line) for line in cell.source.splitlines()
+    )
+
+
+def _only_text(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
     )

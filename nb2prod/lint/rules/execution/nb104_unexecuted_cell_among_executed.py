@@ -44,6 +44,8 @@ class UnexecutedCellAmongExecuted(Rule):
         Valid(nb(code_cell("a = 1", count=1), code_cell("# note"),
                  code_cell("b = 2", count=2))),
         Valid(nb(code_cell("a = 1"), code_cell("b = 2"))),
+        Valid(nb(code_cell("a = 1", count=1), code_cell('"""a note"""'),
+                 code_cell("b = 2", count=2))),
     ]  # fmt: skip
     invalid = [
         Invalid(nb(code_cell("df = load()", count=1), code_cell("df = df.dropna()"),
