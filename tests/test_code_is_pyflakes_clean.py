@@ -478,3 +478,23 @@ def test_files_the_notebook_wrote_are_left_to_their_author(tmp_path):
         cwd=tmp_path / "pkg", capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert json.loads(completed.stdout) == []
+
+
+def test_a_class_without_self_calling_a_function_that_reads_a_setting(tmp_path):
+    """Methods without `self` (a class used as a namespace: `feat.load()`) cannot keep
+    a setting on the instance: they read it from Config, and the functions creating
+    the class need nothing for it."""
+    findings, modules = converted(
+        tmp_path,
+        md("# Study"),
+        code("import pandas as pd"),
+        code("def data_load():\n    return pd.read_csv('data.csv')"),
+        code("class feat:\n    def feat1():\n        return data_load()"),
+        code(
+            "def train():\n    return feat.feat1()\n\ndef report():\n    return train()"
+        ),
+    )
+    assert findings == []
+    source = "\n".join(modules.values())
+    assert "data_load(DATA_CSV=Config.DATA_CSV)" in source
+    assert "def train():" in source and "def report():" in source

@@ -101,7 +101,21 @@ def build_plan(
     function_needs, class_needs = definition_needs(
         facts, _variables(facts) - config_names, function_parameters(facts)
     )
-    injected, refusals = class_state(facts, code_cells, class_needs)
+    injected, refusals = class_state(
+        facts, code_cells, class_needs, frozenset(config_names)
+    )
+    settled = frozenset(
+        name
+        for name, needs in class_needs.items()
+        if name not in injected and set(needs) <= config_names
+    )
+    if settled:  # classes reading only settings take nothing: their creators neither
+        function_needs, class_needs = definition_needs(
+            facts,
+            _variables(facts) - config_names,
+            function_parameters(facts),
+            settled,
+        )
     signatures = step_signatures(
         [s.cells for s in sections],
         with_constructions(facts, injected, function_needs),

@@ -46,10 +46,12 @@ def definition_needs(
     facts: NotebookFacts,
     variables: set[str],
     function_params: dict[str, tuple[str, ...]],
+    settled: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """(function -> parameters, class -> what its methods need), to a fixed point: a
     function creating a class needs what the class takes, and a class whose methods
-    call a function or create a class needs what those take."""
+    call a function or create a class needs what those take. `settled` classes take
+    nothing (they read settings from Config)."""
     functions = {
         f.name: f for cell in facts.cells for f in cell.functions if not f.is_lambda
     }
@@ -58,7 +60,9 @@ def definition_needs(
         name: dict.fromkeys(function_params.get(name, ())) for name in functions
     }
     class_needs = {
-        name: dict.fromkeys(n for n in k.globals_read if n in variables)
+        name: dict.fromkeys(
+            n for n in k.globals_read if n in variables and name not in settled
+        )
         for name, k in classes.items()
     }
     changed = True
@@ -72,6 +76,8 @@ def definition_needs(
                         function_needs[name][need] = None
                         changed = True
         for name, klass in classes.items():
+            if name in settled:
+                continue
             for read in (*klass.globals_read, *klass.bases):  # a base's needs, too
                 if read == name:
                     continue
@@ -90,9 +96,12 @@ def class_state(
     facts: NotebookFacts,
     cells: dict[int, ParsedCell],
     class_needs: dict[str, tuple[str, ...]],
+    config: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, ClassState], list[Refusal]]:
     """The classes that get notebook variables at construction (`class_needs`, from
-    `definition_needs`), and why the others that need some do not."""
+    `definition_needs`), and why the others that need some do not. A class that cannot
+    take a constructor parameter but needs only settings (`config`) is no refusal: it
+    reads their defaults from Config, as class bodies do."""
     latest: dict[str, tuple[int, ClassFacts]] = {}
     for cell in facts.cells:
         if cell.index in cells:
@@ -110,6 +119,8 @@ def class_state(
                 facts, name, index, state, cells, _read_after_init(cells[index], klass)
             )
         )
+        if reason is not None and set(state) <= config:
+            continue  # only settings: read from Config where the class needs them
         if reason is not None:
             refusals.append(Refusal(index, f"class `{name}`: {reason}"))
             refused.add(name)
@@ -202,6 +213,11 @@ def _method_problem(
     method: ast.FunctionDef | ast.AsyncFunctionDef, state: tuple[str, ...]
 ) -> str | None:
     read = _loads(method) & set(state)
+    arguments = method.args
+    calls = any(isinstance(node, ast.Call) for node in ast.walk(method))
+    if state and calls and not (arguments.posonlyargs or arguments.args):
+        # a call it makes may need the state (`data_load()` reading a setting)
+        return f"`{method.name}` has no `self` to keep {', '.join(state)} on"
     if not read:
         return None
     decorators = {ast.unparse(d).split(".")[-1] for d in method.decorator_list}
