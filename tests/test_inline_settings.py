@@ -214,3 +214,13 @@ def test_a_parameters_cell_marks_settings_and_wins_over_inference():
         "RandomForestClassifier(n_estimators=n_estimators" in source
     )
     assert config["RANDOM_FOREST_MAX_DEPTH"] == 3
+
+
+def test_a_constant_bound_twice_is_not_reused_for_a_literal():
+    """`SEED = 42` then `SEED = 7`: `random_state=42` after them is not `SEED`."""
+    config, source, _ = convert(
+        IMPORTS + "\nSEED = 42",
+        "SEED = 7\nmodel = RandomForestClassifier(random_state=42)",
+    )
+    assert "random_state=SEED)" not in source
+    assert config["RANDOM_FOREST_SEED"] == 42 and "SEED" not in config

@@ -31,7 +31,7 @@ def find_constants(
     parsed: dict[int, ParsedCell], facts: NotebookFacts
 ) -> list[ConfigValue]:
     """Config values, in notebook order."""
-    bindings = _module_bindings(parsed)
+    bindings = module_bindings(parsed)
     changed = {n for cell in facts.cells for n in (*cell.mutates, *cell.deletes)}
     changed |= {
         n for cell in facts.cells for f in cell.functions for n in f.globals_written
@@ -100,7 +100,7 @@ def _kind(value: object) -> str:
     return "path" if looks_like_path(text) else "text"
 
 
-def _module_bindings(parsed: dict[int, ParsedCell]) -> Counter[str]:
+def module_bindings(parsed: dict[int, ParsedCell]) -> Counter[str]:
     """How many times each name is bound at notebook scope, across all cells."""
     counts: Counter[str] = Counter()
     for item in parsed.values():

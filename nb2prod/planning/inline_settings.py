@@ -27,6 +27,7 @@ from nb2prod.analysis.literals import is_url, looks_like_path
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.cell_rewrites import ipython_lines, with_sources
+from nb2prod.planning.config import module_bindings
 from nb2prod.planning.model import NOT_MODELS, imported_paths, resolved_path
 from nb2prod.planning.naming import is_safe_identifier
 from nb2prod.positions import split_lines
@@ -240,7 +241,9 @@ def _usable(name: str) -> bool:
 
 
 def _constants(parsed: tuple[ParsedCell, ...]) -> dict[str, str]:
-    """Top-level `NAME = literal` constants the notebook already has: name -> repr."""
+    """Top-level `NAME = literal` constants the notebook already has, bound once:
+    name -> repr (a name bound again may hold another value where a literal is)."""
+    bound = module_bindings({item.cell.index: item for item in parsed})
     found: dict[str, str] = {}
     for item in parsed:
         for node in item.tree.body if item.tree is not None else []:
@@ -250,8 +253,9 @@ def _constants(parsed: tuple[ParsedCell, ...]) -> dict[str, str]:
                 and isinstance(node.targets[0], ast.Name)
             ):
                 value = _literal(node.value)
-                if value is not _NONE:
-                    found.setdefault(node.targets[0].id, repr(value))
+                name = node.targets[0].id
+                if value is not _NONE and bound[name] == 1:
+                    found[name] = repr(value)
     return found
 
 
