@@ -108,6 +108,8 @@ def test_the_notebook_result_is_saved_as_a_table(tmp_path):
     result = convert_notebook(notebook(md("# T"), *cells, path="dummies.ipynb"))
     assert result.plan.result == "result"
     assert "`outputs/result.csv`" in result.package["README.md"]
+    # no import the requirements do not cover (numpy is not one of this notebook's)
+    assert "import numpy" not in result.package["src/dummies/results.py"]
     write_package(result.package, tmp_path / "pkg")
     run = subprocess.run(
         [sys.executable, "-m", "dummies", "--output-dir", "out"],
