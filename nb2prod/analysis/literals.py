@@ -1,10 +1,12 @@
 """Which literals are worth configuring: paths, URLs, keyword hyper-parameters.
 
-Pure string classifiers; the cell walker decides where a literal sits.
+String classifiers, and the literal values a setting can hold; the cell walker
+decides where a literal sits.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 
 _URL = re.compile(
@@ -53,3 +55,37 @@ def is_absolute_or_user_path(text: str) -> bool:
         or _WINDOWS_ABSOLUTE.match(text) is not None
         or _USER_SPECIFIC.match(text) is not None
     )
+
+
+#: What `literal_value` returns for an expression that is no such literal.
+NOT_A_LITERAL = object()
+
+
+def is_literal(node: ast.expr) -> bool:
+    """Whether `ast.literal_eval` reads the expression (literal data, any size)."""
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def literal_value(node: ast.expr) -> object:
+    """The value of a short literal number, string, bool or None (negative numbers
+    too) that can stand as a setting's default, else NOT_A_LITERAL: no multi-line or
+    long text, no NaN (its repr is not Python)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = literal_value(node.operand)
+        if isinstance(inner, (int, float)) and not isinstance(inner, bool):
+            return -inner
+        return NOT_A_LITERAL
+    if not isinstance(node, ast.Constant):
+        return NOT_A_LITERAL
+    value = node.value
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if value == value else NOT_A_LITERAL
+    if isinstance(value, str) and "\n" not in value and len(value) <= 200:
+        return value
+    return NOT_A_LITERAL

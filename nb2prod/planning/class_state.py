@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from nb2prod.analysis.dataflow import build_dataflow
 from nb2prod.analysis.facts import ClassFacts, NotebookFacts
+from nb2prod.analysis.literals import is_literal
 from nb2prod.parsing import ParsedCell
 
 #: Bases that build their own constructor.
@@ -327,7 +328,7 @@ def _same_constant(
                 if not (
                     len(targets) == 1
                     and isinstance(targets[0], ast.Name)
-                    and _is_literal(node.value)  # type: ignore[attr-defined]
+                    and is_literal(node.value)  # type: ignore[attr-defined]
                 ):
                     return False
                 values.add(ast.dump(node.value))  # type: ignore[attr-defined]
@@ -340,14 +341,6 @@ def _same_constant(
 
 def _loads_or_stores(node: ast.AST) -> set[str]:
     return {item.id for item in ast.walk(node) if isinstance(item, ast.Name)}
-
-
-def _is_literal(node: ast.expr) -> bool:
-    try:
-        ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False
-    return True
 
 
 def _read_after_init(parsed: ParsedCell, klass: ClassFacts) -> set[str]:

@@ -16,7 +16,13 @@ import re
 from collections import Counter
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.analysis.literals import is_absolute_or_user_path, is_url, looks_like_path
+from nb2prod.analysis.literals import (
+    NOT_A_LITERAL,
+    is_absolute_or_user_path,
+    is_url,
+    literal_value,
+    looks_like_path,
+)
 from nb2prod.magics import IPythonSyntax
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.ipython import env_assignment, is_env_secret
@@ -71,22 +77,10 @@ def _literal_assignment(node: ast.stmt) -> tuple[str, object] | None:
     target, value = node.targets[0], node.value
     if not isinstance(target, ast.Name):
         return None
-    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
-        operand = value.operand
-        if isinstance(operand, ast.Constant) and isinstance(
-            operand.value, (int, float)
-        ):
-            return target.id, -operand.value
+    literal = literal_value(value)
+    if literal is NOT_A_LITERAL or literal is None:
         return None
-    if isinstance(value, ast.Constant) and isinstance(
-        value.value, (str, int, float, bool)
-    ):
-        if isinstance(value.value, str) and (
-            "\n" in value.value or len(value.value) > 200
-        ):
-            return None
-        return target.id, value.value
-    return None
+    return target.id, literal
 
 
 def _kind(value: object) -> str:

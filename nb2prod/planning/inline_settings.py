@@ -23,7 +23,12 @@ from typing import NamedTuple
 
 from nb2prod.analysis.calls import GENERATORS, SEEDING_CALLS
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.analysis.literals import is_url, looks_like_path
+from nb2prod.analysis.literals import (
+    NOT_A_LITERAL,
+    is_url,
+    literal_value,
+    looks_like_path,
+)
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.cell_rewrites import ipython_lines, with_sources
@@ -252,9 +257,9 @@ def _constants(parsed: tuple[ParsedCell, ...]) -> dict[str, str]:
                 and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)
             ):
-                value = _literal(node.value)
+                value = literal_value(node.value)
                 name = node.targets[0].id
-                if value is not _NONE and bound[name] == 1:
+                if value is not NOT_A_LITERAL and bound[name] == 1:
                     found[name] = repr(value)
     return found
 
@@ -284,7 +289,7 @@ def _call_knobs(call: ast.Call, imports: dict[str, str]) -> list[_Knob]:
     method = call.func.attr if isinstance(call.func, ast.Attribute) else None
     found: list[_Knob] = []
     if (path in SEED_CALLS or method in SEED_METHODS) and call.args:
-        value = _literal(call.args[0])
+        value = literal_value(call.args[0])
         if isinstance(value, int) and not isinstance(value, bool):
             owner = _prefix(path) if path in SEED_CALLS else "GENERATOR"
             found.append(_Knob(call.args[0], value, SEED, owner + "_SEED"))
@@ -297,8 +302,8 @@ def _call_knobs(call: ast.Call, imports: dict[str, str]) -> list[_Knob]:
         kind = call_kind
         if keyword.arg is None or keyword.arg in NOT_SETTINGS:
             continue
-        value = _literal(keyword.value)
-        if value is _NONE or value is None:
+        value = literal_value(keyword.value)
+        if value is NOT_A_LITERAL or value is None:
             continue
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
         if keyword.arg in SEED_KEYWORDS:  # a seed, whatever the call
@@ -354,7 +359,7 @@ def _path_knobs(call: ast.Call, path: str | None, method: str | None) -> list[_K
     if position is None or len(call.args) <= position:
         return []
     node = call.args[position]
-    value = _literal(node)
+    value = literal_value(node)
     if not isinstance(value, str) or not (looks_like_path(value) or is_url(value)):
         return []
     role, fallback = _path_names(value)
@@ -366,10 +371,10 @@ def _path_knobs(call: ast.Call, path: str | None, method: str | None) -> list[_K
 def _opens_for_reading(call: ast.Call) -> bool:
     mode: object = "r"
     if len(call.args) > 1:
-        mode = _literal(call.args[1])
+        mode = literal_value(call.args[1])
     for keyword in call.keywords:
         if keyword.arg == "mode":
-            mode = _literal(keyword.value)
+            mode = literal_value(keyword.value)
     return isinstance(mode, str) and not set(mode) & set("wax+")
 
 
@@ -404,31 +409,6 @@ def _prefix(path: str) -> str:
 
 def _builtin(func: ast.expr) -> str | None:
     return "open" if isinstance(func, ast.Name) and func.id == "open" else None
-
-
-_NONE = object()
-
-
-def _literal(node: ast.expr) -> object:
-    """The value of a literal number, string or bool (negative numbers too)."""
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = _literal(node.operand)
-        if isinstance(inner, (int, float)) and not isinstance(inner, bool):
-            return -inner
-        return _NONE
-    if isinstance(node, ast.Constant) and isinstance(
-        node.value, (str, int, float, bool)
-    ):
-        if isinstance(node.value, str) and (
-            "\n" in node.value or len(node.value) > 200
-        ):
-            return _NONE
-        if isinstance(node.value, float) and node.value != node.value:
-            return _NONE  # NaN: its repr is not Python
-        return node.value
-    if isinstance(node, ast.Constant) and node.value is None:
-        return None
-    return _NONE
 
 
 def _edited(

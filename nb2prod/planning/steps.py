@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
+from nb2prod.analysis.literals import is_literal
 from nb2prod.notebook import Cell, CellKind, Notebook
 from nb2prod.parsing import ParsedCell
 
@@ -260,18 +261,10 @@ def work_statements(parsed: ParsedCell) -> int:
             or node.lineno in masked
         ):
             continue
-        if isinstance(node, ast.Assign) and _is_literal(node.value):
+        if isinstance(node, ast.Assign) and is_literal(node.value):
             continue  # constants and literal data are set-up, not work
         count += 1
     return count
-
-
-def _is_literal(node: ast.expr) -> bool:
-    try:
-        ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False
-    return True
 
 
 def cell_role(parsed: ParsedCell) -> str | None:
