@@ -385,27 +385,109 @@ def test_image_and_requirements_make_room_for_models(package):
     assert 'mlflow = ["mlflow"]' in result.package["pyproject.toml"]
 
 
-@pytest.mark.slow  # runs the generated package
-def test_the_scaler_the_model_needs_is_saved_and_loads_back(tmp_path):
-    cells = (
-        SKLEARN_IMPORTS,
-        "X, y = make_classification(n_samples=50, random_state=0)\n"
-        "scaler = StandardScaler()\nX_scaled = scaler.fit_transform(X)",
+SPLIT_AND_SCALE = (
+    SKLEARN_IMPORTS + "\nfrom sklearn.model_selection import train_test_split",
+    "X, y = make_classification(n_samples=80, random_state=0)\n"
+    "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)",
+    "scaler = StandardScaler()\n"
+    "X_train_s = scaler.fit_transform(X_train)\n"
+    "X_test_s = scaler.transform(X_test)",
+    "clf = LogisticRegression().fit(X_train_s, y_train)\n"
+    "pred = clf.predict(X_test_s)\n"
+    "acc = accuracy_score(y_test, pred)",
+)
+
+
+def test_the_model_is_saved_behind_the_transformers_its_inputs_went_through():
+    model = _model(*SPLIT_AND_SCALE)
+    assert model is not None
+    assert model.input_steps == ("scaler",)
+    assert model.saved_beside == ()  # inside the pipeline, not beside it
+    assert model.raw_rows == "X_train"  # its columns and fingerprint
+    assert model.predictions == ("pred", "X_test")  # the generated test's check
+
+
+def test_transformers_applied_one_after_another_are_steps_in_order():
+    model = _model(
+        SKLEARN_IMPORTS + "\nfrom sklearn.impute import SimpleImputer",
+        "X, y = make_classification(random_state=0)\n"
+        "imputer = SimpleImputer()\nscaler = StandardScaler()\n"
+        "X_scaled = scaler.fit_transform(imputer.fit_transform(X))",
         "clf = LogisticRegression().fit(X_scaled, y)",
+        "labels = clf.predict(scaler.transform(imputer.transform(X)))",
     )
-    result = convert_notebook(notebook(*cells, path="scaled.ipynb"))
+    assert model.input_steps == ("imputer", "scaler")
+    assert model.predictions == ("labels", "X")
+
+
+def test_rows_transformed_in_place_make_a_pipeline_without_a_prediction_check():
+    """`X_train = scaler.fit_transform(X_train)`: the raw rows are gone when the run
+    ends, so the pipeline is saved but nothing can predict them again."""
+    model = _model(
+        SPLIT_AND_SCALE[0],
+        SPLIT_AND_SCALE[1],
+        "scaler = StandardScaler()\n"
+        "X_train = scaler.fit_transform(X_train)\nX_test = scaler.transform(X_test)",
+        "clf = LogisticRegression().fit(X_train, y_train)\npred = clf.predict(X_test)",
+    )
+    assert model.input_steps == ("scaler",)
+    assert (model.raw_rows, model.predictions) == (None, None)
+
+
+def test_inputs_computed_otherwise_keep_the_transformer_beside_the_model():
+    """A table built from a transformer's output and something else (hstack) is no
+    certain chain: the model is saved alone, the scaler beside it."""
+    model = _model(
+        SKLEARN_IMPORTS + "\nimport numpy as np",
+        "X, y = make_classification(random_state=0)\n"
+        "scaler = StandardScaler()\n"
+        "X_all = np.hstack([scaler.fit_transform(X[:, :5]), X[:, 5:]])",
+        "clf = LogisticRegression().fit(X_all, y)\npred = clf.predict(X_all)",
+    )
+    assert model.input_steps == ()
+    assert model.saved_beside == ("scaler",)
+    assert model.predictions == ("pred", "X_all")  # no steps: predicted as given
+
+
+def test_predictions_bound_again_later_are_not_checked():
+    model = _model(*SPLIT_AND_SCALE, "pred = (pred > 0).astype(int)")
+    assert model.input_steps == ("scaler",) and model.predictions is None
+
+
+@pytest.mark.slow  # installs nothing, but runs the generated package and its tests
+def test_the_saved_pipeline_predicts_from_raw_rows_what_the_notebook_did(tmp_path):
+    result = convert_notebook(
+        notebook(*SPLIT_AND_SCALE, path="scaled.ipynb"), serve=True
+    )
     folder = tmp_path / "pkg"
     write_package(result.package, folder)
     assert _python(folder, "-m", "scaled", cwd=tmp_path).returncode == 0
     probe = (
-        "from scaled.models import load_model, load_preprocessing\n"
+        "from scaled.models import load_model, load_metadata\n"
         "from sklearn.datasets import make_classification\n"
-        "X, y = make_classification(n_samples=50, random_state=0)\n"
-        "steps = load_preprocessing()\n"
-        "rows = steps['scaler'].transform(X)\n"
-        "print(list(steps), (load_model().predict(rows) == y).mean())\n"
+        "X, y = make_classification(n_samples=80, random_state=0)\n"
+        "model = load_model()\n"
+        "print(type(model).__name__, load_metadata()['input_steps'],"
+        " (model.predict(X) == y).mean())\n"
     )
     loaded = _python(folder, "-c", probe, cwd=tmp_path)
     assert loaded.returncode == 0, loaded.stderr
-    names, accuracy = loaded.stdout.rsplit(" ", 1)
-    assert names == "['scaler']" and float(accuracy) > 0.8
+    kind, steps, accuracy = loaded.stdout.rsplit(" ", 2)
+    assert (kind, steps) == ("Pipeline", "['scaler']") and float(accuracy) > 0.8
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+         "tests/test_pipeline.py"],
+        cwd=folder, capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "PYTHONPATH": str(folder / "src")},
+    )  # fmt: skip
+    assert tests.returncode == 0, tests.stdout
+    source = (folder / "tests" / "test_pipeline.py").read_text()
+    assert "def test_saved_model_predicts_what_the_notebook_predicted" in source
+    expected = 3 if _has("fastapi") else 2  # the service answers from raw rows too
+    assert f"{expected} passed" in tests.stdout
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None

@@ -221,7 +221,7 @@ def build_plan(
                 *(
                     ("joblib",)
                     if model
-                    and (model.library not in ("keras", "torch") or model.preprocessing)
+                    and (model.library not in ("keras", "torch") or model.saved_beside)
                     else ()
                 ),
             ),

@@ -21,7 +21,14 @@ from nb2prod.analysis.facts import ImportFact, NotebookFacts
 from nb2prod.analysis.names import dotted
 from nb2prod.errors import ConversionError
 from nb2prod.parsing import ParsedCell
+from nb2prod.planning.model_inputs import (
+    Statements,
+    end_of_cell,
+    last_predictions,
+    trace_inputs,
+)
 from nb2prod.planning.plan import ModelPlan, Step
+from nb2prod.planning.statements import bound_names, notebook_level, target_names
 
 #: Top-level import names of libraries whose fitted objects are models.
 MODEL_LIBRARIES = {
@@ -102,16 +109,16 @@ def find_model(
     metrics: dict[str, None] = {}
     for index in sorted(cells):
         tree = cells[index].tree
-        for node in _notebook_level(tree.body if tree is not None else []):
+        for node in notebook_level(tree.body if tree is not None else []):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
                 fitted += _assignment(node, index, known, built)
             if isinstance(node, ast.Assign) and _metric_value(node.value, known):
-                metrics.update(dict.fromkeys(_target_names(node.targets[0])))
+                metrics.update(dict.fromkeys(target_names(node.targets[0])))
             elif isinstance(node, ast.Assign) and _computed(node.value):
                 # `accuracy = (pred == y_test).mean()`: a metric by its name
                 metrics.update(
                     (name, None)
-                    for name in _target_names(node.targets[0])
+                    for name in target_names(node.targets[0])
                     if METRIC_VARIABLE.search(name)
                 )
             call = _call_of(node)
@@ -123,6 +130,7 @@ def find_model(
     final, reason = _deployed(fitted, cells, chosen, path)
     computed = tuple(m for m in metrics if m != final.name)
     sources = _assignment_sources(cells)
+    preprocessing = _preprocessing(cells, imports, final, sources)
     return ModelPlan(
         name=final.name,
         cell=final.cell,
@@ -133,8 +141,53 @@ def find_model(
         metrics=tuple(m for m in computed if final.name in _upstream(m, sources)),
         run_metrics=computed,
         reason=reason,
-        preprocessing=_preprocessing(cells, imports, final, sources),
+        preprocessing=preprocessing,
+        **_model_inputs(cells, final, preprocessing),
     )
+
+
+#: Libraries whose models take rows through `predict` as scikit-learn's do: they can
+#: stand at the end of an sklearn Pipeline.
+_SKLEARN_API = frozenset({"sklearn", "xgboost", "lightgbm", "catboost", "notebook"})
+
+
+def _model_inputs(
+    cells: dict[int, ParsedCell], model: _Fitted, preprocessing: tuple[str, ...]
+) -> dict[str, object]:
+    """The ModelPlan fields on the model's inputs: the transformers to save it behind
+    (a Pipeline predicting from the rows the notebook started from), the variable
+    holding those rows at the end of the run, and the notebook's last predictions
+    with the rows they came from (a generated test compares them with the saved
+    model's)."""
+    if model.library not in _SKLEARN_API or model.estimator == "Booster":
+        return {}
+    statements = Statements(cells)
+    transformers = set(preprocessing)
+    training = None
+    if model.training_data is not None:
+        training = trace_inputs(
+            ast.Name(model.training_data),
+            end_of_cell(model.cell),
+            statements,
+            transformers,
+        )
+    steps = training.steps if training is not None else ()
+    raw_rows = None
+    if (
+        training is not None
+        and steps
+        and not statements.bound_from(training.rows, training.read_at)
+    ):
+        raw_rows = training.rows
+    predicted = last_predictions(cells, model.name, statements, transformers)
+    checked = predicted is not None and predicted.chain.steps == steps
+    return {
+        "input_steps": steps,
+        "raw_rows": raw_rows,
+        "predictions": (
+            (predicted.name, predicted.chain.rows) if checked and predicted else None
+        ),
+    }
 
 
 def _preprocessing(
@@ -155,7 +208,7 @@ def _preprocessing(
     fitted: dict[str, None] = {}
     for index in sorted(cells):
         tree = cells[index].tree
-        for node in _notebook_level(tree.body if tree is not None else []):
+        for node in notebook_level(tree.body if tree is not None else []):
             for inner in ast.walk(node):
                 if not isinstance(inner, ast.Call):
                     continue
@@ -173,7 +226,7 @@ def _preprocessing(
                 constructor = call.func.value.func if chained else call.func  # type: ignore[attr-defined]
                 path = resolved_path(constructor, imports) or ""
                 if NOT_MODELS.match(path) and path.rsplit(".", 1)[-1][:1].isupper():
-                    for name in _target_names(node.targets[0]):
+                    for name in target_names(node.targets[0]):
                         built[name] = None
                         if chained:
                             fitted[name] = None
@@ -197,7 +250,7 @@ def _deployed(
     used: dict[str, tuple[int, int]] = {}
     for index in sorted(cells):
         tree = cells[index].tree
-        for node in _notebook_level(tree.body if tree is not None else []):
+        for node in notebook_level(tree.body if tree is not None else []):
             if (
                 isinstance(node, ast.Assign)
                 and len(node.targets) == 1
@@ -263,7 +316,7 @@ def _assignment_sources(cells: dict[int, ParsedCell]) -> dict[str, set[str]]:
     sources: dict[str, set[str]] = {}
     for index in sorted(cells):
         tree = cells[index].tree
-        for node in _notebook_level(tree.body if tree is not None else []):
+        for node in notebook_level(tree.body if tree is not None else []):
             if isinstance(node, ast.Assign):
                 targets, value = node.targets, node.value
             elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and node.value:
@@ -272,18 +325,9 @@ def _assignment_sources(cells: dict[int, ParsedCell]) -> dict[str, set[str]]:
                 continue
             read = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
             for target in targets:
-                for name in _bound_names(target):
+                for name in bound_names(target):
                     sources.setdefault(name, set()).update(read)
     return sources
-
-
-def _bound_names(target: ast.expr) -> list[str]:
-    """Names an assignment target binds or changes (`res["p"]`, `a.b` change `res`, `a`)."""
-    while isinstance(target, (ast.Subscript, ast.Attribute, ast.Starred)):
-        target = target.value
-    if isinstance(target, (ast.Tuple, ast.List)):
-        return [n for element in target.elts for n in _bound_names(element)]
-    return [target.id] if isinstance(target, ast.Name) else []
 
 
 def _upstream(name: str, sources: dict[str, set[str]]) -> set[str]:
@@ -419,9 +463,13 @@ def persisted_names(model: ModelPlan | None) -> tuple[str, ...]:
     """The variables `run()` must hand back for the model to be saved."""
     if model is None:
         return ()
-    extra = (model.training_data,) if model.training_data else ()
+    extra = tuple(
+        name for name in (model.training_data, model.raw_rows) if name is not None
+    )
     saved = (*model.preprocessing, *model.run_metrics, *model.metrics)
-    return tuple(dict.fromkeys((model.name, *extra, *saved)))
+    return tuple(
+        dict.fromkeys((model.name, *extra, *saved, *(model.predictions or ())))
+    )
 
 
 def return_persisted(
@@ -491,18 +539,6 @@ def _estimator(
     if not name[:1].isupper() and name not in _FACTORIES:
         return None
     return name, library, path.split(".")[0]
-
-
-def _notebook_level(body: list[ast.stmt]):  # type: ignore[no-untyped-def]
-    """Statements run at notebook level: the cell's, and those in its blocks."""
-    for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        yield node
-        for field in ("body", "orelse", "finalbody"):
-            yield from _notebook_level(getattr(node, field, []) or [])
-        for handler in getattr(node, "handlers", []) or []:
-            yield from _notebook_level(handler.body)
 
 
 def _call_of(node: ast.stmt) -> ast.Call | None:
@@ -665,11 +701,3 @@ def _is_metric(func: ast.expr, imports: dict[str, str], scorers: set[str]) -> bo
         (path.startswith("sklearn.metrics") and _METRIC_NAME.search(name))
         or path == "sklearn.model_selection.cross_val_score"
     )
-
-
-def _target_names(target: ast.expr) -> list[str]:
-    if isinstance(target, ast.Name):
-        return [target.id]
-    if isinstance(target, (ast.Tuple, ast.List)):
-        return [n for element in target.elts for n in _target_names(element)]
-    return []

@@ -131,6 +131,21 @@ class ModelPlan(NamedTuple):
     reason: str = ""  # why this model is the one saved (the plan shows it)
     # fitted transformers the training data went through, saved beside the model
     preprocessing: tuple[str, ...] = ()
+    # those applied in order to the rows the notebook started from, right before `fit`:
+    # the model is saved behind them (an sklearn Pipeline that predicts from raw rows)
+    input_steps: tuple[str, ...] = ()
+    # the variable holding those raw training rows when the run ends (None: bound again)
+    raw_rows: str | None = None
+    # (predictions, rows): the notebook's last `predictions = model.predict(rows)`, with
+    # `rows` before the input steps; the generated test predicts them again
+    predictions: tuple[str, str] | None = None
+
+    @property
+    def saved_beside(self) -> tuple[str, ...]:
+        """Fitted transformers saved next to the model rather than inside it."""
+        return tuple(
+            name for name in self.preprocessing if name not in self.input_steps
+        )
 
 
 class Plan(NamedTuple):

@@ -64,7 +64,15 @@ def render_plan_text(
         )
         saved.add(f"trained on: {model.training_data or '-'}")
         saved.add(f"chosen: {model.reason or '-'}")
-        saved.add(f"saved with it: {', '.join(model.preprocessing) or '-'}")
+        if model.input_steps:
+            saved.add(
+                f"saved behind: {' -> '.join(model.input_steps)} (a Pipeline that "
+                f"predicts from rows like {model.raw_rows or 'the notebook table'})"
+            )
+        saved.add(f"saved with it: {', '.join(model.saved_beside) or '-'}")
+        if model.predictions:
+            predicted, rows = model.predictions
+            saved.add(f"tested: predicts {predicted} again from {rows}")
         saved.add(f"metrics computed on it: {', '.join(model.metrics) or '-'}")
         saved.add(f"metrics.json: {', '.join(model.run_metrics) or '-'}")
     if plan.decisions:
