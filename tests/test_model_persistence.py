@@ -491,3 +491,104 @@ def _has(module: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(module) is not None
+
+
+def test_metrics_of_another_model_under_a_reused_name_stay_with_the_run():
+    """`y_pred` holds one model's predictions, then another's: each metric belongs to
+    the model whose predictions it read when it was computed."""
+    model = _model(
+        SKLEARN_IMPORTS + "\nfrom sklearn.tree import DecisionTreeClassifier",
+        "X, y = make_classification(random_state=0)",
+        "lr = LogisticRegression().fit(X, y)\ny_pred = lr.predict(X)\n"
+        "acc_lr = accuracy_score(y, y_pred)",
+        "tree = DecisionTreeClassifier().fit(X, y)\ny_pred = tree.predict(X)\n"
+        "acc_tree = accuracy_score(y, y_pred)",
+    )
+    assert model.name == "tree"
+    assert model.metrics == ("acc_tree",)
+    assert model.run_metrics == ("acc_lr", "acc_tree")
+
+
+def test_a_transformer_of_an_earlier_value_of_the_name_is_not_preprocessing():
+    model = _model(
+        SKLEARN_IMPORTS
+        + "\nfrom sklearn.feature_extraction.text import CountVectorizer",
+        "vect = CountVectorizer()\nX = vect.fit_transform(['a b', 'b c'])",
+        "X, y = make_classification(random_state=0)\n"
+        "scaler = StandardScaler()\nX_s = scaler.fit_transform(X)",
+        "clf = LogisticRegression().fit(X_s, y)",
+    )
+    assert model.preprocessing == ("scaler",)
+
+
+def test_the_model_the_notebook_saves_to_a_file_is_deployed():
+    model = _model(
+        SKLEARN_IMPORTS
+        + "\nimport pickle\nfrom sklearn.tree import DecisionTreeClassifier",
+        "X, y = make_classification(random_state=0)\n"
+        "scaler = StandardScaler().fit(X)",
+        "lr = LogisticRegression().fit(X, y)",
+        "with open('model.bin', 'wb') as f_out:\n    pickle.dump((scaler, lr), f_out)",
+        "tree = DecisionTreeClassifier().fit(X, y)\nprint(tree.predict(X)[:3])",
+    )
+    assert model.name == "lr"
+    assert model.reason.startswith("the notebook saves it to a file (cell 4)")
+
+
+def test_a_saved_model_whose_name_is_bound_again_is_not_the_one_kept():
+    """`lr` is pickled, then names another model: the package could only save the
+    second, so the file is no reason to choose it."""
+    model = _model(
+        SKLEARN_IMPORTS + "\nimport joblib\nfrom sklearn.linear_model import Lasso",
+        "X, y = make_classification(random_state=0)",
+        "lr = LogisticRegression().fit(X, y)\njoblib.dump(lr, 'lr.joblib')",
+        "lr = Lasso().fit(X, y)",
+    )
+    assert "saves it to a file" not in model.reason
+
+
+def test_a_search_the_notebook_evaluates_last_is_deployed():
+    """A cross-validated `grid.best_estimator_` after a plain model: the search is the
+    model the notebook kept."""
+    model = _model(
+        SKLEARN_IMPORTS
+        + "\nfrom sklearn.model_selection import GridSearchCV, cross_val_score",
+        "X, y = make_classification(random_state=0)",
+        "logreg = LogisticRegression()\nscores = cross_val_score(logreg, X, y)\n"
+        "logreg.fit(X, y)",
+        "grid = GridSearchCV(LogisticRegression(), {'C': [0.1, 1]}).fit(X, y)\n"
+        "scores_2 = cross_val_score(grid.best_estimator_, X, y)",
+    )
+    assert model.name == "grid"
+    assert (
+        "evaluates it last" in model.reason or "predicts with it last" in model.reason
+    )
+
+
+@pytest.mark.slow  # runs the generated package
+def test_cross_validation_scores_are_saved_fold_by_fold(tmp_path):
+    cells = (
+        SKLEARN_IMPORTS + "\nfrom sklearn.model_selection import cross_val_score",
+        "X, y = make_classification(n_samples=60, random_state=0)\n"
+        "clf = LogisticRegression()\nscores = cross_val_score(clf, X, y, cv=3)\n"
+        "clf.fit(X, y)",
+    )
+    result = convert_notebook(notebook(*cells, path="folds.ipynb"))
+    folder = tmp_path / "pkg"
+    write_package(result.package, folder)
+    assert _python(folder, "-m", "folds", cwd=tmp_path).returncode == 0
+    metadata = json.loads((tmp_path / "models" / "v0001" / "metadata.json").read_text())
+    assert sorted(metadata["metrics"]) == ["scores.0", "scores.1", "scores.2"]
+    assert all(0 <= value <= 1 for value in metadata["metrics"].values())
+
+
+def test_predictions_of_an_earlier_model_under_the_same_name_do_not_choose_it():
+    model = _model(
+        SKLEARN_IMPORTS + "\nfrom sklearn.tree import DecisionTreeClassifier",
+        "X, y = make_classification(random_state=0)",
+        "model = LogisticRegression().fit(X, y)\nprint(model.predict(X)[:3])",
+        "tree = DecisionTreeClassifier().fit(X, y)\nprint(tree.predict(X)[:3])",
+        "model = DecisionTreeClassifier(max_depth=2).fit(X, y)",
+    )
+    assert model.name == "tree"
+    assert model.reason.startswith("the notebook predicts with it last (cell 4)")

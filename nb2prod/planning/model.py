@@ -21,14 +21,15 @@ from nb2prod.analysis.facts import ImportFact, NotebookFacts
 from nb2prod.analysis.names import dotted
 from nb2prod.errors import ConversionError
 from nb2prod.parsing import ParsedCell
-from nb2prod.planning.model_inputs import (
+from nb2prod.planning.model_inputs import last_predictions, trace_inputs
+from nb2prod.planning.plan import ModelPlan, Step
+from nb2prod.planning.statements import (
+    END,
     Statements,
     end_of_cell,
-    last_predictions,
-    trace_inputs,
+    notebook_level,
+    target_names,
 )
-from nb2prod.planning.plan import ModelPlan, Step
-from nb2prod.planning.statements import bound_names, notebook_level, target_names
 
 #: Top-level import names of libraries whose fitted objects are models.
 MODEL_LIBRARIES = {
@@ -127,10 +128,10 @@ def find_model(
             fitted += _torch_training(node, index, known, networks)
     if not fitted and chosen is None:
         return None
-    final, reason = _deployed(fitted, cells, chosen, path)
+    statements = Statements(cells)
+    final, reason = _deployed(fitted, cells, chosen, path, imports, statements)
     computed = tuple(m for m in metrics if m != final.name)
-    sources = _assignment_sources(cells)
-    preprocessing = _preprocessing(cells, imports, final, sources)
+    preprocessing = _preprocessing(cells, imports, final, statements)
     return ModelPlan(
         name=final.name,
         cell=final.cell,
@@ -138,11 +139,11 @@ def find_model(
         library=final.library,
         module=final.module,
         training_data=final.training_data,
-        metrics=tuple(m for m in computed if final.name in _upstream(m, sources)),
+        metrics=tuple(m for m in computed if _computed_on(m, final.name, statements)),
         run_metrics=computed,
         reason=reason,
         preprocessing=preprocessing,
-        **_model_inputs(cells, final, preprocessing),
+        **_model_inputs(cells, final, preprocessing, statements),
     )
 
 
@@ -151,8 +152,21 @@ def find_model(
 _SKLEARN_API = frozenset({"sklearn", "xgboost", "lightgbm", "catboost", "notebook"})
 
 
+def _computed_on(metric: str, model: str, statements: Statements) -> bool:
+    """Whether the metric's final value was computed from the model's final value
+    (names used again for other models or predictions are told apart)."""
+    sources = statements.sources(metric, END)
+    binding = statements.last_binding(model, END)
+    if binding is None:  # bound where the notebook's statements do not say
+        return any(name == model for name, _ in sources)
+    return (model, binding[0]) in sources
+
+
 def _model_inputs(
-    cells: dict[int, ParsedCell], model: _Fitted, preprocessing: tuple[str, ...]
+    cells: dict[int, ParsedCell],
+    model: _Fitted,
+    preprocessing: tuple[str, ...],
+    statements: Statements,
 ) -> dict[str, object]:
     """The ModelPlan fields on the model's inputs: the transformers to save it behind
     (a Pipeline predicting from the rows the notebook started from), the variable
@@ -161,7 +175,6 @@ def _model_inputs(
     model's)."""
     if model.library not in _SKLEARN_API or model.estimator == "Booster":
         return {}
-    statements = Statements(cells)
     transformers = set(preprocessing)
     training = None
     if model.training_data is not None:
@@ -194,7 +207,7 @@ def _preprocessing(
     cells: dict[int, ParsedCell],
     imports: dict[str, str],
     model: _Fitted,
-    sources: dict[str, set[str]],
+    statements: Statements,
 ) -> tuple[str, ...]:
     """The fitted transformers (scalers, encoders, vectorizers) the model's training
     data went through: variables built from a preprocessing class, fitted at notebook
@@ -203,7 +216,7 @@ def _preprocessing(
     data = model.training_data or model.data_source
     if data is None:
         return ()
-    upstream = _upstream(data, sources)
+    upstream = {name for name, _ in statements.sources(data, end_of_cell(model.cell))}
     built: dict[str, None] = {}
     fitted: dict[str, None] = {}
     for index in sorted(cells):
@@ -240,14 +253,21 @@ _PREDICTING = frozenset(
 
 
 def _deployed(
-    fitted: list[_Fitted], cells: dict[int, ParsedCell], chosen: str | None, path: str
+    fitted: list[_Fitted],
+    cells: dict[int, ParsedCell],
+    chosen: str | None,
+    path: str,
+    imports: dict[str, str],
+    statements: Statements,
 ) -> tuple[_Fitted, str]:
-    """The model to save and why: `chosen`; else the model the notebook predicts with
-    last (a search's `best_estimator_` counts as the search's model); else the one
-    fitted last. A search fitted in a loop and thrown away is not the model when
-    another one makes the predictions."""
+    """The model to save and why: `chosen`; else the model the notebook saves to a
+    file itself (when that variable still holds it at the end); else the model it
+    predicts with or evaluates last (a search's `best_estimator_` counts as the
+    search's model); else the one fitted last. A search fitted in a loop and thrown
+    away is not the model when another one makes the predictions."""
     candidates = {model.name: model for model in fitted}
     used: dict[str, tuple[int, int]] = {}
+    saved: dict[str, tuple[int, int]] = {}
     for index in sorted(cells):
         tree = cells[index].tree
         for node in notebook_level(tree.body if tree is not None else []):
@@ -268,9 +288,22 @@ def _deployed(
                     estimator=f"{search.estimator}.best_estimator_",
                 )
             for inner in ast.walk(node):
-                user = _predicting_with(inner)
+                user = _predicting_with(inner) or _evaluated(inner)
                 if user is not None and user in candidates:
                     used[user] = (index, inner.lineno)
+                for kept in _saved_to_file(inner, imports):
+                    if kept in candidates:
+                        saved[kept] = (index, inner.lineno)
+    # a use or file of a name bound again afterwards was of another value than the
+    # one the package saves
+    saved, used = (
+        {
+            name: place
+            for name, place in places.items()
+            if not statements.bound_from(name, (place[0], place[1] + 1))
+        }
+        for places in (saved, used)
+    )
     others = ", ".join(sorted(candidates)) or "none"
     if chosen is not None:
         if chosen not in candidates:
@@ -280,7 +313,10 @@ def _deployed(
                 f"models: {others}",
             )
         return candidates[chosen], "chosen with --model"
-    if used:
+    if saved:
+        name = max(saved, key=saved.__getitem__)
+        why = f"the notebook saves it to a file (cell {saved[name][0] + 1})"
+    elif used:
         name = max(used, key=used.__getitem__)
         cell = used[name][0] + 1
         why = f"the notebook predicts with it last (cell {cell})"
@@ -290,6 +326,57 @@ def _deployed(
     if len(candidates) > 1:
         why += f"; models trained: {others} (choose another with --model)"
     return candidates[name], why
+
+
+#: Functions that evaluate the estimator given as their first argument.
+_EVALUATING = frozenset({"cross_val_score", "cross_validate", "cross_val_predict"})
+#: Functions that write their first argument to a file, by module.
+_DUMPING = re.compile(r"^(pickle|joblib|dill|cloudpickle|torch)\.(dump|save)$")
+#: Methods by which a model writes itself to a file.
+_SAVING = frozenset({"save", "save_model", "save_weights"})
+
+
+def _evaluated(node: ast.AST) -> str | None:
+    """`search` in `search.best_estimator_` (read, not bound), and `model` in
+    `cross_val_score(model, X, y)`: the notebook evaluates that model."""
+    if (
+        isinstance(node, ast.Attribute)
+        and node.attr == "best_estimator_"
+        and isinstance(node.ctx, ast.Load)
+        and isinstance(node.value, ast.Name)
+    ):
+        return node.value.id
+    if (
+        isinstance(node, ast.Call)
+        and (dotted(node.func) or "").rsplit(".", 1)[-1] in _EVALUATING
+        and node.args
+        and isinstance(node.args[0], ast.Name)
+    ):
+        return node.args[0].id
+    return None
+
+
+def _saved_to_file(node: ast.AST, imports: dict[str, str]) -> list[str]:
+    """Variables a call writes to a file: `pickle.dump((dv, model), f)`,
+    `joblib.dump(model, path)`, `torch.save(net.state_dict(), path)`, `model.save(path)`.
+    """
+    if not isinstance(node, ast.Call):
+        return []
+    func = node.func
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr in _SAVING
+        and isinstance(func.value, ast.Name)
+        and func.value.id not in imports  # `torch.save`, `np.save` are functions
+    ):
+        return [func.value.id]
+    if not (_DUMPING.match(resolved_path(func, imports) or "") and node.args):
+        return []
+    written = node.args[0]
+    if _method_call(written) == "state_dict":
+        written = written.func.value  # type: ignore[attr-defined]
+    elements = written.elts if isinstance(written, (ast.Tuple, ast.List)) else [written]
+    return [element.id for element in elements if isinstance(element, ast.Name)]
 
 
 def _predicting_with(node: ast.AST) -> str | None:
@@ -308,38 +395,6 @@ def _predicting_with(node: ast.AST) -> str | None:
 
 def _method_call(node: ast.expr) -> str | None:
     return _method(node) if isinstance(node, ast.Call) else None
-
-
-def _assignment_sources(cells: dict[int, ParsedCell]) -> dict[str, set[str]]:
-    """Notebook variable -> the names its notebook-level assignments read (`res["p"] =
-    probs` makes `res` read `probs`): what a value was computed from."""
-    sources: dict[str, set[str]] = {}
-    for index in sorted(cells):
-        tree = cells[index].tree
-        for node in notebook_level(tree.body if tree is not None else []):
-            if isinstance(node, ast.Assign):
-                targets, value = node.targets, node.value
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and node.value:
-                targets, value = [node.target], node.value
-            else:
-                continue
-            read = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
-            for target in targets:
-                for name in bound_names(target):
-                    sources.setdefault(name, set()).update(read)
-    return sources
-
-
-def _upstream(name: str, sources: dict[str, set[str]]) -> set[str]:
-    """Every variable `name` was computed from, directly or through others."""
-    seen: set[str] = set()
-    pending = list(sources.get(name, ()))
-    while pending:
-        current = pending.pop()
-        if current not in seen:
-            seen.add(current)
-            pending.extend(sources.get(current, ()))
-    return seen
 
 
 def _assignment(

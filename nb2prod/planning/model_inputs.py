@@ -13,17 +13,13 @@ certain becomes the pipeline.
 from __future__ import annotations
 
 import ast
-import sys
 from typing import NamedTuple
 
 from nb2prod.parsing import ParsedCell
-from nb2prod.planning.statements import notebook_level, statement_binds
+from nb2prod.planning.statements import Position, Statements
 
-#: (cell, line): where a notebook-level statement runs, in notebook order.
-Position = tuple[int, int]
 #: Methods whose result is the transformer's output for their first argument.
 _TRANSFORMING = frozenset({"transform", "fit_transform"})
-_END_OF_CELL = sys.maxsize
 
 
 class InputChain(NamedTuple):
@@ -32,35 +28,6 @@ class InputChain(NamedTuple):
     steps: tuple[str, ...]
     rows: str
     read_at: Position
-
-
-class Statements:
-    """The notebook-level statements in run order, and the names each one binds."""
-
-    def __init__(self, cells: dict[int, ParsedCell]) -> None:
-        self.ordered: list[tuple[Position, ast.stmt, frozenset[str]]] = []
-        for index in sorted(cells):
-            tree = cells[index].tree
-            for node in notebook_level(tree.body if tree is not None else []):
-                binds = frozenset(statement_binds(node))
-                self.ordered.append(((index, node.lineno), node, binds))
-
-    def last_binding(
-        self, name: str, before: Position
-    ) -> tuple[Position, ast.stmt] | None:
-        """The last statement before `before` that binds or changes `name`."""
-        for position, node, binds in reversed(self.ordered):
-            if position < before and name in binds:
-                return position, node
-        return None
-
-    def bound_from(self, name: str, since: Position) -> bool:
-        """Whether a statement at or after `since` binds or changes `name`."""
-        return any(p >= since and name in binds for p, _, binds in self.ordered)
-
-
-def end_of_cell(cell: int) -> Position:
-    return (cell, _END_OF_CELL)
 
 
 def trace_inputs(
