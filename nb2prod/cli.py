@@ -199,6 +199,19 @@ def lint(
     exit_zero: Annotated[
         bool, typer.Option(help="Exit 0 even when there are findings.")
     ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            help="Apply the safe fixes to the notebooks, then report the rest."
+        ),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            help="Print the safe fixes as a diff of each notebook file; write nothing "
+            "(exit 1 when there is one)."
+        ),
+    ] = False,
     output_file: Annotated[
         str | None,
         typer.Option("--output-file", "-o", help="Write the report to this file."),
@@ -228,6 +241,8 @@ def lint(
         config=config,
     )
     report = _guard(lambda: run_lint(request, progress=_progress_bar()), verbose)
+    if diff or fix:
+        report = _fix_lint(report, request, write=not diff, verbose=verbose)
     text = _render_lint(report, output_format, statistics)
     if output_file:
         _guard(lambda: _write_text(output_file, text), verbose)
@@ -238,6 +253,31 @@ def lint(
     if report.errors:
         raise typer.Exit(EXIT_BAD_INPUT)
     raise typer.Exit(EXIT_FINDINGS if report.findings and not exit_zero else EXIT_OK)
+
+
+def _fix_lint(report, request, *, write: bool, verbose: bool):  # type: ignore[no-untyped-def]
+    """`--diff`: print the fixes and exit; `--fix`: apply them and lint again, so the
+    report (and the exit code) is about what remains."""
+    from nb2prod.lint.session import fix_notebooks, run_lint
+
+    outcome = _guard(lambda: fix_notebooks(report, write=write), verbose)
+    for path in outcome.skipped:
+        sys.stderr.write(f"warning: {path}: changed since it was linted; not fixed\n")
+    if not write:
+        sys.stdout.write("".join(outcome.diffs))
+        for error in report.errors:
+            sys.stderr.write(error + "\n")
+        if report.errors:
+            raise typer.Exit(EXIT_BAD_INPUT)
+        raise typer.Exit(EXIT_FINDINGS if outcome.diffs else EXIT_OK)
+    if outcome.fixed:
+        count = sum(number for _, number in outcome.fixed)
+        sys.stderr.write(
+            f"Fixed {count} finding{'s' if count != 1 else ''} in "
+            f"{len(outcome.fixed)} notebook{'s' if len(outcome.fixed) != 1 else ''}.\n"
+        )
+        report = _guard(lambda: run_lint(request), verbose)
+    return report
 
 
 def _table_width(minimum: int = 100) -> int:
@@ -257,6 +297,10 @@ def _progress_bar():  # type: ignore[no-untyped-def]
 def _render_lint(report, output_format: LintFormat, statistics: bool) -> str:  # type: ignore[no-untyped-def]
     color = sys.stdout.isatty()
     width = _table_width(80)
+    if statistics and output_format is LintFormat.json:
+        from nb2prod.reporters.findings_json import render_statistics_json
+
+        return render_statistics_json(report.findings)
     if statistics:
         from nb2prod.reporters.findings_text import render_statistics
 
@@ -281,6 +325,7 @@ def _render_lint(report, output_format: LintFormat, statistics: bool) -> str:  #
         color=color,
         width=width,
         files=len(report.files),
+        unreadable=len(report.errors),
     )
 
 

@@ -63,6 +63,8 @@ PYTHON_BODY_CELL_MAGICS = frozenset(
         "ipytest",
         "snakeviz",
         "heat",
+        "opts",  # holoviews: `%%opts Curve [width=600]` styles what the body returns
+        "output",  # holoviews: `%%output size=200`
     }
 )
 
@@ -244,7 +246,7 @@ class TranslatedCell(NamedTuple):
 def translate_cell(source: str) -> TranslatedCell:
     """Translate a cell's IPython syntax to Python, recording each piece as a fact
     (IPython's input clean-up first: a common indent, pasted prompts)."""
-    cleaned = clean_input(source)
+    cleaned = _clean_magic_body(clean_input(source))
     pieces = split_lines(cleaned)
     lines = [content for content, _ in pieces]
     maybe = "\r" in cleaned or _MAYBE_IPYTHON.search(cleaned) is not None
@@ -256,6 +258,24 @@ def translate_cell(source: str) -> TranslatedCell:
         shifts = column_shifts((cleanup,))
         syntax = [_shifted(fact, shifts) for fact in syntax] + [cleanup]
     return TranslatedCell(source=source, python=python, syntax=tuple(sorted(syntax)))
+
+
+#: Python-body cell magics that are not run by the kernel but by another interpreter,
+#: as a script: IPython does not clean their body up.
+_SCRIPT_MAGICS = frozenset({"python", "python2", "python3", "pypy"})
+
+
+def _clean_magic_body(cleaned: str) -> str:
+    """`%%time` and the other Python-body magics run their body through IPython's
+    clean-up too (`transform_cell`): a body indented as a whole is no syntax error."""
+    lines = cleaned.splitlines(keepends=True)
+    first = next((n for n, line in enumerate(lines) if line.strip()), None)
+    if first is None or not _is_cell_magic(lines[first]):
+        return cleaned
+    name = (lines[first][2:].split() or [""])[0]
+    if name not in PYTHON_BODY_CELL_MAGICS or name in _SCRIPT_MAGICS:
+        return cleaned
+    return "".join(lines[: first + 1]) + clean_input("".join(lines[first + 1 :]))
 
 
 def _cleanup_fact(source: str, cleaned: str) -> IPythonSyntax:

@@ -49,6 +49,8 @@ def test_invalid_example_is_flagged(rule, example):
         assert first.message == example.message
     if example.fixed is not None:
         assert first.fix is not None and first.fix.source == example.fixed
+    if rule.fix_action is not None:
+        assert first.fix is not None and first.fix.action == rule.fix_action
 
 
 @pytest.mark.parametrize("code", sorted(RULES))

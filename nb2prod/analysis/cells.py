@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from nb2prod.analysis.calls import classify, qualified_name
 from nb2prod.analysis.facts import (
     CallFact,
+    CallScope,
     CellFacts,
     DisplayFact,
     ImportFact,
     LiteralFact,
+    Mention,
     PrintFact,
     SecretFact,
 )
@@ -96,7 +99,17 @@ def cell_facts(
         ),
         ipython_syntax=syntax,
         problems=problems,
+        read_sites=_mentions({**walked.lambda_reads, **walked.reads}),
+        call_sites=_mentions(walked.calls),
+        call_scopes=tuple(
+            CallScope(name, tuple(sorted(bound)))
+            for name, bound in sorted(walked.bound_before_call.items())
+        ),
     )
+
+
+def _mentions(sites: dict[str, tuple[int, int]]) -> tuple[Mention, ...]:
+    return tuple(Mention(name, *sites[name]) for name in sorted(sites))
 
 
 def _empty_facts(parsed: ParsedCell, problems: tuple) -> CellFacts:  # type: ignore[type-arg]
@@ -128,13 +141,41 @@ def _empty_facts(parsed: ParsedCell, problems: tuple) -> CellFacts:  # type: ign
 
 
 def ipython_bindings(syntax: tuple[IPythonSyntax, ...]) -> Iterator[str]:
-    """Names IPython syntax binds: `%%capture out`, `%store -r model`."""
+    """Names IPython syntax binds: `%%capture out`, `%store -r model`, and what a
+    `%%cython` cell defines at its top level."""
     for fact in syntax:
         words = [word for word in fact.args.split() if not word.startswith("-")]
         if fact.kind is SyntaxKind.CELL_MAGIC and fact.name == "capture" and words:
             yield words[0]
+        elif fact.kind is SyntaxKind.CELL_MAGIC and fact.body_language == "cython":
+            yield from cython_names(fact.text.partition("\n")[2])
         elif fact.name == "store" and "-r" in fact.args.split():
             yield from (word for word in words if word.isidentifier())
+
+
+#: Top-level Cython statements whose names IPython pushes into the notebook namespace
+#: (cdef functions and variables stay private to the compiled module).
+_CYTHON_BINDING = re.compile(
+    r"^(?:(?:async\s+)?def\s+(?P<def>\w+)"
+    r"|cpdef\s+(?:[\w.\[\]*]+\s+)*?(?P<cpdef>\w+)\s*\("
+    r"|(?:cdef\s+|cpdef\s+)?class\s+(?P<class>\w+)"
+    r"|(?P<assigned>\w+)\s*=[^=])",
+    re.MULTILINE,
+)
+_CYTHON_IMPORT = re.compile(
+    r"^(?:from\s+\S+\s+)?import\s+(?P<names>[\w., ]+?)\s*$", re.MULTILINE
+)
+
+
+def cython_names(body: str) -> Iterator[str]:
+    """Functions, classes, imports and variables a `%%cython` cell defines."""
+    for match in _CYTHON_BINDING.finditer(body):
+        yield next(name for name in match.groups() if name)
+    for match in _CYTHON_IMPORT.finditer(body):
+        for part in match["names"].split(","):
+            words = part.split()
+            if words:  # `import a.b as c` binds c, `import a.b` binds a
+                yield words[-1].split(".")[0]
 
 
 def _place(fact: CallFact | LiteralFact | SecretFact) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from nb2prod.analysis.facts import (
     CellFlow,
     Dataflow,
     FunctionFacts,
+    Mention,
     MultipleDefinition,
     NameUse,
     Provider,
@@ -44,6 +45,7 @@ def build_dataflow(cells: tuple[CellFacts, ...]) -> Dataflow:
                 needs=resolved.needs[cell.index],
                 defines=defines[cell.index],
                 live_out=tuple(sorted(live_out[cell.index])),
+                need_sites=resolved.sites[cell.index],
             )
             for cell in cells
         ),
@@ -78,6 +80,7 @@ class _Resolution:
         definers: dict[str, list[int]],
     ) -> None:
         self.needs: dict[int, tuple[str, ...]] = {}
+        self.sites: dict[int, tuple[Mention, ...]] = {}
         self.providers: dict[int, tuple[Provider, ...]] = {}
         self.undefined: list[UseBeforeDefinition] = []
         self.never: list[NameUse] = []
@@ -91,8 +94,12 @@ class _Resolution:
             shadowed = {
                 n for n in cell.builtins_read if last_definer.get(n, _DELETED) >= 0
             }
-            needs = tuple(sorted(set(_needs(cell, visible)) | shadowed))
+            sites = _needs(cell, visible)
+            needs = tuple(sorted(set(sites) | shadowed))
             self.needs[cell.index] = needs
+            self.sites[cell.index] = tuple(
+                sites[name] for name in needs if name in sites
+            )
             self.providers[cell.index] = tuple(
                 self._provide(name, cell.index, last_definer, definers, star_at)
                 for name in needs
@@ -139,24 +146,45 @@ def _called_functions(
     return list(seen.values())
 
 
-def _needs(cell: CellFacts, functions: dict[str, FunctionFacts]) -> tuple[str, ...]:
+def _needs(cell: CellFacts, functions: dict[str, FunctionFacts]) -> dict[str, Mention]:
+    """Each name the cell needs, with the node that needs it: the read itself, or the
+    first call of a notebook function that reads it."""
     # A function handed over as a value (`odeint(f, ...)`) runs too: count every mention.
     mentioned = {*cell.calls, *cell.reads, *cell.lambda_reads}
-    called = _called_functions(mentioned, functions)
     written_by_calls = {
-        name for function in called for name in function.globals_written
+        name
+        for function in _called_functions(mentioned, functions)
+        for name in function.globals_written
     }
-    needed = (set(cell.reads) | set(cell.lambda_reads)) - written_by_calls
+    placed = {site.name: site for site in cell.read_sites}
+    # reads may be added after the scan (what classes need): those have no place
+    needed = {
+        name: placed.get(name, Mention(name, 1, 0))
+        for name in (*cell.reads, *cell.lambda_reads)
+        if name not in written_by_calls
+    }
     own = {function.name for function in cell.functions}
-    defined = set(cell.defines)  # once: a cell may define and call many functions
-    for function in called:
-        extra = set(function.globals_read) - set(function.globals_written)
-        if (
-            function.name in own
-        ):  # defined and called here: what the cell bound is there
-            extra -= defined
-        needed |= extra - {function.name}
-    return tuple(sorted(needed))
+    bound_before = {scope.name: scope.bound_before for scope in cell.call_scopes}
+    sites = {site.name: site for site in (*cell.read_sites, *cell.call_sites)}
+    # earliest call first, so that a name read by several functions is placed there
+    for name in sorted(
+        mentioned & functions.keys(), key=lambda n: (sites[n].line, sites[n].column)
+    ):
+        # what the cell bound before calling it is there, and what the functions it
+        # reaches assign through `global` (`global model; model = ...; predict()`)
+        given = set(bound_before.get(name, ()))
+        if name in own:  # defined and called here: what the cell binds is there
+            given |= set(cell.defines)
+        for extra in _reads_through(name, functions) - given - {name}:
+            needed.setdefault(extra, sites[name]._replace(name=extra))
+    return needed
+
+
+def _reads_through(name: str, functions: dict[str, FunctionFacts]) -> set[str]:
+    """Notebook names that calling `name` reads and no function it reaches assigns."""
+    reached = _called_functions([name], functions)
+    read = {n for function in reached for n in function.globals_read}
+    return read - {n for function in reached for n in function.globals_written}
 
 
 def _defines(cell: CellFacts, functions: dict[str, FunctionFacts]) -> tuple[str, ...]:

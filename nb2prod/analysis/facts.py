@@ -126,6 +126,21 @@ class SecretFact(NamedTuple):
     value: SecretText | None = None
 
 
+class Mention(NamedTuple):
+    """Where a cell first reads or calls a notebook name: the node, not its text."""
+
+    name: str
+    line: int
+    column: int
+
+
+class CallScope(NamedTuple):
+    """A notebook name a cell calls, and what the cell had bound before that call."""
+
+    name: str
+    bound_before: tuple[str, ...]
+
+
 class CellFacts(NamedTuple):
     """Everything analysis learned about one code cell."""
 
@@ -151,6 +166,11 @@ class CellFacts(NamedTuple):
     secrets: tuple[SecretFact, ...]
     ipython_syntax: tuple[IPythonSyntax, ...]
     problems: tuple[SyntaxProblem, ...]
+    # where the cell first reads each name of `reads` and `lambda_reads`, where it
+    # first calls each of `calls`, and what it had bound before that call
+    read_sites: tuple[Mention, ...] = ()
+    call_sites: tuple[Mention, ...] = ()
+    call_scopes: tuple[CallScope, ...] = ()
 
 
 class NameUse(NamedTuple):
@@ -198,6 +218,14 @@ class CellFlow(NamedTuple):
     needs: tuple[str, ...]  # reads, plus notebook names read by the functions it calls
     defines: tuple[str, ...]  # defines, plus names its calls assign through `global`
     live_out: tuple[str, ...]  # names it defines or mutates that a later cell needs
+    # where the cell needs each name: the reading node, or the call of the notebook
+    # function that reads it
+    need_sites: tuple[Mention, ...] = ()
+
+    def need_site(self, name: str) -> tuple[int, int]:
+        """(line, column) of the node that makes this cell need `name`."""
+        site = next((site for site in self.need_sites if site.name == name), None)
+        return (site.line, site.column) if site else (1, 0)
 
 
 class Dataflow(NamedTuple):

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from nb2prod.analysis.facts import ClassFacts, FunctionFacts, ImportFact, Param
 from nb2prod.analysis.names import MUTATING_FUNCTIONS, MUTATING_METHODS, is_builtin
+from nb2prod.analysis.versions import python2_branch
 
 _IMPORT_ERRORS = frozenset(
     {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
@@ -99,11 +100,14 @@ class CellScan:
     def __init__(self) -> None:
         self.defines: dict[str, None] = {}  # dicts as ordered sets
         self.deletes: dict[str, None] = {}
-        self.reads: dict[str, None] = {}
+        # reads and calls keep the (line, column) of their first node in the cell
+        self.reads: dict[str, tuple[int, int]] = {}
         self.builtins_read: dict[str, None] = {}
         self.mutates: dict[str, None] = {}
-        self.calls: dict[str, None] = {}
-        self.lambda_reads: dict[str, None] = {}
+        self.calls: dict[str, tuple[int, int]] = {}
+        self.lambda_reads: dict[str, tuple[int, int]] = {}
+        # what the cell had bound when it first called each name (`x = 1; f()`)
+        self.bound_before_call: dict[str, frozenset[str]] = {}
         self.functions: list[FunctionFacts] = []
         self.classes: list[ClassFacts] = []
         self.imports: list[ImportFact] = []
@@ -134,6 +138,7 @@ class _Walker(ast.NodeVisitor):
         self.lines = source.splitlines()
         self.scopes: list[_Scope] = [_Scope("module")]
         self.optional_imports = 0  # depth of `try` bodies guarded by ImportError
+        self.python2_only = 0  # depth of branches that run only on Python 2
         self.context = _Context()
         # (name, whether it was new) for each walrus binding at module level, in order
         self.walrus_bound: list[tuple[str, bool]] = []
@@ -173,31 +178,36 @@ class _Walker(ast.NodeVisitor):
         else:
             self._bind(name)  # `del x` in a function makes x local
 
-    def _load(self, name: str) -> None:
+    def _load(self, name: str, node: ast.AST) -> None:
         scope = self.scope
+        if self.python2_only:
+            return  # never runs today: `unicode` there is not missing
         if scope.kind == "module":
-            self._module_load(name)
+            self._module_load(name, node)
         elif scope.kind == "class":
             if name not in scope.bound:
-                self._outer_load(name)
+                self._outer_load(name, node)
         else:
             scope.loads.add(name)
 
-    def _outer_load(self, name: str) -> None:
+    def _outer_load(self, name: str, node: ast.AST) -> None:
         """A load in a class body that the class itself does not bind."""
         outer = next(s for s in reversed(self.scopes[:-1]) if s.kind != "class")
         if outer.kind == "module":
-            self._module_load(name)
+            self._module_load(name, node)
         else:
             outer.loads.add(name)
 
-    def _module_load(self, name: str, bound: set[str] | None = None) -> None:
+    def _module_load(
+        self, name: str, node: ast.AST, bound: set[str] | None = None
+    ) -> None:
+        """A read of the notebook's namespace by `node` (the first one is its place)."""
         if name in (self.scopes[0].bound if bound is None else bound):
             return
         if is_builtin(name):
             self.scan.builtins_read[name] = None
-        else:
-            self.scan.reads[name] = None
+        elif name not in self.scan.reads:
+            self.scan.reads[name] = self._position(node)
 
     def _mutate(self, target: ast.expr) -> None:
         base = _base_name(target)
@@ -256,7 +266,7 @@ class _Walker(ast.NodeVisitor):
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         target = node.target
         if isinstance(target, ast.Name):
-            self._load(target.id)
+            self._load(target.id, target)
             self.visit(node.value)
             self._bind(target.id)
         else:
@@ -316,6 +326,18 @@ class _Walker(ast.NodeVisitor):
             self.visit(statement)
 
     visit_TryStar = visit_Try
+
+    def visit_If(self, node: ast.If | ast.IfExp) -> None:
+        self.visit(node.test)
+        branches = {"body": node.body, "orelse": node.orelse}
+        python2 = python2_branch(node.test)
+        for branch, code in branches.items():
+            self.python2_only += branch == python2
+            for child in code if isinstance(code, list) else [code]:
+                self.visit(child)
+            self.python2_only -= branch == python2
+
+    visit_IfExp = visit_If
 
     def visit_Delete(self, node: ast.Delete) -> None:
         for target in node.targets:
@@ -414,7 +436,7 @@ class _Walker(ast.NodeVisitor):
             return
         for name in sorted(free):  # passed on and run now (`df.apply(lambda r: ...)`)
             if not is_builtin(name) and name not in self.scopes[0].bound:
-                self.scan.lambda_reads[name] = None
+                self.scan.lambda_reads.setdefault(name, self._position(node))
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         for expression in [*node.decorator_list, *node.bases, *node.keywords]:
@@ -492,7 +514,7 @@ class _Walker(ast.NodeVisitor):
 
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
-            self._load(node.id)
+            self._load(node.id, node)
         elif isinstance(node.ctx, ast.Store):
             self._bind(node.id)
         else:
@@ -503,8 +525,11 @@ class _Walker(ast.NodeVisitor):
         dotted = _dotted(func)
         if isinstance(func, ast.Name):
             if self.scope.kind in ("module", "class"):
-                if not is_builtin(func.id):
-                    self.scan.calls[func.id] = None
+                if not is_builtin(func.id) and func.id not in self.scan.calls:
+                    self.scan.calls[func.id] = self._position(node)
+                    self.scan.bound_before_call[func.id] = frozenset(
+                        self.scopes[0].bound
+                    )
             else:
                 self.scope.called.add(func.id)
             if func.id == "print":
@@ -642,14 +667,15 @@ class _Walker(ast.NodeVisitor):
             bound = self.scopes[0].bound
             new = {name for name, fresh in self.walrus_bound[walruses:] if fresh}
             for name in sorted(n for n in free if n not in bound or n in new):
-                self._module_load(name, bound=set())
+                self._module_load(name, node, bound=set())
             self.scan.mutates.update(dict.fromkeys(sorted(mutated)))
-            self.scan.calls.update(
-                dict.fromkeys(sorted(n for n in called if not is_builtin(n)))
-            )
+            for name in sorted(n for n in called if not is_builtin(n)):
+                if name not in self.scan.calls:
+                    self.scan.calls[name] = self._position(node)
+                    self.scan.bound_before_call[name] = frozenset(bound)
         elif parent.kind == "class":
             for name in sorted(free):
-                self._outer_load(name)
+                self._outer_load(name, node)
         else:
             parent.loads |= free
             parent.mutated |= mutated

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from typing import Any
 
 from nb2prod.analysis.calls import qualified_name
@@ -27,8 +26,10 @@ class RuleContext:
         parsed: tuple[ParsedCell, ...],
         facts: NotebookFacts,
         settings: LintSettings,
+        codes: frozenset[str] = frozenset(),
     ) -> None:
         self.notebook = notebook
+        self.codes = codes  # the rules that run on this notebook
         self.path = notebook.path
         self.parsed = parsed
         self.facts = facts
@@ -93,8 +94,13 @@ class RuleContext:
             message=self.redact(message),  # no finding repeats a secret (NB7xx)
             name=rule.name,
             execution_count=count,
-            fix=fix._replace(source=self.redact(fix.source)) if fix else None,
+            fix=self._redacted(fix),
         )
+
+    def _redacted(self, fix: Fix | None) -> Fix | None:
+        if fix is None or fix.source is None:
+            return fix
+        return fix._replace(source=self.redact(fix.source))
 
     def text_secrets(self, index: int) -> tuple[SecretFact, ...]:
         """Secrets in a cell's markdown or raw text, and in its stored outputs."""
@@ -136,16 +142,11 @@ class RuleContext:
         """The callee's qualified name (`pandas.read_csv` for `pd.read_csv(...)`)."""
         return self.qualified(call.func)
 
-    def first_mention(self, cell: int, name: str) -> tuple[int, int]:
-        """(line, column) where `name` first appears as a word in a cell, else (1, 0)."""
-        pattern = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
-        for number, line in enumerate(
-            self.notebook.cells[cell].source.splitlines(), start=1
-        ):
-            match = pattern.search(line)
-            if match:
-                return number, match.start()
-        return 1, 0
+    def need_site(self, cell: int, name: str) -> tuple[int, int]:
+        """(line, column) of the node that makes a cell need `name`: where it reads the
+        name, or calls the notebook function that does."""
+        flow = self.flow_of(cell)
+        return flow.need_site(name) if flow is not None else (1, 0)
 
     @staticmethod
     def position(parsed: ParsedCell, node: ast.AST) -> tuple[int, int]:

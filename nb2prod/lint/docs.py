@@ -31,8 +31,9 @@ def rule_page(rule: type[Rule]) -> str:
         f"Message: {rule.message}\n\n"
         f"{rule.docs()}\n\n"
         "## Suppression\n\n"
-        f"Add `# nb2prod: noqa {rule.code}` to the cell, tag the cell "
-        f"`nb2prod:noqa:{rule.code}`, or list `{rule.code}` under `ignore` in "
+        f"End the flagged line with `# noqa: {rule.code}`, put a line "
+        f"`# nb2prod: noqa-cell: {rule.code}` in the cell (or tag the cell "
+        f"`nb2prod:noqa:{rule.code}`), or list `{rule.code}` under `ignore` in "
         "`[tool.nb2prod.lint]`.\n"
     )
 

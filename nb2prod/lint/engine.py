@@ -21,7 +21,10 @@ def lint_notebook(
 ) -> list[Finding]:
     """The findings of `rules` on `notebook`, suppressions applied, in document order."""
     parsed = parse_notebook(notebook)
-    ctx = RuleContext(notebook, parsed, analyze_parsed(notebook.path, parsed), settings)
+    facts = analyze_parsed(notebook.path, parsed)
+    ctx = RuleContext(
+        notebook, parsed, facts, settings, frozenset(rule.code for rule in rules)
+    )
     findings: list[Finding] = []
     for rule in rules:
         findings.extend(rule.check(ctx))
@@ -32,6 +35,9 @@ def lint_notebook(
     if by_type:
         for cell in parsed:
             findings.extend(_walk(ctx, cell, by_type))
+    about_findings = tuple(findings)
+    for rule in rules:
+        findings.extend(rule.check_findings(ctx, about_findings))
     return sorted(set(without_suppressed(findings, notebook)), key=Finding.sort_key)
 
 

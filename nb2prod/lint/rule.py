@@ -3,7 +3,8 @@
 A rule looks at the notebook through a `RuleContext` (the model, the parsed cells and
 the analysis facts) and yields `Finding`s. Notebook-level rules implement `check`;
 rules that need syntax nodes list `node_types` and implement `check_node`, and the
-engine hands them each node of those types in one walk per cell. Rules never print.
+engine hands them each node of those types in one walk per cell; `check_findings`
+runs last and sees what the others found. Rules never print.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
@@ -24,11 +25,20 @@ _SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "Use instea
 
 
 class Fix(NamedTuple):
-    """A change that removes the finding: the new source of one cell."""
+    """A safe change to one cell that removes the finding; `nb2prod lint --fix` applies
+    it. Only rewrites that are certain are fixes (see nb2prod/lint/fixes.py)."""
 
     description: str
     cell: int
-    source: str
+    source: str | None = None  # the cell's new source, for REPLACE_SOURCE
+    action: str = "replace-source"  # or "clear-outputs", "delete-cell"
+
+
+REPLACE_SOURCE, CLEAR_OUTPUTS, DELETE_CELL = (
+    "replace-source",
+    "clear-outputs",
+    "delete-cell",
+)
 
 
 class Finding(NamedTuple):
@@ -78,6 +88,7 @@ class Rule:
     name: ClassVar[str]
     message: ClassVar[str]  # may use {placeholders} filled by `RuleContext.finding`
     default: ClassVar[bool] = True  # enabled unless the user selects otherwise
+    fix_action: ClassVar[str | None] = None  # the safe fix its findings carry, if any
     node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
     valid: ClassVar[list[Valid]] = []
     invalid: ClassVar[list[Invalid]] = []
@@ -92,10 +103,19 @@ class Rule:
         """Findings from one syntax node of a type in `node_types`."""
         return ()
 
+    def check_findings(
+        self, ctx: RuleContext, findings: Sequence[Finding]
+    ) -> Iterable[Finding]:
+        """Findings about the other rules' findings (before suppression), once all
+        of them have run."""
+        return ()
+
     @classmethod
     def fixable(cls) -> bool:
-        """A rule can fix what its own examples show it fixing, nothing more."""
-        return any(example.fixed is not None for example in cls.invalid)
+        """A rule can fix what it declares or its own examples show it fixing."""
+        return cls.fix_action is not None or any(
+            example.fixed is not None for example in cls.invalid
+        )
 
     @classmethod
     def family(cls) -> str:

@@ -6,6 +6,7 @@ unreadable. Nothing here prints; the CLI renders results and shows progress.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ class FileResult(NamedTuple):
     findings: tuple[Finding, ...] = ()
     error: str | None = None
     cached: bool = False
+    digest: str | None = None  # sha256 of the bytes linted (what `--fix` may replace)
 
 
 def lint_files(
@@ -47,6 +49,7 @@ def lint_files(
         Path(settings.root) / CACHE_DIR, repr((sorted(codes), settings.fingerprint()))
     )
     results: dict[str, FileResult] = {}
+    digests: dict[str, str] = {}
     pending: list[tuple[str, tuple[str, ...], bytes, str | None]] = []
     for path in paths:
         file_codes = codes_for(path, codes, settings)
@@ -55,6 +58,7 @@ def lint_files(
         except Nb2ProdError as error:
             results[path] = FileResult(path, error=error.error_line())
             continue
+        digests[path] = hashlib.sha256(content).hexdigest()
         key = cache.key(path, content) if use_cache else None
         cached = cache.get(key) if key else None
         if cached is not None:
@@ -68,7 +72,11 @@ def lint_files(
         results[result.path] = result
         if key and result.error is None:
             cache.put(key, list(result.findings))
-    return [results[path] for path in paths if path in results]
+    return [
+        results[path]._replace(digest=digests.get(path))
+        for path in paths
+        if path in results
+    ]
 
 
 def codes_for(

@@ -1,7 +1,8 @@
 """One `nb2prod lint` run as a pure-ish core call: request in, report out.
 
-Reads settings and notebooks (never writes them), applies command-line options over
-`[tool.nb2prod]`, and returns everything reporters need. The CLI only renders.
+Reads settings and notebooks, applies command-line options over `[tool.nb2prod]`, and
+returns everything reporters need. The CLI only renders. Notebooks are written only by
+`fix_notebooks`, for `--fix`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class LintReport:
     errors: tuple[str, ...]
     codes: tuple[str, ...]
     settings: LintSettings = field(compare=False)
+    digests: tuple[tuple[str, str], ...] = ()  # (path, sha256 of the bytes linted)
 
     @property
     def rules(self) -> tuple[type[Rule], ...]:
@@ -117,4 +119,52 @@ def run_lint(
         errors=tuple(result.error for result in results if result.error),
         codes=tuple(codes),
         settings=settings,
+        digests=tuple((r.path, r.digest) for r in results if r.digest is not None),
     )
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    """What `--fix` or `--diff` did: per notebook changed, its diff (for --diff) and
+    how many findings the change removes; notebooks left alone because they changed."""
+
+    diffs: tuple[str, ...]
+    fixed: tuple[tuple[str, int], ...]
+    skipped: tuple[str, ...]
+
+
+def fix_notebooks(report: LintReport, *, write: bool) -> FixOutcome:
+    """Apply the safe fixes of `report` (write=True), or only describe them as diffs.
+    A notebook whose bytes differ from those linted is never touched."""
+    from nb2prod.lint.fixes import (
+        digest,
+        fixed_content,
+        replace_if_unchanged,
+        unified_diff,
+    )
+
+    linted = dict(report.digests)
+    by_path: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        if finding.fix is not None:
+            by_path.setdefault(finding.path, []).append(finding)
+    diffs, fixed, skipped = [], [], []
+    for path, findings in by_path.items():
+        try:
+            before = Path(path).read_bytes()
+        except OSError:
+            skipped.append(path)
+            continue
+        if digest(before) != linted.get(path):
+            skipped.append(path)
+            continue
+        after = fixed_content(before, [f.fix for f in findings if f.fix is not None])
+        if after == before:
+            continue
+        if write and not replace_if_unchanged(path, before, after):
+            skipped.append(path)
+            continue
+        if not write:
+            diffs.append(unified_diff(path, before, after))
+        fixed.append((path, len(findings)))
+    return FixOutcome(tuple(diffs), tuple(fixed), tuple(skipped))

@@ -4,6 +4,7 @@ docs/lint-json.md, schema in nb2prod/schemas/lint.schema.json)."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,12 @@ def render_findings_json(findings: Sequence[Finding]) -> str:
         )
         + "\n"
     )
+
+
+def render_statistics_json(findings: Sequence[Finding]) -> str:
+    """`--statistics --format json`: an object of finding counts per code, by code."""
+    counts = Counter(finding.code for finding in findings)
+    return json.dumps(dict(sorted(counts.items())), indent=2) + "\n"
 
 
 def finding_document(finding: Finding) -> dict[str, Any]:
@@ -36,6 +43,7 @@ def finding_document(finding: Finding) -> dict[str, Any]:
             else {
                 "description": finding.fix.description,
                 "cell": finding.fix.cell,
+                "action": finding.fix.action,
                 "source": finding.fix.source,
             }
         ),

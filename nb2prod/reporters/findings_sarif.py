@@ -106,9 +106,16 @@ def _result(finding: Finding, rule_index: int | None, file_line: int) -> dict[st
 
 
 def _uri(path: str) -> str:
-    """A path relative to the working directory (the repository root in CI), with `/`."""
-    relative = os.path.relpath(path) if os.path.isabs(path) else path
-    return Path(relative).as_posix()
+    """A URI reference relative to the working directory (the repository root in CI),
+    percent-encoded as RFC 3986 wants (spaces, `#`, `%`, non-ASCII as UTF-8); a path
+    on another drive becomes an absolute `file:` URI."""
+    from urllib.parse import quote
+
+    try:
+        relative = os.path.relpath(path) if os.path.isabs(path) else path
+    except ValueError:  # Windows: no relative path between drives
+        return Path(path).as_uri()
+    return quote(Path(relative).as_posix(), safe="/")
 
 
 def _fingerprint(finding: Finding) -> str:

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from nb2prod.lint.rule import Finding
 from nb2prod.reporters.console import text_console
-
-if TYPE_CHECKING:
-    pass
 
 
 def render_findings_text(
@@ -21,8 +18,10 @@ def render_findings_text(
     color: bool,
     width: int,
     files: int,
+    unreadable: int = 0,
 ) -> str:
-    """Findings as text. `sources` maps (path, cell) to the cell's source for excerpts.
+    """Findings as text. `sources` maps (path, cell) to the cell's source for excerpts;
+    `unreadable` files are counted in `files` (their errors go to stderr).
 
     Written with plain ANSI codes rather than rich: this report is what the pre-commit
     hook prints on every commit, and importing rich would double the hook's start-up.
@@ -45,7 +44,7 @@ def render_findings_text(
             out.extend(_excerpt(lines[key], finding, paint))
     if findings:
         out.append("")
-    out.append(_summary(findings, files, paint))
+    out.append(_summary(findings, files, unreadable, paint))
     return "\n".join(out) + "\n"
 
 
@@ -117,13 +116,24 @@ def _excerpt(lines: list[str], finding: Finding, paint: _Paint) -> list[str]:
     return out
 
 
-def _summary(findings: Sequence[Finding], files: int, paint: _Paint) -> str:
-    notebooks = "notebook" if files == 1 else "notebooks"
-    if not findings:
-        return paint(f"All checks passed! ({files} {notebooks})", "green")
-    affected = len({finding.path for finding in findings})
-    count = len(findings)
-    return paint(
-        f"Found {count} finding{'s' if count != 1 else ''} in {affected} of {files} {notebooks}.",
-        "bold",
-    )
+def _summary(
+    findings: Sequence[Finding], files: int, unreadable: int, paint: _Paint
+) -> str:
+    """One line; it never claims success for a file that could not be read."""
+    if not findings and not unreadable:
+        return paint(f"All checks passed! ({_notebooks(files)})", "green")
+    parts = []
+    if findings:
+        affected = len({finding.path for finding in findings})
+        count = len(findings)
+        parts.append(
+            f"Found {count} finding{'s' if count != 1 else ''} in {affected} of "
+            + _notebooks(files)
+        )
+    if unreadable:
+        parts.append(f"{_notebooks(unreadable)} could not be read")
+    return paint("; ".join(parts) + ".", "bold")
+
+
+def _notebooks(count: int) -> str:
+    return f"{count} notebook{'s' if count != 1 else ''}"

@@ -15,6 +15,7 @@ RULES = {
     "NB612": "nb612_threshold_only_metric:ThresholdOnlyMetric",
     "NB613": "nb613_gradients_not_cleared:GradientsNotCleared",
     "NB614": "nb614_forward_called:ForwardCalled",
+    "NB615": "nb615_fit_on_test_data:FitOnTestData",
 }
 
 #: Rules a user turns on with --select (each class says `default = False` too).
@@ -22,7 +23,6 @@ OFF_BY_DEFAULT = frozenset(
     {
         "NB601",
         "NB602",
-        "NB603",
         "NB604",
         "NB605",
         "NB607",

@@ -100,6 +100,33 @@ def dataframe_names(ctx: RuleContext) -> frozenset[str]:
     return frozenset(frames)
 
 
+#: Builders of plain Python containers: `d = {}` then `d["a"]["b"] = 1` is no pandas.
+_CONTAINERS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
+_CONTAINER_CALLS = frozenset(
+    {"dict", "list", "set", "defaultdict", "OrderedDict", "Counter"}
+)
+
+
+def container_names(ctx: RuleContext) -> frozenset[str]:
+    """Notebook names bound to a dict, list or set (`counts = {}`, `defaultdict(int)`)."""
+    found: set[str] = set()
+    for parsed in ctx.parsed:
+        for node in ctx.nodes(parsed):
+            if isinstance(node, ast.Assign) and _is_container(node.value):
+                found |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return frozenset(found)
+
+
+def _is_container(value: ast.expr) -> bool:
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = (
+            func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        )
+        return name in _CONTAINER_CALLS
+    return isinstance(value, _CONTAINERS)
+
+
 def is_frame_name(name: str) -> bool:
     """A conventional DataFrame name: `df`, `df2`, `df_train`, `train_df`."""
     return (

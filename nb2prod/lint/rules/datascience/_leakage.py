@@ -27,6 +27,11 @@ _HARMLESS = frozenset(
 )
 
 
+#: Reads that take a table's shape or labels, not its values: no statistic flows on.
+_SIZE_CALLS = frozenset({"len", "range", "enumerate"})
+_METADATA = frozenset({"shape", "size", "ndim", "columns", "index", "dtype", "dtypes"})
+
+
 class Fit(NamedTuple):
     """A preprocessor fitted on data that no split has produced."""
 
@@ -51,17 +56,37 @@ class _State:
         self.derived: dict[str, Fit] = {}  # data name -> the fit that transformed it
         self.split: set[str] = set()  # names a split produced, or derived from one
         self.pending: dict[str, Leak] = {}  # fitted on data that was split since
+        # a table tainted only through columns assigned to it (`df["age_s"] = ...`)
+        self.columns: dict[str, set[str]] = {}
 
     def names(self, node: ast.AST) -> set[str]:
-        """Data names read: not functions called by name, not imported names."""
-        called: set[int] = set()
-        names: list[ast.Name] = []
-        for n in ast.walk(node):
-            if isinstance(n, ast.Name):
-                names.append(n)
-            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name):
-                called.add(id(n.func))
-        return {n.id for n in names if id(n) not in called} - self.imported
+        """Data names whose values `node` reads: not functions called by name, not
+        imported names, not what only gives a size (`len(X)`, `X.shape`), and not a
+        table whose tainted columns the read leaves out (`df[["income"]]`)."""
+        return {name.id for name in self._values_read(node)} - self.imported
+
+    def _values_read(self, node: ast.AST) -> Iterator[ast.Name]:
+        if isinstance(node, ast.Name):
+            yield node
+            return
+        if isinstance(node, ast.Attribute) and node.attr in _METADATA:
+            return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id in _SIZE_CALLS:
+                return
+            children = [*node.args, *node.keywords]
+        elif isinstance(node, ast.Subscript) and self._untainted_columns(node):
+            children = [node.slice]
+        else:
+            children = list(ast.iter_child_nodes(node))
+        for child in children:
+            yield from self._values_read(child)
+
+    def _untainted_columns(self, node: ast.Subscript) -> bool:
+        """`df[["income"]]` where only other columns of `df` hold a fit's data."""
+        tainted = self.columns.get(getattr(node.value, "id", ""))
+        selected = _literal_columns(node.slice)
+        return tainted is not None and selected is not None and not selected & tainted
 
     def is_preprocessor(self, node: ast.AST | None) -> bool:
         if isinstance(node, ast.Name):
@@ -88,8 +113,27 @@ class _State:
             return None
         fit = Fit(parsed, call, key, ast.unparse(data))
         self.fits[key] = fit
-        self.fitted_on.update(dict.fromkeys(self.names(data), fit))
+        for name in self.names(data):
+            self.taint_columns(name, data)
+            self.fitted_on[name] = fit
         return fit
+
+    def taint_columns(self, root: str, node: ast.expr) -> None:
+        """Remember which columns of `root` a fit saw or filled (`df[["age"]]`), while
+        no whole-table use has tainted all of it."""
+        whole = (root in self.derived or root in self.fitted_on) and (
+            root not in self.columns
+        )
+        columns = (
+            _literal_columns(node.slice)
+            if isinstance(node, ast.Subscript)
+            and getattr(node.value, "id", None) == root
+            else None
+        )
+        if columns is None or whole:
+            self.columns.pop(root, None)
+        else:
+            self.columns[root] = self.columns.get(root, set()) | columns
 
     def taint(self, names: set[str]) -> Fit | None:
         """The fit whose output, else whose input, these names hold."""
@@ -177,10 +221,12 @@ def _bind(
         if isinstance(target, (ast.Subscript, ast.Attribute)):  # df["a"] = ...
             root = _root(target)
             if root is not None and (derived or seen):
+                state.taint_columns(root, target)
                 table = state.derived if derived else state.fitted_on
                 table[root] = derived or seen  # type: ignore[assignment]
             continue
         for name in state.names(target):
+            state.columns.pop(name, None)
             state.fitted_on.pop(name, None)
             state.derived.pop(name, None)
             state.split.discard(name)
@@ -200,6 +246,16 @@ def _bind(
     for target in targets:
         if isinstance(target, ast.Name) and target.id != owner:
             state.preprocessors.discard(target.id)
+
+
+def _literal_columns(node: ast.expr) -> set[str] | None:
+    """{"a", "b"} for `["a", "b"]` or `"a"`; None for a computed selection."""
+    items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+    if all(
+        isinstance(item, ast.Constant) and isinstance(item.value, str) for item in items
+    ):
+        return {item.value for item in items}  # type: ignore[attr-defined]
+    return None
 
 
 def _root(node: ast.AST) -> str | None:

@@ -22,7 +22,6 @@ _RETURNS_NEW = frozenset(
         "drop_duplicates",
         "ffill",
         "bfill",
-        "interpolate",
     }
 )
 #: Names other libraries use for methods that do act in place (`Path.rename(target)`,
@@ -31,6 +30,7 @@ _PANDAS_KEYWORDS = {
     "drop": {"columns", "index", "labels", "axis"},
     "rename": {"columns", "index", "mapper", "axis"},
     "replace": {"to_replace", "regex"},
+    "interpolate": {"method", "limit", "limit_direction"},  # FEniCS's acts in place
 }
 
 
@@ -61,7 +61,6 @@ class InplaceResultLost(Rule):
     code = "NB603"
     name = "inplace-result-lost"
     message = "the result of `.{method}()` is discarded; `{owner}` is unchanged"
-    default = False
     node_types = (ast.Expr,)
 
     valid = [

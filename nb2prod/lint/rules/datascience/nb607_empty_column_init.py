@@ -13,7 +13,9 @@ class EmptyColumnInit(Rule):
     ## What it does
     Flags a DataFrame column created with a placeholder `0` or `""`, as in
     `df["flag"] = ""`, on names bound to a DataFrame (a pandas reader or constructor,
-    or a name such as `df` or `train_df`).
+    or a name such as `df` or `train_df`). A column the notebook then adds to, a
+    counter or a running total (`df["count"] += 1`), starts at 0 on purpose and is
+    left alone.
 
     ## Why is this bad?
     The placeholder looks like real data: rows never filled in later cannot be told
@@ -39,6 +41,8 @@ class EmptyColumnInit(Rule):
     valid = [
         Valid("df['segment'] = np.nan\ncounts = {}\ncounts['a'] = 0"),
         Valid("sales = pd.read_csv(p)\nsales['units'] = 1"),
+        Valid("df['count'] = 0\nfor i in idx:\n    df.loc[i, 'count'] += 1"),
+        Valid("df['total'] = 0\ndf['total'] = df['total'] + df['a']"),
     ]
     invalid = [
         Invalid(
@@ -50,16 +54,19 @@ class EmptyColumnInit(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        frames = None
+        frames = accumulated = None
         for parsed in ctx.parsed:
             if parsed.tree is None:
                 continue
             for node in ctx.nodes(parsed):
                 if not _placeholder_assign(node):
                     continue
-                frames = dataframe_names(ctx) if frames is None else frames
+                if frames is None or accumulated is None:
+                    frames, accumulated = dataframe_names(ctx), _accumulated(ctx)
                 target = node.targets[0]  # type: ignore[attr-defined]
                 name = target.value.id
+                if (name, target.slice.value) in accumulated:
+                    continue  # a counter or a running total: 0 is its real start
                 if name in frames or is_frame_name(name):
                     yield ctx.node_finding(
                         self,
@@ -84,3 +91,36 @@ def _placeholder_assign(node: ast.AST) -> bool:
         and type(value.value) in (int, str)
         and value.value in (0, "")
     )
+
+
+def _accumulated(ctx: RuleContext) -> set[tuple[str, str]]:
+    """(frame, column) pairs the notebook adds to: `df["n"] += 1`,
+    `df.loc[i, "n"] += 1`, `df["total"] = df["total"] + x`."""
+    found = set()
+    for parsed in ctx.parsed:
+        for node in ctx.nodes(parsed):
+            if isinstance(node, ast.AugAssign):
+                column = _column(node.target)
+                if column is not None:
+                    found.add(column)
+            elif isinstance(node, ast.Assign):
+                read = {_column(n) for n in ast.walk(node.value)}
+                written = (_column(target) for target in node.targets)
+                found |= {column for column in written if column and column in read}
+    return found
+
+
+def _column(node: ast.AST) -> tuple[str, str] | None:
+    """("df", "n") for `df["n"]`, `df.loc[rows, "n"]` or `df.at[i, "n"]`."""
+    if not isinstance(node, ast.Subscript):
+        return None
+    frame, key = node.value, node.slice
+    if isinstance(frame, ast.Attribute) and isinstance(key, ast.Tuple) and key.elts:
+        frame, key = frame.value, key.elts[-1]  # .loc / .at: the column comes last
+    if (
+        isinstance(frame, ast.Name)
+        and isinstance(key, ast.Constant)
+        and isinstance(key.value, str)
+    ):
+        return frame.id, key.value
+    return None

@@ -71,7 +71,7 @@ class DataLeakage(Rule):
                 "a, b = train_test_split(X)",
             ),
             at=(0, 3, 4),
-            message="`StandardScaler()` is fitted on `X` before the split in cell 1; "
+            message="`StandardScaler()` is fitted on `X` before the split in cell 2; "
             "fit it on the training split only",
         ),
         Invalid(
@@ -94,5 +94,5 @@ class DataLeakage(Rule):
                 fit.call,
                 transformer=fit.transformer,
                 data=fit.data if len(fit.data) <= 30 else fit.data[:27] + "...",
-                split=leak.split_cell,
+                split=leak.split_cell + 1,
             )

@@ -13,8 +13,12 @@ from nb2prod.testing import md, nb
 _FIRST_CELLS = 3
 #: Jupyter Book / Quarto front matter in a raw cell gives the title too.
 _FRONT_MATTER_TITLE = re.compile(r"^title\s*:", re.MULTILINE)
-#: A first line set wholly in bold (`**Chapter 6 - Trees**`) reads as a title.
-_BOLD_LINE = re.compile(r"^\s*(\*\*|__)[^*_\n]+\1\s*$")
+#: A first line that opens in bold (`**Chapter 6 - Trees**`, `<b>Trees</b>`) and goes
+#: on, if at all, only with an italic note (`*(2nd edition)*`) reads as a title.
+_BOLD_LINE = re.compile(
+    r"^\s*(?:(\*\*\*?|__)(?=\S)(?:(?!\1).)+\1|<(b|strong)>.+?</\2>)"
+    r"(?:\s|<br\s*/?>|\*[^*\n]+\*|_[^_\n]+_|<(i|em)>.*?</\3>)*$"
+)
 
 
 class MissingTitleHeading(Rule):
@@ -51,6 +55,7 @@ class MissingTitleHeading(Rule):
         Valid(nb(md("# Churn exploration\nWhat drives churn."), "import pandas")),
         Valid(nb(md("[![Colab](badge.svg)](url)"), md("Churn\n====="), "x = 1")),
         Valid(nb(md("**Chapter 6 - Trees**\n\n_Sample code._"), "x = 1")),
+        Valid(nb(md("**Deep_Learning** *(2nd edition)*<br>_by F. C._"), "x = 1")),
         Valid(nb()),
     ]
     invalid = [

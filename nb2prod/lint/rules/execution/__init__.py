@@ -12,6 +12,7 @@ RULES = {
     "NB109": "nb109_non_idempotent_cell:NonIdempotentCell",
     "NB110": "nb110_redefined_definition:RedefinedDefinition",
     "NB111": "nb111_hidden_state_magic:HiddenStateMagic",
+    "NB112": "nb112_used_after_del:UsedAfterDel",
 }
 
 #: Rules a user turns on with --select (each class says `default = False` too).

@@ -59,6 +59,6 @@ class UseBeforeDefinition(Rule):
         for use in ctx.facts.dataflow.undefined_before_use:
             if any(star <= use.cell for star in stars):
                 continue  # what a star import provides is not known here
-            line, column = ctx.first_mention(use.cell, use.name)
+            line, column = ctx.need_site(use.cell, use.name)
             later = ", ".join(str(index + 1) for index in use.defined_in)
             yield ctx.finding(self, use.cell, line, column, name=use.name, later=later)

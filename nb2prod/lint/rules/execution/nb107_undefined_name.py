@@ -27,6 +27,8 @@ class UndefinedName(Rule):
     deleted, from another notebook, or from a typo. NameError is the second cause of
     failed re-runs after missing modules: 14.5 % (Pimentel et al., MSR 2019).
     Notebooks that `%run` other code or `exec` strings are left alone after that cell.
+    What a `%%cython` cell defines counts as defined, and branches that run only on
+    Python 2 (`if sys.version_info < (3, 0):`, `if six.PY2:`) are not read.
 
     ## Example
     ```python
@@ -75,11 +77,13 @@ class UndefinedName(Rule):
             if re.search(rf"(?<![\w.]){re.escape(use.name)}\b", unparsed):
                 continue  # a cell that is not Python may define it
             facts = ctx.facts_of(use.cell)
+            if facts is not None and use.name in facts.deletes:
+                continue  # NB112 says it is used after `del`
             direct = facts is not None and use.name in facts.reads + facts.lambda_reads
             why = "" if direct else " (a function called here reads it)"
             if use.name in _PYTHON2:
                 why = "; it was a Python 2 builtin"
-            line, column = ctx.first_mention(use.cell, use.name)
+            line, column = ctx.need_site(use.cell, use.name)
             yield ctx.finding(self, use.cell, line, column, name=use.name, why=why)
 
 

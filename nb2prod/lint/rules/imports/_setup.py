@@ -6,6 +6,8 @@ import ast
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rules.imports._helpers import PATH_EDITS, qualified
+from nb2prod.magics import SyntaxKind
+from nb2prod.parsing import ParsedCell
 
 #: Set-up that must run before some imports (as ruff's E402 allows), by qualified name.
 _SETUP_PREFIXES = ("sys.path", "os.environ", "warnings.", "os.chdir", "os.putenv")
@@ -74,3 +76,28 @@ def _root(node: ast.expr) -> str | None:
     while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
         node = node.func if isinstance(node, ast.Call) else node.value
     return node.id if isinstance(node, ast.Name) else None
+
+
+#: Magics that move the working directory, which `import` searches first.
+_CD_MAGICS = frozenset({"cd", "pushd"})
+
+
+def path_change_lines(ctx: RuleContext, parsed: ParsedCell) -> frozenset[int]:
+    """Lines where a cell changes where imports are found: `%cd`, `os.chdir(...)`,
+    `sys.path.append(...)`, `sys.path = ...`. An import below them depends on them."""
+    lines = {
+        fact.span.line
+        for fact in parsed.translation.syntax
+        if fact.name in _CD_MAGICS
+        and fact.kind in (SyntaxKind.LINE_MAGIC, SyntaxKind.AUTOMAGIC)
+    }
+    for node in ctx.nodes(parsed):
+        if isinstance(node, ast.Call):
+            name = qualified(ctx, node.func)
+            if name in PATH_EDITS or name == "os.chdir":
+                lines.add(node.lineno)
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(qualified(ctx, target) == "sys.path" for target in targets):
+                lines.add(node.lineno)
+    return frozenset(lines)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.imports._helpers import import_module, masked_lines
-from nb2prod.lint.rules.imports._setup import is_setup
+from nb2prod.lint.rules.imports._setup import is_setup, path_change_lines
 
 
 class ImportNotAtTopOfCell(Rule):
@@ -15,7 +15,9 @@ class ImportNotAtTopOfCell(Rule):
     Flags an `import` at the top level of a cell that comes after other code in the
     same cell. Magics, shell commands, `assert`s and set-up (`sys.path`, `os.environ`,
     `warnings`, seeds and styles such as `np.random.seed(0)` or `sns.set()`) may come
-    before the imports, and imports inside `try`/`if` blocks are not checked.
+    before the imports, and imports inside `try`/`if` blocks are not checked. Imports
+    below a change of the working directory or of `sys.path` are left where they are:
+    they may need it (`os.chdir(folder)` then `from helpers import clean`).
 
     ## Why is this bad?
     An import buried in the middle of a cell is easy to miss when collecting the
@@ -54,6 +56,7 @@ class ImportNotAtTopOfCell(Rule):
             "\nnp.random.seed(42)\nimport matplotlib as mpl\nmpl.rc('axes', labelsize=14)"
             "\nmpl.rcParams['figure.dpi'] = 100\nimport seaborn as sns"
         ),
+        Valid("import os\nfolder = 'src'\nos.chdir(folder)\nfrom helpers import clean"),
     ]
     invalid = [
         Invalid(
@@ -71,8 +74,12 @@ class ImportNotAtTopOfCell(Rule):
             if parsed.tree is None:
                 continue
             masked = masked_lines(parsed)
+            path_changes = path_change_lines(ctx, parsed)
             below_code = False
             for statement in parsed.tree.body:
+                last = statement.end_lineno or statement.lineno
+                if any(statement.lineno <= line <= last for line in path_changes):
+                    break  # the imports below may need the new directory or path
                 if isinstance(statement, (ast.Import, ast.ImportFrom)):
                     if below_code:  # report the first import of each run
                         module = import_module(statement)

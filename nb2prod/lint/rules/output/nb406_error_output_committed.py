@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
-from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
+from nb2prod.lint.rule import CLEAR_OUTPUTS, Finding, Fix, Invalid, Rule, Valid
 from nb2prod.testing import code as code_cell
 from nb2prod.testing import nb, stream
 
@@ -32,12 +32,14 @@ class ErrorOutputCommitted(Rule):
     Use instead:
     ```python
     # Fix the cell, or clear its output, then restart and run all before committing.
+    # `nb2prod lint --fix` clears the outputs of such cells.
     ```
     """
 
     code = "NB406"
     name = "error-output-committed"
     message = "stored output is an error: {ename}: {evalue}"
+    fix_action = CLEAR_OUTPUTS
 
     valid = [Valid(nb(code_cell("print(1)", count=1, outputs=[stream("1\n")])))]
     invalid = [
@@ -56,6 +58,9 @@ class ErrorOutputCommitted(Rule):
                     yield ctx.finding(
                         self,
                         cell.index,
+                        fix=Fix(
+                            "clear the cell's outputs", cell.index, None, CLEAR_OUTPUTS
+                        ),
                         ename=output.ename or "error",
                         evalue=evalue[0][:120] if evalue else "",
                     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
-from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
+from nb2prod.lint.rule import CLEAR_OUTPUTS, Finding, Fix, Invalid, Rule, Valid
 from nb2prod.testing import code as code_cell
 from nb2prod.testing import nb, result, stream
 
@@ -31,12 +31,14 @@ class SecretInOutput(Rule):
     Use instead:
     ```python
     print(sorted(os.environ))  # names only; clear the old output and rotate the token
+    # (`nb2prod lint --fix` clears the outputs; rotating the token is up to you)
     ```
     """
 
     code = "NB702"
     name = "secret-in-output"
     message = "stored output holds a secret ({kind}): {preview}; clear it and rotate it"
+    fix_action = CLEAR_OUTPUTS
 
     valid = [
         Valid(nb(code_cell("print(k)", count=1, outputs=[stream("key: <hidden>\n")]))),
@@ -79,5 +81,11 @@ class SecretInOutput(Rule):
             for secret in ctx.text_secrets(cell.index):
                 if secret.place == "output":
                     yield ctx.finding(
-                        self, cell.index, kind=secret.kind, preview=secret.preview
+                        self,
+                        cell.index,
+                        fix=Fix(
+                            "clear the cell's outputs", cell.index, None, CLEAR_OUTPUTS
+                        ),
+                        kind=secret.kind,
+                        preview=secret.preview,
                     )

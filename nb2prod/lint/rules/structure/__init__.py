@@ -12,6 +12,7 @@ RULES = {
     "NB208": "nb208_long_comment_block:LongCommentBlock",
     "NB209": "nb209_import_unsafe_top_level:ImportUnsafeTopLevel",
     "NB210": "nb210_no_tests:NoTests",
+    "NB211": "nb211_no_code:NoCode",
 }
 
 #: Rules a user turns on with --select (each class says `default = False` too).

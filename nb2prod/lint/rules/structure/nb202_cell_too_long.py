@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+import tokenize
 from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
@@ -10,9 +12,9 @@ from nb2prod.magics import SyntaxKind
 class CellTooLong(Rule):
     """
     ## What it does
-    Flags code cells with more non-blank lines than `max-cell-lines` (30 by default, as
-    in pynblint). Cells whose body is not Python (`%%html`, `%%bash`, `%%writefile`...)
-    are not counted.
+    Flags code cells with more lines of code than `max-cell-lines` (30 by default, as
+    in pynblint); blank lines and comment lines are not counted. Cells whose body is
+    not Python (`%%html`, `%%bash`, `%%writefile`...) are not counted.
 
     ## Why is this bad?
     A long cell does several things at once: its intermediate results cannot be
@@ -40,6 +42,7 @@ class CellTooLong(Rule):
     valid = [
         Valid("\n\n".join(f"x{i} = {i}" for i in range(30))),
         Valid("%%html\n" + "<p>hi</p>\n" * 40),
+        Valid("\n".join(f"x{i} = {i}  # set\n# then" for i in range(30))),
     ]
     invalid = [
         Invalid(
@@ -57,7 +60,34 @@ class CellTooLong(Rule):
                 for fact in facts.ipython_syntax
             ):
                 continue
-            source = ctx.cells[facts.index].source
-            count = sum(1 for line in source.splitlines() if line.strip())
+            parsed = ctx.parsed_cell(facts.index)
+            if parsed is None or parsed.tree is None:
+                source = ctx.cells[facts.index].source
+                count = sum(1 for line in source.splitlines() if _is_code(line))
+            else:
+                count = len(_code_lines(parsed.translation.python))
             if count > limit:
                 yield ctx.finding(self, facts.index, count=count, limit=limit)
+
+
+_NOT_CODE = frozenset(
+    {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT}
+    | {tokenize.DEDENT, tokenize.ENDMARKER}
+)
+
+
+def _code_lines(python: str) -> set[int]:
+    """Lines holding part of a statement (a string over several lines counts whole)."""
+    lines: set[int] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(python).readline):
+            if token.type not in _NOT_CODE:
+                lines.update(range(token.start[0], token.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):
+        return {n for n, line in enumerate(python.splitlines(), 1) if _is_code(line)}
+    return lines
+
+
+def _is_code(line: str) -> bool:
+    text = line.strip()
+    return bool(text) and not text.startswith("#")

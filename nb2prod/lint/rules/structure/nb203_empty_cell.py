@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
-from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
+from nb2prod.lint.rule import DELETE_CELL, Finding, Fix, Invalid, Rule, Valid
 from nb2prod.testing import md, nb
 
 
@@ -12,6 +12,7 @@ class EmptyCell(Rule):
     ## What it does
     Flags blank cells (code, Markdown or raw) that sit between other cells. The blank
     cells at the very end of a notebook, where Jupyter leaves one, are not flagged.
+    `--fix` deletes the flagged cells that have no tags.
 
     ## Why is this bad?
     Empty cells are leftovers that make the notebook longer and the diff noisier
@@ -39,6 +40,7 @@ class EmptyCell(Rule):
     code = "NB203"
     name = "empty-cell"
     message = "empty {kind} cell; delete it"
+    fix_action = DELETE_CELL
 
     valid = [Valid(nb("x = 1", md("# Notes"), "y = 2", "", "  \n"))]
     invalid = [
@@ -56,4 +58,9 @@ class EmptyCell(Rule):
         )
         for cell in ctx.cells[: last + 1]:
             if not cell.source.strip():
-                yield ctx.finding(self, cell.index, kind=cell.kind.value)
+                fix = (  # a tagged blank cell may mark a place (papermill parameters)
+                    None
+                    if cell.tags
+                    else Fix("delete the empty cell", cell.index, None, DELETE_CELL)
+                )
+                yield ctx.finding(self, cell.index, fix=fix, kind=cell.kind.value)
