@@ -175,12 +175,12 @@ def _needs(cell: CellFacts, functions: dict[str, FunctionFacts]) -> dict[str, Me
         given = set(bound_before.get(name, ()))
         if name in own:  # defined and called here: what the cell binds is there
             given |= set(cell.defines)
-        for extra in _reads_through(name, functions) - given - {name}:
+        for extra in reads_through(name, functions) - given - {name}:
             needed.setdefault(extra, sites[name]._replace(name=extra))
     return needed
 
 
-def _reads_through(name: str, functions: dict[str, FunctionFacts]) -> set[str]:
+def reads_through(name: str, functions: dict[str, FunctionFacts]) -> set[str]:
     """Notebook names that calling `name` reads and no function it reaches assigns."""
     reached = _called_functions([name], functions)
     read = {n for function in reached for n in function.globals_read}

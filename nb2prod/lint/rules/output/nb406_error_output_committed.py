@@ -7,6 +7,9 @@ from nb2prod.lint.rule import CLEAR_OUTPUTS, Finding, Fix, Invalid, Rule, Valid
 from nb2prod.testing import code as code_cell
 from nb2prod.testing import nb, stream
 
+#: The cell tag Jupyter and nbval use for a cell that raises on purpose.
+_EXPECTED = "raises-exception"
+
 _ERROR = {
     "output_type": "error",
     "ename": "KeyError",
@@ -41,7 +44,10 @@ class ErrorOutputCommitted(Rule):
     message = "stored output is an error: {ename}: {evalue}"
     fix_action = CLEAR_OUTPUTS
 
-    valid = [Valid(nb(code_cell("print(1)", count=1, outputs=[stream("1\n")])))]
+    valid = [
+        Valid(nb(code_cell("print(1)", count=1, outputs=[stream("1\n")]))),
+        Valid(nb(code_cell("1 / 0", count=1, outputs=[_ERROR], tags=[_EXPECTED]))),
+    ]
     invalid = [
         Invalid(
             nb(code_cell("df['price'].mean()", count=3, outputs=[_ERROR])),
@@ -52,6 +58,8 @@ class ErrorOutputCommitted(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for cell in ctx.code_cells:
+            if _EXPECTED in cell.tags:
+                continue  # the author shows the error on purpose (Jupyter's own tag)
             for output in cell.outputs:
                 if output.output_type == "error":
                     evalue = (output.evalue or "").strip().splitlines()

@@ -11,7 +11,7 @@ from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rules.output._helpers import call_name
 from nb2prod.parsing import ParsedCell
 
-_ALL = frozenset({"random", "numpy", "torch", "tensorflow"})
+ALL_GENERATORS = _ALL = frozenset({"random", "numpy", "torch", "tensorflow"})
 #: Libraries that draw from NumPy's global generator.
 _FAMILIES = {"scipy": "numpy", "sklearn": "numpy"}
 #: Seeding call -> the global generators it seeds.

@@ -44,6 +44,11 @@ class AbsolutePath(Rule):
         Valid("p = os.getcwd() + '/data/x.csv'"),
         Valid("p = path + '/images/' + id_ + '.png'"),
         Valid("p = f'{root}/data/x.csv'"),
+        Valid("model_path = root\nmodel_path += '/versions/v0001/'"),
+        # nor is a TensorFlow device name
+        Valid(
+            "with tf.device('/gpu:0'):\n    pass\ndevices = ['/cpu:0', '/job:w/replica:0']"
+        ),
         # a web route is no file path
         Valid("@app.post('/predict/')\ndef predict(rows):\n    return rows"),
         # a hosted notebook's folder: NB507 says which service it belongs to
@@ -72,6 +77,7 @@ class AbsolutePath(Rule):
                     and literal.absolute
                     and place not in relative
                     and not _HOSTED.match(_text(literal.value))
+                    and not _DEVICE.match(_text(literal.value))
                 ):
                     yield ctx.finding(
                         self,
@@ -87,6 +93,8 @@ _ROUTES = frozenset(
     {"get", "post", "put", "delete", "patch", "head", "options", "route",
      "api_route", "websocket", "add_url_rule", "add_api_route"}
 )  # fmt: skip
+#: TensorFlow device names (`tf.device("/gpu:0")`, `"/job:worker/replica:0"`).
+_DEVICE = re.compile(r"^/(device:)?(cpu|gpu|tpu|xla_\w+|job|replica|task)(:|$)", re.I)
 #: The folders of hosted notebook services: NB507 reports them.
 _HOSTED = re.compile(r"^/(kaggle|content)(/|$)")
 
@@ -96,9 +104,12 @@ def _not_absolute_in_use(nodes: Iterable[ast.AST]) -> Iterator[tuple[int, int]]:
     a suffix joined onto a base (`root + "/data.csv"`, `f"{root}/data.csv"`) and web
     routes."""
     for node in nodes:
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            if isinstance(node.right, ast.Constant):
-                yield node.right.lineno, node.right.col_offset
+        if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(
+            node.op, ast.Add
+        ):
+            suffix = node.right if isinstance(node, ast.BinOp) else node.value
+            if isinstance(suffix, ast.Constant):  # `base + "/x"`, `path += "/x"`
+                yield suffix.lineno, suffix.col_offset
         elif isinstance(node, ast.JoinedStr) and node.values:
             if isinstance(node.values[0], ast.FormattedValue):
                 yield node.lineno, node.col_offset

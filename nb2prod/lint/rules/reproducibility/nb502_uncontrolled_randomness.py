@@ -7,6 +7,7 @@ from nb2prod.analysis.facts import CallFact
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.reproducibility._helpers import (
+    ALL_GENERATORS,
     SEEDS,
     call_at,
     generator_of,
@@ -55,6 +56,10 @@ class UncontrolledRandomness(Rule):
         Valid("np.random.seed(1)\nRandomForestClassifier()\nXGBClassifier()"),
         Valid("train_test_split(X, shuffle=False)\nRandomForestRegressor(**params)"),
         Valid("g = torch.Generator()\ng.manual_seed(0)\nds.train_test_split(seed=1)"),
+        # a helper named for seeding seeds the generators
+        Valid(
+            nb("from helper_functions import set_seeds", "set_seeds()\ntorch.randn(3)")
+        ),
     ]
     invalid = [
         Invalid(
@@ -71,13 +76,29 @@ class UncontrolledRandomness(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = [(c.index, call) for c in ctx.cell_facts() for call in c.randomness]
         anywhere = {f for _, call in facts for f in SEEDS.get(call.name, ())}
+        helpers = {c.index for c in ctx.cell_facts() if any(map(_seeding, c.calls))}
+        if helpers:
+            anywhere |= ALL_GENERATORS
         seeded: set[str] = set()
         for index, call in facts:
+            if index in helpers:
+                seeded |= ALL_GENERATORS
             seeded |= SEEDS.get(call.name, set())
             known = anywhere if call.in_function else seeded
             detail = _detail(ctx, index, call, known)
             if detail is not None:
                 yield ctx.finding(self, index, call.line, call.column, detail=detail)
+
+
+#: A function of the notebook or a local module named for seeding (`set_seeds()`,
+#: `seed_everything()`, `fix_seed()`): it seeds what it knows to, often every generator.
+_SEEDING_HELPER = re.compile(
+    r"(^|_)(seed|seeds|seed_everything|seed_all)$|^(set|fix)_?seed", re.I
+)
+
+
+def _seeding(name: str) -> bool:
+    return bool(_SEEDING_HELPER.search(name.rsplit(".", 1)[-1]))
 
 
 def _detail(

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from nb2prod.analysis.facts import CellFacts
 from nb2prod.lint.context import RuleContext
@@ -11,6 +12,8 @@ from nb2prod.lint.rules.reproducibility._helpers import string_literals
 _MODULES = ("google.colab", "kaggle_secrets")
 _PATH = re.compile(r"^/(kaggle|content)(/\S*)?$")
 _IN_TEXT = re.compile(r"(?<![\w./~-])/(kaggle|content)(/[^\s'\"]*)?")
+#: A test that asks where the notebook runs (`"google.colab" in sys.modules`, `IN_COLAB`).
+_PLATFORM_TEST = re.compile(r"colab|kaggle|sys\.modules|get_ipython", re.I)
 #: Module or top folder -> the hosted notebook service it exists on.
 _PLATFORMS = {
     "google.colab": "Google Colab",
@@ -54,6 +57,12 @@ class EnvironmentSpecific(Rule):
         Valid("df = pd.read_csv('data/kaggle/train.csv')\n!ls ./content"),
         Valid("import google.cloud.storage"),
         Valid("try:\n    import google.colab\nexcept ImportError:\n    pass"),
+        # imports under a check of where the notebook runs
+        Valid(
+            "if 'google.colab' in sys.modules:\n    from google.colab import drive\n"
+            "elif IN_KAGGLE:\n    from kaggle_secrets import UserSecretsClient\n"
+            "else:\n    key = None"
+        ),
     ]
     invalid = [
         Invalid(
@@ -66,8 +75,15 @@ class EnvironmentSpecific(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        guarded = {
+            parsed.cell.index: _platform_guarded(ctx.nodes(parsed))
+            for parsed in ctx.parsed
+        }
         for facts in ctx.cell_facts():
             for line, column, what, key in _imports_and_commands(facts):
+                if line in guarded.get(facts.index, ()):
+                    continue  # runs only where the platform is
+
                 platform = _PLATFORMS[key]
                 yield ctx.finding(
                     self, facts.index, line, column, what=what, platform=platform
@@ -80,6 +96,17 @@ class EnvironmentSpecific(Rule):
                     yield ctx.node_finding(
                         self, parsed, node, what=value, platform=platform
                     )
+
+
+def _platform_guarded(nodes: Iterable[ast.AST]) -> set[int]:
+    """Lines of `if` bodies that run only on a platform the test checks for."""
+    lines: set[int] = set()
+    for node in nodes:
+        if isinstance(node, ast.If) and _PLATFORM_TEST.search(ast.unparse(node.test)):
+            for statement in node.body:
+                end = statement.end_lineno or statement.lineno
+                lines.update(range(statement.lineno, end + 1))
+    return lines
 
 
 def _imports_and_commands(facts: CellFacts) -> Iterator[tuple[int, int, str, str]]:
