@@ -33,7 +33,10 @@ from benchmarks.engineering_checks import (
     config_defaults,
     covered_knobs,
     effect_logs,
+    empty_steps,
     notebook_knobs,
+    vague_step_names,
+    wide_returns,
 )
 from benchmarks.package_checks import (
     check_emitted,
@@ -62,6 +65,11 @@ FLOORS = {
     # as Config defaults
     "no_effect_logs": 1.0,
     "knobs_as_settings": 0.9,
+    # issue 15: no step without work, none returning more than 8 values as a tuple,
+    # no step name ending in a function word or numbered (`_step_4`)
+    "no_empty_steps": 1.0,
+    "no_wide_returns": 1.0,
+    "no_vague_step_names": 1.0,
 }
 #: The share of a notebook's literal knobs that must be settings (issue 14).
 KNOB_SHARE = 0.8
@@ -139,6 +147,9 @@ def check_packages(results: dict, out: Path, notebooks: Path) -> None:  # type: 
             for name in _global_reads(tree)
         )
         entry["effect_logs"] = effect_logs(package_trees)
+        entry["empty_steps"] = empty_steps(package_trees)
+        entry["wide_returns"] = wide_returns(package_trees)
+        entry["vague_step_names"] = vague_step_names(package_trees)
         knobs = notebook_knobs(notebooks / name)
         entry["knobs"] = [covered_knobs(knobs, config_defaults(folder)), len(knobs)]
         entry["top_level_work"] = sorted(
@@ -339,6 +350,10 @@ def summarise(results: dict) -> tuple[dict, list[str]]:  # type: ignore[type-arg
         "no_top_level_work": sum(not e["top_level_work"] for e in converted) / count,
         "deterministic": sum(e["deterministic"] for e in converted) / count,
         "no_effect_logs": sum(not e["effect_logs"] for e in converted) / count,
+        "no_empty_steps": sum(not e["empty_steps"] for e in converted) / count,
+        "no_wide_returns": sum(not e["wide_returns"] for e in converted) / count,
+        "no_vague_step_names": sum(not e["vague_step_names"] for e in converted)
+        / count,
         "knobs_as_settings": sum(
             covered >= KNOB_SHARE * total for covered, total in with_knobs
         )
@@ -356,7 +371,15 @@ def summarise(results: dict) -> tuple[dict, list[str]]:  # type: ignore[type-arg
         for name, target in TARGETS.items()
         if rates[name] < target
     ]
-    summary = {"statuses": dict(statuses), "rates": rates, "targets missed": missed}
+    summary = {
+        "statuses": dict(statuses),
+        "rates": rates,
+        "targets missed": missed,
+        "steps": {
+            key: sum(len(e[key]) for e in converted)
+            for key in ("empty_steps", "wide_returns", "vague_step_names")
+        },
+    }
     return summary, failures
 
 
@@ -403,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         summary["runnable"] = run_summary
         failures += run_failures
         tests_summary, tests_failures = check_runnable_packages(
-            runnable(args.corpus), results, python
+            runnable(args.corpus), results, python, args.corpus / "notebooks"
         )
         summary["runnable"].update(tests_summary)
         failures += tests_failures
@@ -429,6 +452,11 @@ def _print(summary: dict, results: dict) -> None:  # type: ignore[type-arg]
     print(f"  notebooks by outcome: {summary['statuses']}")
     for name, value in summary["rates"].items():
         print(f"  {name:<18} {value:7.1%}")
+    steps = summary["steps"]
+    print(
+        f"  steps: {steps['empty_steps']} empty, {steps['wide_returns']} returning"
+        f" more than 8 values, {steps['vague_step_names']} with vague names"
+    )
     for missed in summary["targets missed"]:
         print(f"  TARGET MISSED (not yet a CI floor): {missed}")
     seconds = summary["seconds"]
@@ -452,6 +480,9 @@ def _print(summary: dict, results: dict) -> None:  # type: ignore[type-arg]
             "hadolint",
             "uncovered_imports",
             "effect_logs",
+            "empty_steps",
+            "wide_returns",
+            "vague_step_names",
         ):
             if entry.get(key):
                 problems.append(f"{key}: {entry[key][:3]}")

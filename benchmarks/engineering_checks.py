@@ -5,11 +5,16 @@
   values are defaults of the package's Config;
 - effect logs: log calls whose arguments call a method made for its effect (`fit`,
   `to_csv`, `savefig`, `seed`...), which should have stayed statements.
+
+And of issue 15 on the steps the pipeline calls: empty steps (no work statement), steps
+returning more than MAX_STEP_RETURNS values, and step names that end in a function word
+or are numbered (`_step_4`).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from nb2prod.magics import translate_cell
@@ -180,3 +185,98 @@ def effect_logs(trees: dict[Path, ast.AST]) -> list[str]:
                     found.append(f"{path.name}:{node.lineno}")
                     break
     return found
+
+
+#: Words a step name does not end with: the phrase it was cut from is unfinished
+#: (issue 15). Written here on purpose rather than imported from nb2prod.
+FUNCTION_WORDS = frozenset(
+    {
+        "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "of",
+        "on", "or", "our", "the", "to", "using", "vs", "versus", "via", "with",
+        "without", "your", "its", "their", "this", "that", "these", "those", "my",
+        "we", "how", "what", "which", "when", "where", "why", "than", "per", "about",
+        "after", "before", "over", "under", "between", "through", "within", "but",
+    }
+)  # fmt: skip
+#: A step a name says nothing about: `_step_4`, `step_2`.
+_NUMBERED_STEP = re.compile(r"(^|_)step_\d+$")
+#: Values a step may return as a tuple; more is a small dataclass (issue 15).
+MAX_STEP_RETURNS = 8
+#: Package modules that are not step modules.
+_SUPPORT_MODULES = frozenset(
+    {"config", "figures", "logs", "results", "models", "serve", "pipeline"}
+)
+
+
+def step_functions(trees: dict[Path, ast.AST]) -> list[tuple[str, ast.FunctionDef]]:
+    """(`module.py`, definition) of each step the package's pipeline imports."""
+    by_name = {path.name: tree for path, tree in trees.items()}
+    pipeline = by_name.get("pipeline.py")
+    if pipeline is None:
+        return []
+    found = []
+    for node in ast.walk(pipeline):
+        if not isinstance(node, ast.ImportFrom) or node.module is None:
+            continue
+        module = node.module.rsplit(".", 1)[-1]
+        tree = by_name.get(f"{module}.py")
+        if module in _SUPPORT_MODULES or tree is None:
+            continue
+        wanted = {alias.name for alias in node.names}
+        found += [
+            (f"{module}.py", definition)
+            for definition in ast.walk(tree)
+            if isinstance(definition, ast.FunctionDef) and definition.name in wanted
+        ]
+    return found
+
+
+def empty_steps(trees: dict[Path, ast.AST]) -> list[str]:
+    """`module.py:step` of steps that do nothing: only a docstring, `pass`, literal
+    assignments and the return."""
+    return [
+        f"{module}:{definition.name}"
+        for module, definition in step_functions(trees)
+        if not any(_works(statement) for statement in definition.body)
+    ]
+
+
+def _works(statement: ast.stmt) -> bool:
+    if isinstance(statement, (ast.Pass, ast.Return)):
+        return False
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+        return False  # the docstring
+    if isinstance(statement, ast.Assign):
+        try:
+            ast.literal_eval(statement.value)
+        except ValueError:
+            return True
+        return False
+    return True
+
+
+def wide_returns(trees: dict[Path, ast.AST]) -> list[str]:
+    """`module.py:step (N)` of steps returning more than MAX_STEP_RETURNS values."""
+    found = []
+    for module, definition in step_functions(trees):
+        widest = max(
+            (
+                len(node.value.elts)
+                for node in ast.walk(definition)
+                if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple)
+            ),
+            default=0,
+        )
+        if widest > MAX_STEP_RETURNS:
+            found.append(f"{module}:{definition.name} ({widest})")
+    return found
+
+
+def vague_step_names(trees: dict[Path, ast.AST]) -> list[str]:
+    """Step names ending in a function word (`train_using_the`) or numbered (`_step_4`)."""
+    return [
+        f"{module}:{definition.name}"
+        for module, definition in step_functions(trees)
+        if definition.name.rsplit("_", 1)[-1] in FUNCTION_WORDS
+        or _NUMBERED_STEP.search(definition.name)
+    ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -286,14 +287,47 @@ _PIP = threading.Lock()
 _NAME_LOCKS: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
 
-def run_package_tests(entry: dict, python: str, timeout: int = 900) -> dict:  # type: ignore[type-arg]
-    """`pip install --no-deps -e .` into `python`'s environment, the generated tests,
-    then uninstall again."""
+def run_package_tests(entry: dict, python: str, data: Path, timeout: int = 900) -> dict:  # type: ignore[type-arg]
+    """`pip install --no-deps -e .` into `python`'s environment, the generated tests
+    with the package's data variable pointing at `data` (where the notebook is, as its
+    README says), then uninstall again."""
     with _NAME_LOCKS[entry["package"]]:
-        return _install_test_uninstall(entry, python, timeout)
+        return _install_test_uninstall(entry, python, data, timeout)
 
 
-def _install_test_uninstall(entry: dict, python: str, timeout: int) -> dict:  # type: ignore[type-arg]
+#: Generated tests counted by name: the pipeline runs, the saved model predicts the
+#: notebook's predictions again from its raw rows, the golden cases.
+_COUNTED = {
+    "pipeline": ("test_pipeline", "test_run_returns_every_result"),
+    "predictions": ("test_pipeline", "test_saved_model_predicts_what_the_notebook"),
+    "golden": ("test_golden", "test_"),
+}
+
+
+def _outcomes(report: Path) -> dict[str, dict[str, int]]:
+    """{counted test: {passed, failed, skipped}} from a JUnit XML report."""
+    import xml.etree.ElementTree as ElementTree
+
+    counts = {key: {"passed": 0, "failed": 0, "skipped": 0} for key in _COUNTED}
+    if not report.exists():
+        return counts
+    for case in ElementTree.parse(report).iter("testcase"):
+        name, module = case.get("name", ""), case.get("classname", "")
+        for key, (test_module, prefix) in _COUNTED.items():
+            if module.endswith(test_module) and name.startswith(prefix):
+                if case.find("skipped") is not None:
+                    outcome = "skipped"
+                elif case.find("failure") is not None or case.find("error") is not None:
+                    outcome = "failed"
+                else:
+                    outcome = "passed"
+                counts[key][outcome] += 1
+    return counts
+
+
+def _install_test_uninstall(entry: dict, python: str, data: Path, timeout: int) -> dict:  # type: ignore[type-arg]
+    from nb2prod.emit.workflow import data_variable
+
     folder = entry["folder"]
     pip = [python, "-m", "pip", "--disable-pip-version-check", "-q"]
     with _PIP:
@@ -307,20 +341,33 @@ def _install_test_uninstall(entry: dict, python: str, timeout: int) -> dict:  # 
     if installed.returncode != 0:
         outcome["summary"] = _tail(installed.stderr)
         return outcome
+    report = Path(folder) / ".junit.xml"
+    environment = {**os.environ, data_variable(entry["package"]): str(data)}
     try:
         completed = subprocess.run(
-            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+            [
+                python,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                f"--junitxml={report}",
+            ],
             cwd=folder,
             capture_output=True,
             text=True,
             timeout=timeout,
             check=False,
+            env=environment,
         )
         outcome["tests"] = completed.returncode == 0
         outcome["summary"] = _tail(completed.stdout)
+        outcome["counted"] = _outcomes(report)
     except subprocess.TimeoutExpired:
         outcome.update(tests=False, summary=f"timed out after {timeout} s")
     finally:
+        report.unlink(missing_ok=True)
         distribution = entry["package"].replace("_", "-")
         with _PIP:
             subprocess.run(
@@ -331,14 +378,15 @@ def _install_test_uninstall(entry: dict, python: str, timeout: int) -> dict:  # 
     return outcome
 
 
-def check_runnable_packages(names: list[str], results: dict, python: str) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
-    """Install and test the packages of the runnable notebooks, two at a time."""
+def check_runnable_packages(names: list[str], results: dict, python: str, data: Path) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
+    """Install and test the packages of the runnable notebooks, two at a time, their
+    data variable pointing at `data` (the notebooks' folder)."""
     todo = [n for n in names if results.get(n, {}).get("status") == "converted"]
     with ThreadPoolExecutor(max_workers=2) as pool:
         outcomes = dict(
             zip(
                 todo,
-                pool.map(lambda n: run_package_tests(results[n], python), todo),
+                pool.map(lambda n: run_package_tests(results[n], python, data), todo),
                 strict=True,
             )
         )
@@ -354,6 +402,16 @@ def check_runnable_packages(names: list[str], results: dict, python: str) -> tup
             n: o["summary"] for n, o in outcomes.items() if not o["tests"]
         },
     }
+    for key in _COUNTED:
+        runs = [o["counted"][key] for o in outcomes.values() if o.get("counted")]
+        having = [r for r in runs if sum(r.values())]
+        summary[f"{key} tests"] = (
+            f"in {len(having)}/{len(names)} packages: "
+            + ", ".join(
+                f"{sum(r[k] for r in having)} {k}"
+                for k in ("passed", "failed", "skipped")
+            )
+        )
     failures = []
     if installed / total < FLOOR_INSTALL:
         failures.append(f"pip install -e succeeded for {installed}/{len(names)} < 100%")

@@ -601,13 +601,16 @@ def convert(
             verbose,
         )
         plan, problems = planned.plan, planned.problems
-        if output_format is OutputFormat.json:
-            sys.stdout.write(render_plan_json(plan, problems))
-        else:
-            width = _table_width()
-            sys.stdout.write(
-                render_plan_text(plan, problems, color=sys.stdout.isatty(), width=width)
-            )
+        color, width = sys.stdout.isatty(), _table_width()
+        text = _guard(  # rendering too: any failure is one line, never a traceback
+            lambda: (
+                render_plan_json(plan, problems)
+                if output_format is OutputFormat.json
+                else render_plan_text(plan, problems, color=color, width=width)
+            ),
+            verbose,
+        )
+        sys.stdout.write(text)
         raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)
     result = _guard(
         lambda: convert_notebook(
@@ -622,9 +625,14 @@ def convert(
         lambda: write_package(result.package, target, force=force), verbose
     )
     plan = result.plan
+    shape = (
+        f"a library of {len(plan.modules)} modules"
+        if plan.kind == "library"
+        else f"{len(plan.steps)} steps in {len(plan.modules)} modules"
+    )
     sys.stdout.write(
-        f"wrote {target}/: package {plan.package}, {len(plan.steps)} steps in "
-        f"{len(plan.modules)} modules, {len(result.package)} files\n"
+        f"wrote {target}/: package {plan.package}, {shape}, "
+        f"{len(result.package)} files\n"
     )
     _print_warnings(plan, notebook)
     _print_write_warnings(written, target)

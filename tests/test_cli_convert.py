@@ -95,7 +95,7 @@ def test_check_uses_the_configured_folder_and_skips_unconverted_notebooks(
 def test_dry_run_prints_the_plan_and_writes_nothing(run_cli, project):
     outcome = run_cli("convert", "sales.ipynb", "--dry-run")
     assert outcome.exit_code == 0
-    assert "step total_step" in outcome.stdout and "RATE = 0.2" in outcome.stdout
+    assert "step prepare_total" in outcome.stdout and "RATE = 0.2" in outcome.stdout
     assert sorted(p.name for p in project.iterdir()) == ["sales.ipynb"]
     plan = json.loads(
         run_cli("convert", "sales.ipynb", "--dry-run", "-f", "json").stdout
@@ -103,7 +103,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(run_cli, project):
     assert plan["schema"] == 1
     steps = plan["plan"]["steps"]
     assert [(s["name"], s["params"], s["returns"]) for s in steps] == [
-        ("total_step", ["RATE"], ["total"]),
+        ("prepare_total", ["RATE"], ["total"]),
         ("report", ["total"], []),
     ]
 
@@ -141,3 +141,22 @@ def test_warnings_name_the_cell(run_cli, project):
         "warning: magic.ipynb: cell 2: `!wget https://x.org/d.csv`: a shell command; run it "
         "outside Python or use subprocess; kept as a TODO comment\n"
     )
+
+
+def test_headings_with_brackets_are_shown_as_written(run_cli, tmp_path):
+    """`## Load [/data]` is a heading, not rich markup: the plan shows it, no crash."""
+    notebook = tmp_path / "brackets.ipynb"
+    notebook.write_text(
+        json.dumps(
+            nb(
+                md("## Load [/data]"),
+                code("x = 1\nprint(x)"),
+                md("## Use [bold]x[/bold]"),
+                code("print(x + 1)"),
+            )
+        )
+    )
+    outcome = run_cli("convert", str(notebook), "--dry-run")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert '"Load [/data]"' in outcome.stdout
+    assert '"Use [bold]x[/bold]"' in outcome.stdout

@@ -67,7 +67,7 @@ def test_steps_settings_and_secrets():
     assert all(len({len(row) for row in table}) == 1 for table in tables)
     steps = next(t for t in tables if t[0][0] == "Step")
     names = [row[0] for row in steps[2:]]
-    assert names == ["`totals.totals`", "`report.report_step`"]
+    assert names == ["`totals.totals`", "`report.prepare_report`"]
     totals, report = steps[2:]
     assert totals[1:3] == ["Totals", "`RATE`"]
     assert totals[3] == "`API_KEY`, `total`"  # the secret is read from the environment

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from nb2prod.convert import convert_notebook, plan_notebook
+from nb2prod.planning.plan import ModelPlan
 from nb2prod.testing import code, md, notebook
 from nb2prod.writer import write_package
 
@@ -592,3 +593,51 @@ def test_predictions_of_an_earlier_model_under_the_same_name_do_not_choose_it():
     )
     assert model.name == "tree"
     assert model.reason.startswith("the notebook predicts with it last (cell 4)")
+
+
+@pytest.mark.slow  # runs the generated package
+def test_a_native_booster_is_saved_in_its_own_format_and_predicts_again(tmp_path):
+    pytest.importorskip("lightgbm")
+    cells = (
+        "import lightgbm as lgb\nfrom sklearn.datasets import make_regression",
+        "X, y = make_regression(n_samples=80, n_features=4, random_state=0)\n"
+        "booster = lgb.train({'objective': 'regression', 'verbose': -1},"
+        " lgb.Dataset(X, label=y), num_boost_round=5)",
+    )
+    result = convert_notebook(notebook(*cells, path="boosted.ipynb"))
+    assert result.plan.model.saved_as == "lightgbm"
+    folder = tmp_path / "pkg"
+    write_package(result.package, folder)
+    assert _python(folder, "-m", "boosted", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "models" / "v0001" / "model.txt").read_text().startswith("tree")
+    probe = (
+        "import lightgbm as lgb\nfrom boosted.models import load_model\n"
+        "from sklearn.datasets import make_regression\n"
+        "X, y = make_regression(n_samples=80, n_features=4, random_state=0)\n"
+        "again = lgb.train({'objective': 'regression', 'verbose': -1},"
+        " lgb.Dataset(X, label=y), num_boost_round=5)\n"
+        "print(abs(load_model().predict(X) - again.predict(X)).max())\n"
+    )
+    loaded = _python(folder, "-c", probe, cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    assert float(loaded.stdout) < 1e-9
+    requirements = result.package["requirements.txt"]
+    assert not any(line.startswith("joblib") for line in requirements.splitlines())
+
+
+def test_each_library_is_saved_in_its_own_format():
+    common = {"training_data": None, "metrics": (), "cell": 0, "module": ""}
+    formats = {
+        ("Sequential", "keras"): "keras",
+        ("Net", "torch"): "torch",
+        ("Booster", "xgboost"): "xgboost",
+        ("XGBClassifier", "xgboost"): "joblib",  # the scikit-learn interface
+        ("CatBoostClassifier", "catboost"): "catboost",
+        ("RandomForestClassifier", "sklearn"): "joblib",
+    }
+    for (estimator, library), expected in formats.items():
+        plan = ModelPlan("m", estimator=estimator, library=library, **common)
+        assert plan.saved_as == expected, (estimator, library)
+    behind = ModelPlan("m", estimator="CatBoostClassifier", library="catboost",
+                       input_steps=("scaler",), **common)  # fmt: skip
+    assert behind.saved_as == "joblib"  # a Pipeline

@@ -29,7 +29,7 @@ def test_steps_split_at_the_heading_level_that_partitions():
     )
     assert [(s.name, s.title, s.cells) for s in plan.steps] == [
         ("load_data", "Load data", (1, 3, 5)),
-        ("model_step", "Model", (7,)),
+        ("train_model", "Model", (7,)),  # `model` is a notebook name
     ]
     assert plan.modules == ("load_data", "model")
 
@@ -57,11 +57,12 @@ def test_parameters_and_returns_follow_the_dataflow():
         md("## c"), code("z = x + y"),
     )  # fmt: skip
     first, second, third = plan.steps
-    assert (first.params, first.returns) == ((), ("x", "unused"))
+    # issue 15: `unused` is read by no later step: it stays local to the step
+    assert (first.params, first.returns) == ((), ("x",))
     assert (second.params, second.returns) == (("x",), ("x", "y"))
     assert third.params == ("x", "y")
     # run() returns every value a step hands on, each once, in the order produced
-    assert plan.outputs == ("x", "unused", "y", "z")
+    assert plan.outputs == ("x", "y", "z")
 
 
 def test_imports_and_functions_do_not_travel_between_steps():

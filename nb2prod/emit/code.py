@@ -106,6 +106,11 @@ def render_module_code(
         steps = [step for step in plan.steps if step.module == module]
         functions = [d for f, d in definitions if f.module == module]
         step_defs = [_step_function(step, cells, rewrites) for step in steps]
+        result_types = [
+            cst.parse_statement(_result_type(step))
+            for step in steps
+            if _returns_record(step)
+        ]
         alias = _config_alias(functions)
         definitions_code, config_reads = read_config_defaults(
             "\n\n".join(tidy_definition(node) for node in functions),
@@ -115,6 +120,7 @@ def render_module_code(
         code = plain_fstrings(
             "\n\n".join(
                 ([definitions_code] if functions else [])
+                + [cst.Module(body=[node]).code for node in result_types]
                 + [rename_rebound_names(tidy_definition(n)) for n in step_defs]
             )
         )
@@ -494,6 +500,12 @@ def _step_function(
                 [cst.Element(cst.Name(n)) for n in step.returns], lpar=[], rpar=[]
             )
         )
+        if _returns_record(step):  # a record the pipeline unpacks like the tuple
+            value = cst.parse_expression(
+                f"{_result_name(step)}("
+                + ", ".join(f"{n}={n}" for n in step.returns)
+                + ")"
+            )
         statements.append(
             cst.SimpleStatementLine([cst.Return(value)], leading_lines=pending)
         )
@@ -506,6 +518,33 @@ def _step_function(
     if any(cells[index].awaits for index in step.cells):
         function = run_in_event_loop(function, words)
     return function
+
+
+#: Values a step returns as a tuple; more come in a named record (issue 15).
+MAX_RETURNED = 8
+
+
+def _returns_record(step: Step) -> bool:
+    """Whether the step returns a NamedTuple rather than a long tuple (NamedTuple
+    fields cannot start with an underscore: such a step keeps its tuple)."""
+    return len(step.returns) > MAX_RETURNED and not any(
+        name.startswith("_") for name in step.returns
+    )
+
+
+def _result_name(step: Step) -> str:
+    return "".join(word.capitalize() for word in step.name.split("_")) + "Result"
+
+
+def _result_type(step: Step) -> str:
+    """The record of what a step hands on: a NamedTuple, so the pipeline still
+    unpacks it in order, and a reader sees each value by name."""
+    fields = "".join(f"    {name}: typing.Any\n" for name in step.returns)
+    return (
+        f"class {_result_name(step)}(typing.NamedTuple):\n"
+        f'    """The values `{step.name}` hands on to later steps."""\n\n'
+        f"{fields}"
+    )
 
 
 def _imports_used(
@@ -539,7 +578,8 @@ def _imports_used(
         lines.append(f"from {plan.package}.figures import save_figure")
     if "secret" in used:
         lines.append(f"from {plan.package}.config import secret")
-    for module in ("os", "asyncio"):  # os.environ, asyncio.run: code nb2prod adds
+    # os.environ, asyncio.run, typing.NamedTuple: code nb2prod adds
+    for module in ("os", "asyncio", "typing"):
         if module in used and not any(line_bindings(line) & {module} for line in lines):
             lines.append(f"import {module}")
     return tuple(dict.fromkeys(lines))

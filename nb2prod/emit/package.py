@@ -17,7 +17,8 @@ from nb2prod.emit.code import LOGGER, render_module_code
 from nb2prod.emit.docker import render_docker_files
 from nb2prod.emit.docstrings import in_docstring
 from nb2prod.emit.formatting import format_files
-from nb2prod.emit.package_readme import readme_context
+from nb2prod.emit.library import render_library
+from nb2prod.emit.package_readme import library_readme_context, readme_context
 from nb2prod.emit.settings_sources import env_prefix, reads_toml
 from nb2prod.emit.tests import render_test_files
 from nb2prod.emit.workflow import render_workflow
@@ -34,6 +35,8 @@ def render_package(
 ) -> Package:
     """All files of the package, by relative path."""
     render = template_renderer()
+    if plan.kind == "library":
+        return _finished(plan, facts, _library(plan, parsed, facts, render), render)
     source = f"src/{plan.package}"
     files: Package = {}
     modules = render_module_code(plan, parsed, facts)
@@ -101,6 +104,29 @@ def render_package(
     files.update(render_test_files(plan, render))
     files.update(render_docker_files(plan, render))
     files.update(render_workflow(plan, render))
+    return _finished(plan, facts, files, render)
+
+
+def _library(
+    plan: Plan,
+    parsed: dict[int, ParsedCell],
+    facts: NotebookFacts,
+    render: Callable[..., str],
+) -> Package:
+    """A library's modules, tests and CI, and its `%%writefile` files and local modules."""
+    files = render_library(plan, parsed, facts, render)
+    for data in plan.data_files:
+        files[f"data/{data.path}"] = data.content
+    files.update(_local_modules(plan, f"src/{plan.package}", files))
+    return files
+
+
+def _finished(
+    plan: Plan, facts: NotebookFacts, files: Package, render: Callable[..., str]
+) -> Package:
+    """`files` with requirements, pyproject and README added, secrets redacted and the
+    Python formatted."""
+    library = plan.kind == "library"
     files["requirements.txt"] = render(
         "requirements.txt.j2",
         package=plan.package,
@@ -114,11 +140,15 @@ def render_package(
         description=_text(plan.title),
         python_version=plan.python_version,
         dependencies=[r.name for r in _requirements(plan)],
-        script=_script(plan),
+        script=None if library else _script(plan),
         model=plan.model,
         serve=plan.serve,
     )
-    files["README.md"] = render("README.md.j2", **readme_context(plan))
+    files["README.md"] = (
+        render("README_library.md.j2", **library_readme_context(plan, files))
+        if library
+        else render("README.md.j2", **readme_context(plan))
+    )
     # the net under the plan's redaction: no file carries a secret of the notebook
     redact = Redactor(
         (s.value for c in facts.cells for s in c.secrets if s.value is not None),

@@ -54,6 +54,22 @@ def render_test_files(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
     return files
 
 
+def render_library_tests(
+    plan: Plan, render: Callable[..., str], modules: list[str]
+) -> dict[str, str]:
+    """tests/ of a library package: every module imports cleanly, and the golden
+    tests when the notebook showed values its functions recompute."""
+    files = {
+        "tests/conftest.py": render("conftest.py.j2", package=plan.package),
+        "tests/test_smoke.py": render(
+            "test_smoke.py.j2", package=plan.package, modules=modules, cli=False
+        ),
+    }
+    if plan.golden:
+        files["tests/test_golden.py"] = render("test_golden.py.j2", **_golden(plan))
+    return files
+
+
 def _golden(plan: Plan) -> dict[str, Any]:
     imports: dict[str, set[str]] = {}
     for case in plan.golden:

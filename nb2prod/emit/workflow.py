@@ -1,5 +1,6 @@
 """The GitHub Actions workflow of a generated package: install the pinned requirements,
-lint, run the generated tests, then build the image and run its command line.
+lint, run the generated tests, then build the image and run its command line (a
+library package has neither).
 
 The lint step checks what nb2prod guarantees of the code it writes (`ruff --select
 E9,F`: syntax errors and undefined names), so a fresh package starts green. The
@@ -33,5 +34,6 @@ def render_workflow(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
             image=plan.package.replace("_", "-").lower(),
             data_dir=bool(plan.inputs),
             data_variable=data_variable(plan.package),
+            docker=plan.kind == "pipeline",  # a library has no image to build
         )
     }

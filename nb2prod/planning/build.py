@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 from pathlib import Path
 
@@ -23,6 +24,12 @@ from nb2prod.planning.golden import find_golden_cases
 from nb2prod.planning.import_settings import import_settings
 from nb2prod.planning.introduction import introduction
 from nb2prod.planning.ipython import decide
+from nb2prod.planning.library import (
+    library_functions,
+    library_modules,
+    library_warnings,
+    package_kind,
+)
 from nb2prod.planning.local_modules import (
     find_local_modules,
     local_imports,
@@ -31,11 +38,11 @@ from nb2prod.planning.local_modules import (
 from nb2prod.planning.model import find_model, persisted_names, return_persisted
 from nb2prod.planning.naming import (
     check_package_name,
-    is_safe_identifier,
+    ends_on_function_word,
     module_name,
     package_name,
     snake_case,
-    unique,
+    step_names,
 )
 from nb2prod.planning.plan import (
     ConfigValue,
@@ -54,7 +61,13 @@ from nb2prod.planning.signatures import (
     step_signatures,
 )
 from nb2prod.planning.star_imports import resolve_star_imports, star_warnings
-from nb2prod.planning.steps import ROLE_TITLES, split_into_sections
+from nb2prod.planning.steps import (
+    ROLE_TITLES,
+    Section,
+    caller_results,
+    split_into_sections,
+    step_subjects,
+)
 
 ROLE_MODULES = {
     "data": "data",
@@ -122,10 +135,16 @@ def build_plan(
         known,
     )
     taken = _notebook_names(facts)
+    names = step_names(
+        [_base_name(section) for section in sections],
+        [section.role for section in sections],
+        [step_subjects(s.cells, code_cells, s.role) for s in sections],
+        taken,
+    )
     modules: dict[str, str] = {}
     steps = []
-    for number, (section, signature) in enumerate(
-        zip(sections, signatures, strict=True)
+    for number, (section, signature, name) in enumerate(
+        zip(sections, signatures, names, strict=True)
     ):
         # Modules follow the notebook's headings when it has them, else what cells do.
         module_key = (
@@ -135,15 +154,12 @@ def build_plan(
         )
         if module_key not in modules:
             label = section.title if section.heading else ROLE_MODULES[section.role]
-            modules[module_key] = module_name(label, set(modules.values()))
-        name = snake_case(
-            section.title if section.heading else ROLE_TITLES[section.role]
-        )
-        if name in taken or not is_safe_identifier(name):
-            name = f"{name}_step"
+            modules[module_key] = module_name(
+                label, set(modules.values()), numbers=section.heading
+            )
         steps.append(
             Step(
-                name=unique(name, taken),
+                name=name,
                 title=section.title,
                 module=modules[module_key],
                 cells=section.cells,
@@ -164,6 +180,8 @@ def build_plan(
     for number, step in enumerate(steps):
         last = number == len(steps) - 1
         results = assigned_results(step.cells, code_cells, known, last)
+        if not last:  # the last step's values are what run() reports and verify checks
+            results = caller_results(step.cells, code_cells, results)
         config_used = config_reads(step.cells, code_cells, config_names)
         steps[number] = step._replace(
             params=tuple(dict.fromkeys((*step.params, *config_used))),
@@ -198,7 +216,11 @@ def build_plan(
         if name not in local
     ]
     uses_figures = any(cell.plots for cell in facts.cells if cell.index in code_cells)
-    return Plan(
+    kind = package_kind(code_cells, config)
+    if kind == "library":  # constants stay module constants; no --set to warn about
+        functions = list(library_functions(functions))
+        warnings = list(library_warnings(warnings))
+    plan = Plan(
         package=_package(package, notebook, imports),
         notebook=notebook.path,
         python_version=target_python(),
@@ -216,12 +238,11 @@ def build_plan(
             installs,
             local,
             (
-                "typer",
+                *(("typer",) if kind == "pipeline" else ()),
                 *(("matplotlib",) if uses_figures else ()),
                 *(
                     ("joblib",)
-                    if model
-                    and (model.library not in ("keras", "torch") or model.saved_beside)
+                    if model and (model.saved_as == "joblib" or model.saved_beside)
                     else ()
                 ),
             ),
@@ -237,7 +258,21 @@ def build_plan(
         summary=introduction(notebook),
         inputs=_inputs(facts, code_cells, config),
         model=model,
+        kind=kind,
+        written=_written(facts, code_cells, config),
     )
+    return library_modules(plan) if kind == "library" else plan
+
+
+def _base_name(section: Section) -> str:
+    """A step's name before it is told apart from others: its heading cut at a word
+    boundary (`question_3`, `using_the_best_parameters`), else its role (`train_model`).
+    """
+    if section.heading:
+        name = snake_case(section.title, "", numbers=True)
+        if name and not ends_on_function_word(name):
+            return name
+    return snake_case(ROLE_TITLES[section.role])
 
 
 def _inputs(
@@ -277,6 +312,39 @@ def _inputs(
         sorted(
             path
             for path in read
+            if "://" not in path
+            and not Path(path).is_absolute()
+            and not path.startswith("~")
+        )
+    )
+
+
+def _written(
+    facts: NotebookFacts, cells: dict[int, ParsedCell], config: list[ConfigValue]
+) -> tuple[str, ...]:
+    """Relative paths the kept cells write, literally or through a setting named as
+    an output (`SUBMISSION_CSV`): the README's outputs."""
+    paths = {
+        call.path
+        for cell in facts.cells
+        if cell.index in cells
+        for call in cell.io
+        if call.kind == "write" and call.path
+    }
+    for value in config:
+        if value.kind == "path" and value.original is None:
+            with contextlib.suppress(ValueError, SyntaxError):
+                path = ast.literal_eval(value.value)
+                if (
+                    isinstance(path, str)
+                    and Path(path).suffix
+                    and _OUTPUT_NAME.search(value.name)
+                ):
+                    paths.add(path)
+    return tuple(
+        sorted(
+            path
+            for path in paths
             if "://" not in path
             and not Path(path).is_absolute()
             and not path.startswith("~")

@@ -3,10 +3,14 @@ warnings. Immutable data; `build.py` makes it, emitters and `--dry-run` read it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from nb2prod.planning.local_modules import LocalModule
+
+
+#: pipeline: steps, a command line, an image; library: only the notebook's definitions
+PackageKind = Literal["pipeline", "library"]
 
 
 class ConfigValue(NamedTuple):
@@ -141,6 +145,19 @@ class ModelPlan(NamedTuple):
     predictions: tuple[str, str] | None = None
 
     @property
+    def saved_as(self) -> str:
+        """How models.py writes the model: keras and torch their way, native boosters
+        and catboost models with their own `save_model` (portable across library
+        versions), a Pipeline or any other estimator with joblib."""
+        if self.input_steps:
+            return "joblib"
+        if self.library in ("keras", "torch", "catboost"):
+            return self.library
+        if self.estimator == "Booster" and self.library in ("xgboost", "lightgbm"):
+            return self.library
+        return "joblib"
+
+    @property
     def saved_beside(self) -> tuple[str, ...]:
         """Fitted transformers saved next to the model rather than inside it."""
         return tuple(
@@ -180,3 +197,6 @@ class Plan(NamedTuple):
     aliases: tuple[str, ...] = ()  # `K = keras.backend`: hoisted with the imports
     # the value the notebook ends by showing: returned by run(), saved to OUTPUT_DIR
     result: str | None = None
+    # library: the notebook only defines functions and classes (planning/library.py)
+    kind: PackageKind = "pipeline"
+    written: tuple[str, ...] = ()  # relative paths the notebook writes (the README)

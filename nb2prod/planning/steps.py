@@ -6,6 +6,7 @@ cells do (load data, features, training, evaluation, plots). Tiny steps merge.
 from __future__ import annotations
 
 import ast
+import builtins
 import heapq
 import re
 from collections import Counter
@@ -14,6 +15,7 @@ from typing import NamedTuple
 from nb2prod.analysis.literals import is_literal
 from nb2prod.notebook import Cell, CellKind, Notebook
 from nb2prod.parsing import ParsedCell
+from nb2prod.planning.ipython import decide
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _METRICS = re.compile(
@@ -37,6 +39,8 @@ _PLOTTING_METHODS = frozenset(
     }
 )
 MAX_STEPS = 12
+#: The share of the work above which one step is too big for a heading level to fit.
+_MOST_WORK = 0.5
 ROLE_TITLES = {
     "data": "load data",
     "features": "prepare features",
@@ -62,9 +66,42 @@ def split_into_sections(
     """Sections of code cells in notebook order, merged so that each does some work."""
     roles = {index: cell_role(item) for index, item in parsed.items()}
     work = {index: work_statements(item) for index, item in parsed.items()}
-    sections = _by_headings(notebook, roles) or _by_roles(notebook, roles)
+    sections = _by_headings(notebook, roles, work) or _by_roles(notebook, roles)
     sections = [s for s in sections if s.cells]
+    if not any(_runs_anything(item) for item in parsed.values()):
+        return []  # only imports and comments: no step would do anything
     return _merge_tiny(sections, work)
+
+
+def _runs_anything(parsed: ParsedCell) -> bool:
+    """A statement other than an import, a string or IPython syntax the package drops
+    or turns into a requirement (`%matplotlib`, `!pip install`): a definition, a
+    constant, a translated magic (`%env` sets a variable) all need a step."""
+    body = parsed.tree.body if parsed.tree is not None else []
+    index = parsed.cell.index
+    if any(
+        decide(index, fact).decision.action not in ("dropped", "requirement")
+        for fact in parsed.translation.syntax
+    ):
+        return True
+    return any(
+        not isinstance(node, (ast.Import, ast.ImportFrom))
+        and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        and not _is_ipython_call(node)
+        for node in body
+    )
+
+
+def _is_ipython_call(node: ast.stmt) -> bool:
+    """`get_ipython().system(...)`: how the parsed text spells a line of IPython."""
+    call = node.value if isinstance(node, ast.Expr) else None
+    while isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+        call = call.func.value
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == "get_ipython"
+    )
 
 
 def _headings(cell: Cell) -> list[tuple[int, str]]:
@@ -80,7 +117,12 @@ def _plain(text: str) -> str:
     return text.replace("`", "").replace("*", "").strip()
 
 
-def _by_headings(notebook: Notebook, roles: dict[int, str | None]) -> list[Section]:
+def _by_headings(
+    notebook: Notebook, roles: dict[int, str | None], work: dict[int, int]
+) -> list[Section]:
+    """Sections at the heading level that best splits the notebook into steps of real,
+    balanced work: the shallowest level where no step holds most of the work (a single
+    H1 title over H2 sections splits at H2), else the most balanced level."""
     levels = sorted(
         {
             level
@@ -89,12 +131,18 @@ def _by_headings(notebook: Notebook, roles: dict[int, str | None]) -> list[Secti
             for level, _ in _headings(cell)
         }
     )
+    candidates = []
     for level in levels:
         sections = _split_at(notebook, level, roles)
-        with_code = [section for section in sections if section.cells]
-        if len(with_code) >= 2:
+        if len([section for section in sections if section.cells]) < 2:
+            continue
+        weights = [sum(work[i] for i in section.cells) for section in sections]
+        working = [weight for weight in weights if weight]
+        share = max(working) / sum(working) if working else 1.0
+        if share <= _MOST_WORK or len(working) >= MAX_STEPS:
             return sections
-    return []
+        candidates.append((share, level, sections))
+    return min(candidates, key=lambda found: found[:2])[2] if candidates else []
 
 
 def _split_at(
@@ -263,6 +311,8 @@ def work_statements(parsed: ParsedCell) -> int:
             continue
         if isinstance(node, ast.Assign) and is_literal(node.value):
             continue  # constants and literal data are set-up, not work
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # a string standing for a comment or a module docstring
         count += 1
     return count
 
@@ -281,16 +331,28 @@ def cell_role(parsed: ParsedCell) -> str | None:
         return "training"
     if any(name and _METRICS.search(name) for name in names):
         return "evaluation"
-    if any(
-        name and (name.startswith("read_") or name in ("load", "loadtxt", "open"))
-        for name in names
-    ):
+    calls = [node for node in ast.walk(parsed.tree) if isinstance(node, ast.Call)]
+    if any(_reads_data(call) for call in calls):
         return "data"
     if any(r in _PLOTTING_MODULES for r in receivers) or any(
         n in _PLOTTING_METHODS for n in names
     ):
         return "plots"
     return "features"
+
+
+def _reads_data(call: ast.Call) -> bool:
+    """`pd.read_csv(...)`, `np.load(...)`, `open(path)`; not `open(path, "w")`."""
+    name = _call_name(call)
+    if name == "open":
+        mode = call.args[1] if len(call.args) > 1 else None
+        mode = next((k.value for k in call.keywords if k.arg == "mode"), mode)
+        return not (
+            isinstance(mode, ast.Constant)
+            and isinstance(mode.value, str)
+            and any(flag in mode.value for flag in "wax+")
+        )
+    return bool(name) and (name.startswith("read_") or name in ("load", "loadtxt"))
 
 
 def _call_name(node: ast.Call) -> str | None:
@@ -305,3 +367,105 @@ def _receiver(node: ast.Call) -> str | None:
     while isinstance(func, ast.Attribute):
         func = func.value
     return func.id if isinstance(func, ast.Name) else None
+
+
+#: Suffixes an estimator's class name drops in a step name (`train_random_forest`).
+_ESTIMATOR_SUFFIX = re.compile(r"(Classifier|Regressor|Model|Estimator)$")
+
+
+#: Calls that say nothing of what a step works on (IPython lines, displays).
+_NOT_SUBJECTS = frozenset({"get_ipython", "display", "HTML", "Image", "Markdown"})
+
+
+def step_subjects(
+    cells: tuple[int, ...], parsed: dict[int, ParsedCell], role: str | None
+) -> list[str]:
+    """What a step works on, most telling first, to tell two steps of the same name
+    apart: the estimators it builds (training), the files it reads (data), the
+    values it assigns, the functions it calls."""
+    estimators: list[str] = []
+    files: list[str] = []
+    assigned: list[str] = []
+    called: list[str] = []
+    for index in cells:
+        tree = parsed[index].tree if index in parsed else None
+        for statement in tree.body if tree is not None else []:
+            literal = is_literal(getattr(statement, "value", None))
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)) and not literal:
+                targets = getattr(statement, "targets", None) or [statement.target]  # type: ignore[attr-defined]
+                assigned += [t.id for t in targets if isinstance(t, ast.Name)]
+            if isinstance(
+                statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            ):
+                continue
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Call):
+                    _subjects_of_call(node, estimators, files, called)
+    public = [n for n in assigned if not n.startswith("_") and len(n) > 1]
+    ordered = {
+        "training": [*estimators, *public, *called],
+        "data": [*files, *public, *called],
+    }.get(role, [*public, *estimators, *called])
+    return list(dict.fromkeys(ordered))
+
+
+def _subjects_of_call(
+    node: ast.Call, estimators: list[str], files: list[str], called: list[str]
+) -> None:
+    name = _call_name(node)
+    if name is None:
+        return
+    if name[:1].isupper() and not name.isupper():
+        estimators.append(_ESTIMATOR_SUFFIX.sub("", name) or name)
+    elif name.startswith("read_") or name in ("load", "loadtxt", "open"):
+        path = node.args[0] if node.args else None
+        if isinstance(path, ast.Constant) and isinstance(path.value, str):
+            stem = re.split(r"[/\\]", path.value)[-1].split(".")[0]
+            if stem and "://" not in path.value:
+                files.append(stem)
+    elif isinstance(node.func, ast.Name) and not (
+        hasattr(builtins, name) or name in _NOT_SUBJECTS
+    ):
+        called.append(name)
+
+
+def caller_results(
+    cells: tuple[int, ...], parsed: dict[int, ParsedCell], names: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Of the values a step assigns and nothing after it reads, those the caller of
+    `run()` wants: metrics (`auc = roc_auc_score(...)`), the values the notebook
+    showed (printed or displayed), and the value its last cell ends by showing. The
+    rest (`width`, `rects`) stay local to the step."""
+    wanted: set[str] = set()
+    for index in cells:
+        tree = parsed[index].tree if index in parsed else None
+        for statement in tree.body if tree is not None else []:
+            wanted |= _shown(statement)
+            value = getattr(statement, "value", None)
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)) and isinstance(
+                value, ast.Call
+            ):
+                name = _call_name(value)
+                if name and _METRICS.search(name) and not name.startswith("predict"):
+                    targets = getattr(statement, "targets", None) or [statement.target]  # type: ignore[attr-defined]
+                    wanted |= {t.id for t in targets if isinstance(t, ast.Name)}
+    last = parsed[cells[-1]].tree if cells and cells[-1] in parsed else None
+    if last is not None and last.body:
+        shown = last.body[-1]
+        if isinstance(shown, ast.Expr) and isinstance(shown.value, ast.Name):
+            wanted.add(shown.value.id)
+    return tuple(name for name in names if name in wanted)
+
+
+def _shown(statement: ast.stmt) -> set[str]:
+    """Names a statement shows: `x` alone, or read in a `print`/`display` call."""
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Name):
+        return {statement.value.id}
+    return {
+        name.id
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Call) and _call_name(node) in ("print", "display")
+        for argument in (*node.args, *(k.value for k in node.keywords))
+        for name in ast.walk(argument)
+        if isinstance(name, ast.Name)
+    }

@@ -1,4 +1,5 @@
-"""`convert --dry-run`: the plan as a rich tree, or as JSON data."""
+"""`convert --dry-run`: the plan as a rich tree, or as JSON data. Text from the
+notebook (headings, values, magics) is escaped: `[/data]` is no rich markup."""
 
 from __future__ import annotations
 
@@ -28,7 +29,15 @@ def render_plan_text(
     saves, IPython, warnings."""
     console = text_console(color, width)
     tree = Tree(
-        f"[bold]{plan.package}[/bold]  from {plan.notebook} (Python {plan.python_version})"
+        f"[bold]{plan.package}[/bold]  from {escape(plan.notebook)} "
+        f"(Python {plan.python_version})"
+    )
+    library = plan.kind == "library"
+    tree.add(
+        "kind: library (the notebook only defines functions and classes: no pipeline, "
+        "command line or image)"
+        if library
+        else "kind: pipeline"
     )
     modules = tree.add("modules")
     for module in plan.modules:
@@ -44,18 +53,18 @@ def render_plan_text(
                     f"{function.kind} {function.name}  (cell {function.cell + 1}){extra}"
                 )
         for step in plan.steps:
-            if step.module == module:
+            if step.module == module and not library:
                 cells = ", ".join(str(c + 1) for c in step.cells)
                 node = branch.add(
-                    f'step [bold]{step.name}[/bold]  "{step.title}"  cells {cells}'
+                    f'step [bold]{step.name}[/bold]  "{escape(step.title)}"  cells {cells}'
                 )
                 node.add(f"takes: {', '.join(step.params) or '-'}")
                 node.add(f"returns: {', '.join(step.returns) or '-'}")
     if plan.config:
-        config = tree.add("config.py")
+        config = tree.add("module constants" if library else "config.py")
         for value in plan.config:
-            note = f"  (was {value.original})" if value.original else ""
-            config.add(f"{value.name} = {value.value}{note}")
+            note = f"  (was {escape(value.original)})" if value.original else ""
+            config.add(f"{value.name} = {escape(value.value)}{note}")
     if plan.model is not None:
         model = plan.model
         saved = tree.add(
@@ -63,7 +72,7 @@ def render_plan_text(
             f"{model.cell + 1}, saved by models.py ({model.library})"
         )
         saved.add(f"trained on: {model.training_data or '-'}")
-        saved.add(f"chosen: {model.reason or '-'}")
+        saved.add(f"chosen: {escape(model.reason or '-')}")
         if model.input_steps:
             saved.add(
                 f"saved behind: {' -> '.join(model.input_steps)} (a Pipeline that "
@@ -80,7 +89,9 @@ def render_plan_text(
         for decision in plan.decisions:
             detail = f": {decision.detail}" if decision.detail else ""
             ipython.add(
-                f"cell {decision.cell + 1}: {decision.text}  -> {decision.action}{detail}"
+                escape(
+                    f"cell {decision.cell + 1}: {decision.text}  -> {decision.action}{detail}"
+                )
             )
     if plan.secrets:
         secrets = tree.add("secrets")
@@ -90,12 +101,12 @@ def render_plan_text(
             )
     requirements = tree.add("requirements")
     for requirement in plan.requirements:
-        requirements.add(requirement.name)
+        requirements.add(escape(requirement.name))
     if plan.warnings:
         warnings = tree.add("[yellow]warnings[/yellow]")
         for warning in plan.warnings:
             where = f"cell {warning.cell + 1}: " if warning.cell is not None else ""
-            warnings.add(f"{where}{warning.message}")
+            warnings.add(escape(f"{where}{warning.message}"))
     if problems:
         broken = tree.add("[red]problems: the package would not work as written[/red]")
         for problem in problems:

@@ -110,6 +110,8 @@ def _verify(
     notebook = read_notebook(notebook_path)
     folder = Path(package_dir)
     packages = sorted(p.parent.name for p in folder.glob("src/*/pipeline.py"))
+    if not packages:  # a library package (the notebook only defines things)
+        packages = sorted(p.parent.name for p in folder.glob("src/*/__init__.py"))
     if len(packages) != 1:
         raise ConfigError(
             package_dir,
@@ -118,6 +120,14 @@ def _verify(
         )
     planned = plan_notebook(notebook, packages[0])
     plan = planned.plan
+    if plan.kind == "library":
+        return _verify_library(notebook_path, folder, plan, python, run_timeout)
+    if not (folder / "src" / plan.package / "pipeline.py").is_file():
+        raise ConfigError(
+            package_dir,
+            "no pipeline here (src/PACKAGE/pipeline.py) although the notebook does "
+            f"work; run `nb2prod convert {notebook_path} -o {package_dir}` again",
+        )
     # the notebook as written runs, not as planned (its literals named as settings)
     written = analyze_parsed(notebook.path, parse_notebook(notebook)).cells
     refuse_absolute_writes(notebook_path, written)
@@ -137,6 +147,25 @@ def _verify(
     return VerifyReport(
         notebook_path, plan.package, tuple(rows), not seeds, tuple(notes)
     )
+
+
+def _verify_library(
+    notebook_path: str, folder: Path, plan: Plan, python: str, timeout: int
+) -> VerifyReport:
+    """A library has no pipeline to compare: its modules must import."""
+    from nb2prod.verify.library import NOTE, import_modules
+
+    with scratch_folder() as scratch:
+        errors = import_modules(folder, plan, scratch, python, timeout)
+    rows = tuple(
+        (
+            Row("import", module, "equal", "imports")
+            if error is None
+            else Row("import", module, "different", error)
+        )
+        for module, error in errors.items()
+    )
+    return VerifyReport(notebook_path, plan.package, rows, False, (NOTE,))
 
 
 def refuse_absolute_writes(notebook_path: str, cells: Sequence[CellFacts]) -> None:
