@@ -67,8 +67,6 @@ def render_package(
             "models.py.j2",
             package=plan.package,
             model=plan.model,
-            keras=plan.model.library == "keras",
-            torch=plan.model.library == "torch",
         )
     if plan.serve:
         files[f"{source}/serve.py"] = render(
