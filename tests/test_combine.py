@@ -88,6 +88,7 @@ def test_combined_package_is_deterministic(tmp_path):
     assert _combine(tmp_path, EXPLORE, TRAIN).package == first  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_combined_package_lints_tests_and_runs(tmp_path, run_cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_nb(tmp_path / "explore.ipynb", EXPLORE)

@@ -74,6 +74,7 @@ def test_conversion_is_deterministic(converted):
     assert again.package == result.package
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_modules_import_without_running_notebook_work(converted, tmp_path):
     _, result, target = converted
     package = result.plan.package

@@ -117,6 +117,7 @@ def _run_pytest(folder: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_generated_suite_passes_and_golden_tests_catch_a_change(tmp_path):
     notebook = write_nb(tmp_path / "prices.ipynb", PRICES)
     package = tmp_path / "pkg"
@@ -160,6 +161,7 @@ READER = nb(
 )
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_pipeline_test_skips_with_the_reason_without_data_and_runs_with_it(tmp_path):
     notebook = write_nb(tmp_path / "reader.ipynb", READER)
     package = tmp_path / "pkg"

@@ -31,6 +31,7 @@ def _files() -> dict[str, str]:
     return files
 
 
+@pytest.mark.slow  # starts an interpreter
 @needs_fork
 def test_two_processes_format_exactly_like_one():
     files = _files()

@@ -304,6 +304,7 @@ def _python(folder: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[
     )
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_runs_save_versions_with_metadata_and_roll_back(package, tmp_path):
     result, folder = package
     name = result.plan.package
@@ -361,6 +362,7 @@ def test_runs_save_versions_with_metadata_and_roll_back(package, tmp_path):
     assert float(accuracy) == pytest.approx(metadata["metrics"]["accuracy"])
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_generated_tests_check_the_saved_model(package):
     _, folder = package
     completed = subprocess.run(

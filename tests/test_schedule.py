@@ -59,6 +59,7 @@ def _command(folder: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess
     )
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_train_then_predict_with_the_saved_model(package, tmp_path):
     result, folder = package
     assert result.plan.train_step == "train"
@@ -88,6 +89,7 @@ def test_train_then_predict_with_the_saved_model(package, tmp_path):
     assert (tmp_path / "models" / "v0002").is_dir()
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_the_generated_tests_pass(package):
     _, folder = package
     completed = subprocess.run(
@@ -125,6 +127,7 @@ def test_no_model_no_schedule():
     assert any("--schedule" in w.message for w in result.plan.warnings)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_scheduled_package_is_not_stale_for_check(tmp_path):
     write_nb(tmp_path / "forecast.ipynb", nb(*FORECAST))
     cli = [sys.executable, "-m", "nb2prod", "convert", "forecast.ipynb", "-o", "pkg"]

@@ -60,6 +60,7 @@ def _generated_tests(folder: Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_named_features_are_served_like_the_model_predicts(tmp_path):
     """The churn example trains on a DataFrame: the request rows have its columns."""
     result = convert_notebook(read_notebook(EXAMPLES / "churn_tidy.ipynb"), serve=True)
@@ -72,6 +73,7 @@ def test_named_features_are_served_like_the_model_predicts(tmp_path):
     assert "2 passed" in completed.stdout, completed.stdout  # none skipped
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_unnamed_features_are_lists_of_numbers(tmp_path):
     result = convert_notebook(notebook(*ARRAYS, path="tiny.ipynb"), serve=True)
     folder = tmp_path / "tiny"
