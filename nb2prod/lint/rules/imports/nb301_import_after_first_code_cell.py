@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
@@ -11,7 +12,8 @@ class ImportAfterFirstCodeCell(Rule):
     """
     ## What it does
     Flags `import` and `from ... import` statements at the top level of any code cell
-    other than the first non-empty one.
+    other than the first one holding Python (a cell of only magics, shell lines or
+    comments, such as `%load_ext autoreload`, does not count).
 
     ## Why is this bad?
     Readers cannot see the notebook's dependencies in one place, and running a cell out
@@ -41,6 +43,9 @@ class ImportAfterFirstCodeCell(Rule):
     valid = [
         Valid(nb(md("# t"), "import os\nfrom sys import argv", "x = os.sep")),
         Valid(nb("", "import os", "def f():\n    import json\n    return json")),
+        Valid(
+            nb("%load_ext autoreload\n!python -V  # setup", "import os", "x = os.sep")
+        ),
     ]
     invalid = [
         Invalid(
@@ -51,7 +56,9 @@ class ImportAfterFirstCodeCell(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        first = next((c.index for c in ctx.code_cells if c.source.strip()), None)
+        first = next(
+            (c.index for c in ctx.code_cells if _python_code(ctx, c.index)), None
+        )
         for facts in ctx.cell_facts():
             if facts.index == first:
                 continue
@@ -61,3 +68,21 @@ class ImportAfterFirstCodeCell(Rule):
                     yield ctx.finding(
                         self, facts.index, fact.line, fact.column, module=module
                     )
+
+
+def _python_code(ctx: RuleContext, index: int) -> bool:
+    """Whether the cell holds a Python statement, not only IPython lines or comments."""
+    parsed = ctx.parsed_cell(index)
+    if parsed is None or parsed.tree is None:
+        return True  # unparsable: it is the first code cell as written
+    return any(not _ipython_line(node) for node in parsed.tree.body)
+
+
+def _ipython_line(node: ast.stmt) -> bool:
+    """`get_ipython().run_line_magic(...)`: how the parsed text spells a magic."""
+    call = node.value if isinstance(node, ast.Expr) else None
+    while isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+        call = call.func.value
+    return (
+        isinstance(call, ast.Call) and getattr(call.func, "id", None) == "get_ipython"
+    )

@@ -12,7 +12,10 @@ class AbsolutePath(Rule):
     """
     ## What it does
     Flags string literals that are absolute or user-specific paths (`/home/...`,
-    `C:\\Users\\...`, `~/...`, `/kaggle/input/...`, `/content/drive/...`).
+    `C:\\Users\\...`, `~/data/...`). Left alone: folders every machine has (a tool's
+    cache under `~/.name/`, `/tmp`), suffixes joined onto a base, web routes,
+    TensorFlow device names, and the hosted services' folders NB507 reports
+    (`/kaggle/...`, `/content/...`).
 
     ## Why is this bad?
     The path exists only on the author's machine, so the notebook fails with
@@ -45,6 +48,10 @@ class AbsolutePath(Rule):
         Valid("p = path + '/images/' + id_ + '.png'"),
         Valid("p = f'{root}/data/x.csv'"),
         Valid("model_path = root\nmodel_path += '/versions/v0001/'"),
+        Valid(
+            "train = datasets.MNIST('~/.pytorch/MNIST_data/', download=True)\n"
+            "log_dir = '/tmp/logs'"
+        ),
         # nor is a TensorFlow device name
         Valid(
             "with tf.device('/gpu:0'):\n    pass\ndevices = ['/cpu:0', '/job:w/replica:0']"
@@ -78,6 +85,7 @@ class AbsolutePath(Rule):
                     and place not in relative
                     and not _HOSTED.match(_text(literal.value))
                     and not _DEVICE.match(_text(literal.value))
+                    and not _PORTABLE.match(_text(literal.value))
                 ):
                     yield ctx.finding(
                         self,
@@ -93,6 +101,9 @@ _ROUTES = frozenset(
     {"get", "post", "put", "delete", "patch", "head", "options", "route",
      "api_route", "websocket", "add_url_rule", "add_api_route"}
 )  # fmt: skip
+#: Folders every Unix machine has for the user: a tool's cache or settings under
+#: home (`~/.pytorch/datasets`, `~/.keras`) and the temporary folder.
+_PORTABLE = re.compile(r"^(~/\.\w|/tmp(/|$))")
 #: TensorFlow device names (`tf.device("/gpu:0")`, `"/job:worker/replica:0"`).
 _DEVICE = re.compile(r"^/(device:)?(cpu|gpu|tpu|xla_\w+|job|replica|task)(:|$)", re.I)
 #: The folders of hosted notebook services: NB507 reports them.

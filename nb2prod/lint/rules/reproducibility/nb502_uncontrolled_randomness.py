@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 
@@ -56,11 +57,17 @@ class UncontrolledRandomness(Rule):
         Valid("np.random.seed(1)\nRandomForestClassifier()\nXGBClassifier()"),
         Valid("train_test_split(X, shuffle=False)\nRandomForestRegressor(**params)"),
         Valid("g = torch.Generator()\ng.manual_seed(0)\nds.train_test_split(seed=1)"),
-        # a helper named for seeding seeds the generators
-        Valid(
-            nb("from helper_functions import set_seeds", "set_seeds()\ntorch.randn(3)")
-        ),
-    ]
+        # a helper named for seeding seeds the generators, in its cell and after
+        Valid(nb("import torch\nfrom helper_functions import set_seeds",
+                 "set_seeds()\ntorch.randn(3)")),
+        Valid(nb("import torch\nfrom helpers import set_seeds\nset_seeds()", "x = 1",
+                 "torch.randn(3)")),
+        # the ensemble seeds every copy of the template it is handed
+        Valid(nb("from sklearn.tree import DecisionTreeClassifier\n"
+                 "from sklearn.ensemble import BaggingClassifier",
+                 "tree = DecisionTreeClassifier()\n"
+                 "bag = BaggingClassifier(tree, n_estimators=10, random_state=1)")),
+    ]  # fmt: skip
     invalid = [
         Invalid(
             "X_tr, X_te = train_test_split(X, test_size=0.2)",
@@ -81,8 +88,8 @@ class UncontrolledRandomness(Rule):
             anywhere |= ALL_GENERATORS
         seeded: set[str] = set()
         for index, call in facts:
-            if index in helpers:
-                seeded |= ALL_GENERATORS
+            if any(helper <= index for helper in helpers):
+                seeded |= ALL_GENERATORS  # a helper ran in this cell or before it
             seeded |= SEEDS.get(call.name, set())
             known = anywhere if call.in_function else seeded
             detail = _detail(ctx, index, call, known)
@@ -116,9 +123,50 @@ def _detail(
     if call.kind == "unseeded_rng" and not _RESEEDED.search(ctx.cells[index].source):
         return f"`{call.name}()` creates a generator without a seed"
     short = call.name.rsplit(".", 1)[-1]
+    if call.kind == "missing_random_state" and _reseeded_template(ctx, index, call):
+        return None
     no_shuffle = getattr(given.get("shuffle"), "value", None) is False
     if call.kind == "missing_random_state" and not (
         "numpy" in seeded or no_shuffle or short.startswith(_FIXED_DEFAULT_SEED)
     ):
         return f"`{short}` is called without `random_state`"
     return None
+
+
+#: Ensembles that give every copy of the estimator they are handed its own seed.
+_RESEEDING = re.compile(r"(Bagging|AdaBoost)\w*$")
+
+
+def _reseeded_template(ctx: RuleContext, index: int, call: CallFact) -> bool:
+    """`BaggingClassifier(DecisionTreeClassifier(), random_state=1)`, directly or
+    through a variable in the same cell: the ensemble seeds every copy it fits."""
+    parsed = ctx.parsed_cell(index)
+    node = call_at(parsed, call.line, call.column)
+    if parsed is None or parsed.tree is None or node is None:
+        return False
+    names = {
+        target.id
+        for assignment in ast.walk(parsed.tree)
+        if isinstance(assignment, ast.Assign) and assignment.value is node
+        for target in assignment.targets
+        if isinstance(target, ast.Name)
+    }
+    for outer in ast.walk(parsed.tree):
+        if not (isinstance(outer, ast.Call) and _RESEEDING.search(_callee(outer))):
+            continue
+        seeded = any(
+            k.arg == "random_state" and getattr(k.value, "value", 0) is not None
+            for k in outer.keywords
+        )
+        given = [*outer.args, *(k.value for k in outer.keywords)]
+        if seeded and any(
+            item is node or (isinstance(item, ast.Name) and item.id in names)
+            for item in given
+        ):
+            return True
+    return False
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
