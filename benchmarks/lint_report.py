@@ -1,11 +1,13 @@
 """Lint report: every rule on every corpus notebook, rates beside published ones.
 
-    python -m benchmarks.lint_report [--corpus DIR] [--sample N]
+    python -m benchmarks.lint_report [--corpus DIR] [--sample N] [--per-rule K]
 
 Fails when a notebook crashes the linter. Prints, per rule, how many findings and what
 share of notebooks have one, next to the rate LINT_RULES.md section 3 publishes where
 there is one; `--sample N` prints N random findings (seeded) with their cell line, for
-the precision hand-check.
+the precision hand-check; `--per-rule K` a stratified sample for the per-rule check: K
+findings of each default rule (2K of a rule with more than 100), each rule drawn with
+its own seed, so that fixing one rule leaves the other rules' samples as they were.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="nb2prod lint report")
     add_corpus_argument(parser)
     parser.add_argument("--sample", type=int, default=0, help="print N random findings")
+    parser.add_argument(
+        "--per-rule", type=int, default=0, help="print K findings of each default rule"
+    )
     args = parser.parse_args(argv)
     folder = args.corpus / "notebooks"
     if not folder.is_dir():
@@ -92,18 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         for notebook, finding in random.Random(7).sample(
             everything, min(args.sample, len(everything))
         ):
-            line = ""
-            if finding.cell is not None:
-                lines = notebook.cells[finding.cell].source.splitlines()
-                line = (
-                    lines[finding.line - 1].strip()[:90]
-                    if 0 < finding.line <= len(lines)
-                    else ""
-                )
-            print(
-                f"- {finding.code} {Path(finding.path).name[:50]} cell {(finding.cell or -1) + 1}: "
-                f"{finding.message[:80]} | {line}"
-            )
+            print(_shown(notebook, finding))
+    if args.per_rule:
+        print(
+            f"\nstratified sample, {args.per_rule} per default rule (seed {SEED}:CODE):"
+        )
+        for notebook, finding in stratified(everything, args.per_rule):
+            print(_shown(notebook, finding))
     for crash in crashes:
         print(f"CRASH: {crash}")
     if crashes:
@@ -113,6 +113,41 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print("all lint floors met (no crash)")
     return 0
+
+
+SEED = 2026
+
+
+def stratified(everything: list, per_rule: int) -> list:  # type: ignore[type-arg]
+    """`per_rule` findings of each default rule (twice as many above 100 findings),
+    drawn with a seed of the rule's own, in report order."""
+    by_code: dict[str, list] = {}  # type: ignore[type-arg]
+    for item in everything:
+        by_code.setdefault(item[1].code, []).append(item)
+    sample = []
+    for code in sorted(by_code):
+        if not rule_class(code).default:
+            continue
+        found = by_code[code]
+        size = min(per_rule * (2 if len(found) > 100 else 1), len(found))
+        sample += random.Random(f"{SEED}:{code}").sample(found, size)
+    return sample
+
+
+def _shown(notebook, finding) -> str:  # type: ignore[no-untyped-def]
+    """One line per finding: code, notebook, cell:line, message, the line's text."""
+    line = ""
+    if finding.cell is not None:
+        lines = notebook.cells[finding.cell].source.splitlines()
+        line = (
+            lines[finding.line - 1].strip()[:90]
+            if 0 < finding.line <= len(lines)
+            else ""
+        )
+    return (
+        f"- {finding.code} {Path(finding.path).name[:60]} cell {(finding.cell or -1) + 1}"
+        f":{finding.line}: {finding.message[:80]} | {line}"
+    )
 
 
 if __name__ == "__main__":
