@@ -312,3 +312,12 @@ def test_a_long_label_is_cut_with_an_ellipsis():
 
     text = label(libcst.parse_expression("f(" + ", ".join(["argument"] * 20) + ")"))
     assert len(text) == LABEL_LENGTH and text.endswith("...")
+
+
+def test_a_local_changed_only_by_augmented_assignment_keeps_its_name():
+    """`total += i` reads `total`: renaming `total = 0` to `_total` would break it."""
+    from nb2prod.transforms.unused_locals import drop_unused_locals
+
+    code = "def f():\n    total = 0\n    for i in range(3):\n        total += i\n"
+    assert drop_unused_locals(code) == code
+    compile(drop_unused_locals(code), "<step>", "exec")

@@ -74,16 +74,14 @@ def split_into_sections(
 
 
 def _runs_anything(parsed: ParsedCell) -> bool:
-    """A statement other than an import, a string or IPython syntax the package drops
-    or turns into a requirement (`%matplotlib`, `!pip install`): a definition, a
-    constant, a translated magic (`%env` sets a variable) all need a step."""
+    """A statement other than an import, a string or IPython syntax that becomes no
+    code (`%matplotlib`, `!pip install`, a `%%file` shipped as a data file, a shell
+    line left as a TODO): a definition, a constant, a translated magic (`%env` sets a
+    variable) all need a step."""
     body = parsed.tree.body if parsed.tree is not None else []
     index = parsed.cell.index
-    if any(
-        decide(index, fact).decision.action not in ("dropped", "requirement")
-        for fact in parsed.translation.syntax
-    ):
-        return True
+    if any(decide(index, fact).code is not None for fact in parsed.translation.syntax):
+        return True  # translated into code (`%env A=b` sets os.environ)
     return any(
         not isinstance(node, (ast.Import, ast.ImportFrom))
         and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))

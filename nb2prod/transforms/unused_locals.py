@@ -153,6 +153,29 @@ def unused_locals(code: str) -> dict[int, frozenset[str]]:
         names = _unused_in(scope)
         if names:
             found[scope.get_lineno()] = names
+    if found:  # `x += 1` reads x, though symtable counts it as an assignment only
+        augmented = _augmented_by_line(code)
+        found = {
+            line: kept
+            for line, names in found.items()
+            if (kept := names - augmented.get(line, frozenset()))
+        }
+    return found
+
+
+def _augmented_by_line(code: str) -> dict[int, frozenset[str]]:
+    """Line of each `def` -> the names augmented assignments in it change."""
+    found: dict[int, frozenset[str]] = {}
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            line = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            names = frozenset(
+                inner.target.id
+                for inner in ast.walk(node)
+                if isinstance(inner, ast.AugAssign)
+                and isinstance(inner.target, ast.Name)
+            )
+            found[node.lineno] = found[line] = names
     return found
 
 
