@@ -301,6 +301,7 @@ _COUNTED = {
     "pipeline": ("test_pipeline", "test_run_returns_every_result"),
     "predictions": ("test_pipeline", "test_saved_model_predicts_what_the_notebook"),
     "golden": ("test_golden", "test_"),
+    "printed": ("test_pipeline", "test_the_run_prints_what_the_notebook_printed"),
 }
 
 

@@ -44,6 +44,7 @@ def render_test_files(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
             data_dir=any(value.original is not None for value in plan.config),
             model=plan.model,
             serve=plan.serve,
+            printed=plan.printed,
         ),
     }
     if plan.golden:

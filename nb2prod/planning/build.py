@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from nb2prod.analysis.facts import ImportFact, NotebookFacts
+from nb2prod.analysis.secret_places import notebook_redactor
 from nb2prod.magics import SyntaxKind
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
@@ -52,6 +53,7 @@ from nb2prod.planning.plan import (
     Step,
     Warning,
 )
+from nb2prod.planning.printed_lines import expected_printed_lines
 from nb2prod.planning.requirements import requirements_for, target_python
 from nb2prod.planning.signatures import (
     assigned_results,
@@ -255,6 +257,14 @@ def build_plan(
         warnings=tuple(warnings),
         uses_figures=uses_figures,
         golden=find_golden_cases(code_cells, facts, functions, config),
+        printed=expected_printed_lines(
+            code_cells,
+            facts.cells,
+            {cell for step in steps for cell in step.cells},
+            notebook_redactor(
+                (item.cell for item in code_cells.values()), facts.cells
+            ).holds_secret,
+        ),
         summary=introduction(notebook),
         inputs=_inputs(facts, code_cells, config),
         model=model,

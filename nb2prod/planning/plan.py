@@ -120,6 +120,13 @@ class GoldenCase(NamedTuple):
     uses_config: bool
 
 
+class PrintedLine(NamedTuple):
+    """A line a kept cell printed in the notebook, which the run must log again."""
+
+    cell: int
+    text: str
+
+
 class ModelPlan(NamedTuple):
     """The model the notebook trains last, which the pipeline saves after a run."""
 
@@ -185,6 +192,8 @@ class Plan(NamedTuple):
     warnings: tuple[Warning, ...]
     uses_figures: bool
     golden: tuple[GoldenCase, ...] = ()  # characterisation tests to generate
+    # stable lines the notebook printed: the pipeline test expects them in the run's log
+    printed: tuple[PrintedLine, ...] = ()
     inputs: tuple[str, ...] = ()  # files the notebook reads, relative to where it ran
     summary: str = ""  # the notebook's own introduction (markdown before its code)
     model: ModelPlan | None = None  # the trained model the pipeline saves

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import NamedTuple
 
 from nb2prod.analysis.facts import CellFacts
 from nb2prod.planning.plan import Plan
+from nb2prod.planning.printed_lines import UNSTABLE
 from nb2prod.verify.compare import Tolerance, Verdict, compare
 from nb2prod.verify.copying import (
     MAX_COPY_BYTES,
@@ -26,13 +26,6 @@ from nb2prod.verify.copying import (
 )
 from nb2prod.verify.interrupts import Interrupted, VerifyInterrupted, interrupt_guard
 from nb2prod.verify.runs import SideResult
-
-#: Printed lines that cannot repeat between runs (timings, addresses, progress, dates).
-UNSTABLE = re.compile(
-    r"0x[0-9a-f]{6,}|wall time|cpu times|\d+(\.\d+)? ?(ms|µs|us|ns|s) (per loop|±)|"
-    r"\d+ loops?, best of|it/s|s/it|\d{4}-\d\d-\d\d[ T]\d\d:\d\d|elapsed|seconds?\b",
-    re.IGNORECASE,
-)
 
 
 class Row(NamedTuple):

@@ -1,0 +1,122 @@
+"""Lines the notebook printed that the package's run must print (log) again: the
+stored stdout of the cells the package keeps, the notebook's own specification of what
+it computes, pinned in a generated test.
+
+Only lines that can repeat: not timings, memory addresses, progress or dates, not
+from a cell whose output is the shell's or a timing magic's, not Python 2 reprs, not a
+line holding a secret, and nothing printed after the first random draw the notebook
+does not seed (the next run draws other numbers). Numbers are compared with a small
+tolerance by the test, so another BLAS or library build still agrees.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable
+
+from nb2prod.analysis.facts import CellFacts
+from nb2prod.magics import SyntaxKind
+from nb2prod.parsing import ParsedCell
+from nb2prod.planning.plan import PrintedLine
+
+#: Printed lines that cannot repeat between runs (timings, addresses, progress, dates).
+UNSTABLE = re.compile(
+    r"0x[0-9a-f]{6,}|wall time|cpu times|\d+(\.\d+)? ?(ms|µs|us|ns|s) (per loop|±)|"
+    r"\d+ loops?, best of|it/s|s/it|\d{4}-\d\d-\d\d[ T]\d\d:\d\d|elapsed|seconds?\b",
+    re.IGNORECASE,
+)
+#: A Python 2 long integer (`10L`): today's Python prints `10`.
+_PYTHON2_LONG = re.compile(r"(?<![\w.])\d+L\b")
+#: Syntax whose output is not the cell's Python: a shell's, help's, a timing's.
+_NOT_PYTHON_OUTPUT = frozenset(
+    {SyntaxKind.SHELL, SyntaxKind.SHELL_CAPTURE, SyntaxKind.HELP, SyntaxKind.AUTOMAGIC}
+)
+_TIMING_MAGICS = frozenset({"time", "timeit", "prun", "memit"})
+#: Keywords that seed one call (`train_test_split(..., random_state=0)`).
+_SEED_KEYWORDS = frozenset({"random_state", "seed", "generator", "rng"})
+#: At most this many lines per notebook: a test is read by people.
+MAX_LINES = 60
+
+
+def expected_printed_lines(
+    cells: dict[int, ParsedCell],
+    facts: Iterable[CellFacts],
+    kept: set[int],
+    has_secret: Callable[[str], bool],
+) -> tuple[PrintedLine, ...]:
+    """The stable stdout lines of the kept cells, in notebook order."""
+    varying_from = _first_unseeded_draw(cells, facts)
+    found: list[PrintedLine] = []
+    for index in sorted(cells):
+        parsed = cells[index]
+        if index not in kept or index >= varying_from or not _python_output(parsed):
+            continue
+        for output in parsed.cell.outputs:
+            if output.output_type != "stream" or output.name != "stdout":
+                continue
+            if has_secret(output.text):  # a key over several lines is one secret
+                continue
+            for line in output.text.splitlines():
+                text = line.rstrip()
+                if _stable(text) and not has_secret(text):
+                    found.append(PrintedLine(index, text))
+    return tuple(found[:MAX_LINES])
+
+
+def _stable(text: str) -> bool:
+    return bool(text.strip()) and not (
+        UNSTABLE.search(text) or _PYTHON2_LONG.search(text)
+    )
+
+
+def _python_output(parsed: ParsedCell) -> bool:
+    """Whether the cell's stored stdout is what its Python printed."""
+    return not any(
+        fact.kind in _NOT_PYTHON_OUTPUT
+        or (fact.kind is SyntaxKind.CELL_MAGIC and fact.name in _TIMING_MAGICS)
+        or (fact.kind is SyntaxKind.LINE_MAGIC and fact.name in _TIMING_MAGICS)
+        for fact in parsed.translation.syntax
+    )
+
+
+def _first_unseeded_draw(
+    cells: dict[int, ParsedCell], facts: Iterable[CellFacts]
+) -> float:
+    """The first cell drawing random numbers with no seed set before it (any seed
+    counts: the test must not fail on a stable run), or infinity."""
+    seeded = False
+    for cell in sorted(facts, key=lambda item: item.index):
+        for call in cell.randomness:
+            seeded = seeded or call.kind == "seed"
+            if not seeded and _draws(call.kind, cells.get(cell.index), call.line):
+                return cell.index
+    return float("inf")
+
+
+def _draws(kind: str, parsed: ParsedCell | None, line: int) -> bool:
+    """Whether a random call draws unseeded numbers (a seed keyword seeds its call)."""
+    if kind in ("rng", "unseeded_rng"):
+        return True
+    return kind == "missing_random_state" and not _seeded_call(parsed, line)
+
+
+def _seeded_call(parsed: ParsedCell | None, line: int) -> bool:
+    """Whether a call starting on `line` passes a seed keyword (or `**kwargs`)."""
+    if parsed is None or parsed.tree is None:
+        return False
+    calls = [n for n in ast.walk(parsed.tree) if isinstance(n, ast.Call)]
+    return any(
+        _seeds(keyword)
+        for call in calls
+        if call.lineno == line
+        for keyword in call.keywords
+    )
+
+
+def _seeds(keyword: ast.keyword) -> bool:
+    if keyword.arg is None:  # `**params` may hold one
+        return True
+    value = keyword.value
+    none = isinstance(value, ast.Constant) and value.value is None
+    return keyword.arg in _SEED_KEYWORDS and not none

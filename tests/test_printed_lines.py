@@ -1,0 +1,98 @@
+"""The lines a notebook printed become the pipeline test's expectations: only lines
+that can repeat, and the generated test catches a run that prints something else."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from nb2prod.convert import convert_notebook, plan_notebook
+from nb2prod.testing import code, md, notebook, stream
+from nb2prod.writer import write_package
+
+
+def _printed(*cells):  # type: ignore[no-untyped-def]
+    return [
+        (line.cell, line.text) for line in plan_notebook(notebook(*cells)).plan.printed
+    ]
+
+
+def test_printed_lines_of_kept_cells_are_expected():
+    assert _printed(
+        code("x = 2\nprint('x is', x)", outputs=[stream("x is 2\n")]),
+        code("print(x / 3)", outputs=[stream("0.6666666666666666\n")]),
+    ) == [(0, "x is 2"), (1, "0.6666666666666666")]
+
+
+def test_lines_that_cannot_repeat_are_left_out():
+    lines = _printed(
+        code(
+            "import time\nprint('took', 1.5, 'seconds')\nprint(object())\nprint(10)",
+            outputs=[
+                stream("took 1.5 seconds\n<object object at 0x7f3a2c1e4b20>\n10L\n")
+            ],
+        ),
+        code("%%time\nprint(3)", outputs=[stream("3\nWall time: 5 ms\n")]),
+        code("!echo hi", outputs=[stream("hi\n")]),
+    )
+    assert lines == []
+
+
+def test_nothing_after_an_unseeded_draw_is_expected():
+    before = code("print('start')", outputs=[stream("start\n")])
+    draw = code(
+        "import numpy as np\nx = np.random.rand(3)\nprint(x.sum())",
+        outputs=[stream("1.43\n")],
+    )
+    after = code("print('end')", outputs=[stream("end\n")])
+    assert _printed(before, draw, after) == [(0, "start")]
+    seeded = code(
+        "import numpy as np\nnp.random.seed(0)\nx = np.random.rand(3)\nprint(x.sum())",
+        outputs=[stream("1.8")],
+    )
+    assert _printed(before, seeded, after) == [(0, "start"), (1, "1.8"), (2, "end")]
+
+
+def test_an_output_holding_a_secret_is_not_copied_into_a_test():
+    """Not a line of it: a private key spans lines that look harmless one by one."""
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    lines = _printed(
+        code("import os\nprint(os.environ['TOKEN'])\nprint(1)",
+             outputs=[stream(f"{token}\n1\n")]),
+        code("print(2)", outputs=[stream("2\n")]),
+    )  # fmt: skip
+    assert lines == [(1, "2")]
+
+
+@pytest.mark.slow  # runs the generated tests
+def test_the_generated_test_passes_on_the_package_and_fails_on_other_output(tmp_path):
+    model = notebook(
+        md("# Sums"),
+        code("values = [1.5, 2.25, 3.0]\nprint('total', sum(values))",
+             outputs=[stream("total 6.75\n")]),
+        md("## Mean"),
+        code("print('mean', round(sum(values) / len(values), 6))",
+             outputs=[stream("mean 2.25\n")]),
+        path="sums.ipynb",
+    )  # fmt: skip
+    folder = tmp_path / "pkg"
+    write_package(convert_notebook(model).package, folder)
+    test = folder / "tests" / "test_pipeline.py"
+
+    def generated_tests():  # type: ignore[no-untyped-def]
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test)],
+            cwd=folder, capture_output=True, text=True, timeout=300, check=False,
+            env={**os.environ, "PYTHONPATH": str(folder / "src")},
+        )  # fmt: skip
+
+    passed = generated_tests()
+    assert passed.returncode == 0, passed.stdout
+    assert "test_the_run_prints_what_the_notebook_printed" in test.read_text()
+    test.write_text(test.read_text().replace('"mean 2.25"', '"mean 2.5"'))
+    failed = generated_tests()
+    assert failed.returncode == 1
+    assert "cell 4: mean 2.5" in failed.stdout
