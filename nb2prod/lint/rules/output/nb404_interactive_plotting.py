@@ -41,6 +41,8 @@ class InteractivePlotting(Rule):
     message = "figure is shown but the notebook never saves a figure to a file"
 
     valid = [
+        # the notebook's own `show` helper is not matplotlib's
+        Valid(nb("def show(ax):\n    ax.grid(True)", "show(ax)")),
         Valid("plt.plot(x)\nplt.savefig('loss.png')\nplt.show()"),
         Valid("%matplotlib inline\nplt.plot(x)"),
         Valid("fig = px.line(df)\nfig.write_html('trend.html')\nfig.show()"),
@@ -55,9 +57,12 @@ class InteractivePlotting(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         if any(_saves_figure(ctx.nodes(parsed)) for parsed in ctx.parsed):
             return
+        own = {f.name for facts in ctx.cell_facts() for f in facts.functions}
         for facts in ctx.cell_facts():
             for call in facts.plots:
-                if call.kind == "show":
+                if (
+                    call.kind == "show" and call.name not in own
+                ):  # a `def show` of its own
                     yield ctx.finding(self, facts.index, call.line, call.column)
 
 
