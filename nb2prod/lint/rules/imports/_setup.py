@@ -12,6 +12,13 @@ from nb2prod.parsing import ParsedCell
 #: Set-up that must run before some imports (as ruff's E402 allows), by qualified name.
 _SETUP_PREFIXES = ("sys.path", "os.environ", "warnings.", "os.chdir", "os.putenv")
 _SETUP_CALLS = PATH_EDITS | {"matplotlib.use", "pytest.importorskip"}
+#: Calls that put a file in place for an import below to read (a module downloaded,
+#: a data folder linked): moving the import above them would break it.
+_FILE_SETUP = frozenset(
+    "os.symlink os.link os.makedirs os.mkdir shutil.copy shutil.copy2 shutil.copyfile "
+    "shutil.copytree shutil.move urllib.request.urlretrieve requests.get "
+    "wget.download".split()
+)
 #: Configuration calls on an imported module (`np.random.seed(0)`, `sns.set()`).
 _CONFIG_METHODS = frozenset(
     "seed set_seed manual_seed manual_seed_all use rc set_option set_printoptions "
@@ -30,6 +37,11 @@ def is_setup(
         statement, (ast.Import, ast.ImportFrom, ast.Pass, ast.Assert)
     ):
         return True
+    if isinstance(statement, ast.With) and any(
+        isinstance(item.context_expr, ast.Call) and _writes_file(item.context_expr)
+        for item in statement.items
+    ):
+        return True  # `with open("helper.py", "wb") as f: f.write(...)`
     if isinstance(statement, (ast.If, ast.Try, ast.With)):
         children = [
             c for c in ast.iter_child_nodes(statement) if isinstance(c, ast.stmt)
@@ -49,6 +61,8 @@ def is_setup(
             name = qualified(ctx, value.func) or ""
             return (
                 name in _SETUP_CALLS
+                or name in _FILE_SETUP
+                or _writes_file(value)
                 or name.startswith(_SETUP_PREFIXES)
                 or (
                     _root(value.func) in modules
@@ -56,6 +70,12 @@ def is_setup(
                 )
             )
         return False
+    if (
+        isinstance(statement, ast.Assign)
+        and isinstance(statement.value, ast.Call)
+        and (qualified(ctx, statement.value.func) or "") in _FILE_SETUP
+    ):
+        return True  # `response = requests.get(url)`, written to a file next
     targets = (
         statement.targets
         if isinstance(statement, ast.Assign)
@@ -101,3 +121,19 @@ def path_change_lines(ctx: RuleContext, parsed: ParsedCell) -> frozenset[int]:
             if any(qualified(ctx, target) == "sys.path" for target in targets):
                 lines.add(node.lineno)
     return frozenset(lines)
+
+
+def _writes_file(call: ast.Call) -> bool:
+    """`open(path, "w")`, `open(path, "wb")`, `Path(...).write_text(...)`."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in ("write_text", "write_bytes"):
+        return True
+    if not (isinstance(func, ast.Name) and func.id == "open"):
+        return False
+    mode = call.args[1] if len(call.args) > 1 else None
+    mode = next((k.value for k in call.keywords if k.arg == "mode"), mode)
+    return (
+        isinstance(mode, ast.Constant)
+        and isinstance(mode.value, str)
+        and any(flag in mode.value for flag in "wax")
+    )

@@ -42,6 +42,16 @@ class ImportNotAtTopOfCell(Rule):
     message = "import of `{module}` below other code in its cell; move it to the top"
 
     valid = [
+        # an import of a file the lines above put in place
+        Valid(
+            "import os\nif not os.path.exists('train.csv'):\n"
+            "    os.symlink('../input/train.csv', 'train.csv')\nimport step_1"
+        ),
+        Valid(
+            "import requests\nresponse = requests.get(URL)\n"
+            "with open('helper.py', 'wb') as f:\n    f.write(response.content)\n"
+            "from helper import plot"
+        ),
         Valid("%matplotlib inline\n!pip install -q lightgbm\nimport lightgbm"),
         Valid('"""Setup."""\nimport sys\nsys.path.append("..")\nimport mylib'),
         Valid("import os\nos.environ['CUDA_VISIBLE_DEVICES'] = '0'\nimport torch"),
