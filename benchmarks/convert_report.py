@@ -426,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         summary["runnable"] = run_summary
         failures += run_failures
         tests_summary, tests_failures = check_runnable_packages(
-            runnable(args.corpus), results, python, args.corpus / "notebooks"
+            runnable(args.corpus), results, python, args.corpus
         )
         summary["runnable"].update(tests_summary)
         failures += tests_failures

@@ -379,15 +379,40 @@ def _install_test_uninstall(entry: dict, python: str, data: Path, timeout: int) 
     return outcome
 
 
-def check_runnable_packages(names: list[str], results: dict, python: str, data: Path) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
-    """Install and test the packages of the runnable notebooks, two at a time, their
-    data variable pointing at `data` (the notebooks' folder)."""
+def _converted_as_run_here(entry: dict, executed: Path) -> dict:  # type: ignore[type-arg]
+    """The package converted from the copy of the notebook run in this environment
+    (the corpus' `executed/`), as a user converts the notebook they just ran: the
+    outputs the generated tests expect come from the libraries the tests run with,
+    not from the author's machine years ago. The entry as it was without that copy."""
+    from nb2prod.convert import convert_notebook
+    from nb2prod.notebook import read_notebook
+
+    if not executed.exists():
+        return entry
+    package = convert_notebook(read_notebook(executed), entry["package"]).package
+    folder = Path(entry["folder"] + "-as-run")
+    shutil.rmtree(folder, ignore_errors=True)
+    for relative, text in package.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return {**entry, "folder": str(folder)}
+
+
+def check_runnable_packages(names: list[str], results: dict, python: str, corpus: Path) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
+    """Install and test the packages of the runnable notebooks (converted from the
+    copies run here), two at a time, their data variable pointing at the notebooks'
+    folder."""
     todo = [n for n in names if results.get(n, {}).get("status") == "converted"]
+    data = corpus / "notebooks"
+    entries = {
+        n: _converted_as_run_here(results[n], corpus / "executed" / n) for n in todo
+    }
     with ThreadPoolExecutor(max_workers=2) as pool:
         outcomes = dict(
             zip(
                 todo,
-                pool.map(lambda n: run_package_tests(results[n], python, data), todo),
+                pool.map(lambda n: run_package_tests(entries[n], python, data), todo),
                 strict=True,
             )
         )
