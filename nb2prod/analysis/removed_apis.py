@@ -10,7 +10,6 @@ release notes.
 from __future__ import annotations
 
 import re
-from importlib import metadata
 from typing import NamedTuple
 
 
@@ -79,6 +78,8 @@ def removal(module: str, name: str | None) -> Removal | None:
 
 def installed_has_removed(found: Removal) -> str | None:
     """The installed version of the distribution when it is a release without the API."""
+    from importlib import metadata  # convert's self-check only: lint starts faster
+
     try:
         installed = metadata.version(found.distribution)
     except metadata.PackageNotFoundError:
