@@ -96,3 +96,16 @@ def test_the_generated_test_passes_on_the_package_and_fails_on_other_output(tmp_
     failed = generated_tests()
     assert failed.returncode == 1
     assert "cell 4: mean 2.5" in failed.stdout
+
+
+def test_nothing_after_a_network_is_built_without_a_seed_is_expected():
+    """A torch.nn layer draws its initial weights: the losses printed after it vary."""
+    data = code("print('rows', 3)", outputs=[stream("rows 3\n")])
+    network = code(
+        "import torch\nfrom torch import nn\nclass Net(nn.Module):\n    pass\n"
+        "net = Net()\nprint('loss', 0.79)",
+        outputs=[stream("loss 0.79\n")],
+    )
+    assert _printed(data, network) == [(0, "rows 3")]
+    seeded = code("import torch\ntorch.manual_seed(0)", outputs=[])
+    assert _printed(data, seeded, network) == [(0, "rows 3"), (2, "loss 0.79")]

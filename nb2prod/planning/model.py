@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
-from nb2prod.analysis.facts import ImportFact, NotebookFacts
+from nb2prod.analysis.facts import CellFacts, ImportFact, NotebookFacts
 from nb2prod.analysis.names import dotted
 from nb2prod.errors import ConversionError
 from nb2prod.parsing import ParsedCell
@@ -546,12 +547,18 @@ def return_persisted(
 def imported_paths(facts: NotebookFacts) -> dict[str, str]:
     """Notebook name -> the dotted path it was imported as (imports inside functions
     count too, for the calls in those functions; notebook-level ones win)."""
+    return imported_paths_of(facts.cells)
+
+
+def imported_paths_of(cells: Iterable[CellFacts]) -> dict[str, str]:
+    """`imported_paths` of these cells."""
+    cells = tuple(cells)
     found: dict[str, str] = {}
-    for cell in facts.cells:
+    for cell in cells:
         for fact in cell.imports:
             if fact.bound and fact.in_function is not None:
                 found.setdefault(fact.bound, _dotted_import(fact))
-    for cell in facts.cells:
+    for cell in cells:
         for fact in cell.imports:
             if fact.bound and fact.in_function is None:
                 found[fact.bound] = _dotted_import(fact)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from nb2prod.analysis.facts import CellFacts
 from nb2prod.magics import SyntaxKind
 from nb2prod.parsing import ParsedCell
+from nb2prod.planning.model import imported_paths_of, resolved_path
 from nb2prod.planning.plan import PrintedLine
 
 #: Printed lines that cannot repeat between runs (timings, addresses, progress, dates).
@@ -84,14 +85,55 @@ def _first_unseeded_draw(
     cells: dict[int, ParsedCell], facts: Iterable[CellFacts]
 ) -> float:
     """The first cell drawing random numbers with no seed set before it (any seed
-    counts: the test must not fail on a stable run), or infinity."""
+    counts: the test must not fail on a stable run), or infinity. Building a network
+    draws its initial weights: a torch.nn layer or keras layer counts as a draw."""
+    ordered = sorted(facts, key=lambda item: item.index)
+    imports = imported_paths_of(ordered)
+    networks = _network_classes(cells, imports)
     seeded = False
-    for cell in sorted(facts, key=lambda item: item.index):
+    for cell in ordered:
         for call in cell.randomness:
             seeded = seeded or call.kind == "seed"
             if not seeded and _draws(call.kind, cells.get(cell.index), call.line):
                 return cell.index
+        if not seeded and _builds_network(cells.get(cell.index), imports, networks):
+            return cell.index
     return float("inf")
+
+
+#: Calls that initialise weights at random: torch.nn layers, keras layers and models.
+_WEIGHTS = re.compile(
+    r"^(torch\.nn\.(modules\.)?[A-Z]|(tensorflow\.)?keras\.(layers|models|Sequential|Model))"
+)
+
+
+def _builds_network(
+    parsed: ParsedCell | None, imports: dict[str, str], networks: set[str]
+) -> bool:
+    if parsed is None or parsed.tree is None:
+        return False
+    for node in ast.walk(parsed.tree):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id in networks:
+                return True
+            if _WEIGHTS.match(resolved_path(node.func, imports) or ""):
+                return True
+    return False
+
+
+def _network_classes(cells: dict[int, ParsedCell], imports: dict[str, str]) -> set[str]:
+    """Notebook classes built on a torch.nn or keras class, and on those."""
+    found: set[str] = set()
+    for index in sorted(cells):
+        tree = cells[index].tree
+        for node in tree.body if tree is not None else []:
+            if isinstance(node, ast.ClassDef) and any(
+                (isinstance(base, ast.Name) and base.id in found)
+                or _WEIGHTS.match(resolved_path(base, imports) or "")
+                for base in node.bases
+            ):
+                found.add(node.name)
+    return found
 
 
 def _draws(kind: str, parsed: ParsedCell | None, line: int) -> bool:
