@@ -845,3 +845,15 @@ def column_shifts(syntax: tuple[IPythonSyntax, ...]) -> dict[int, int]:
                 if len(original) != len(cleaned):
                     shifts[line] = shifts.get(line, 0) + len(original) - len(cleaned)
     return shifts
+
+
+def is_ipython_call(node: ast.stmt) -> bool:
+    """`get_ipython().system(...)`: how the translated text spells a line of IPython."""
+    call = node.value if isinstance(node, ast.Expr) else None
+    while isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+        call = call.func.value
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == "get_ipython"
+    )

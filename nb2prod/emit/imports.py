@@ -65,7 +65,8 @@ def bound_names(body: list[ast.stmt]) -> set[str]:
 
 
 def line_reads(line: str) -> set[str]:
-    """The names an import section line reads (a module alias reads its module)."""
+    """The names code reads, at module level or inside its definitions (an import
+    section line's alias reads its module)."""
     try:
         tree = ast.parse(line)
     except SyntaxError:

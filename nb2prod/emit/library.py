@@ -13,6 +13,7 @@ from nb2prod._version import __version__
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.emit.code import LOGGER, render_module_code
 from nb2prod.emit.docstrings import in_docstring
+from nb2prod.emit.imports import line_reads
 from nb2prod.emit.settings_sources import env_prefix, reads_toml
 from nb2prod.emit.tests import render_library_tests
 from nb2prod.emit.workflow import render_workflow
@@ -38,7 +39,7 @@ def render_library(
     constants = {value.name: value for value in plan.config}
     steps = {step.name for step in plan.steps}
     bodies = {name: _without(module.code, steps) for name, module in codes.items()}
-    used = {name: _free_names(code) & constants.keys() for name, code in bodies.items()}
+    used = {name: line_reads(code) & constants.keys() for name, code in bodies.items()}
     shared = len([names for names in used.values() if names]) > 1
     files: dict[str, str] = {}
     for name, module in codes.items():
@@ -148,19 +149,6 @@ def _without(code: str, names: set[str]) -> str:
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             del lines[start - 1 : node.end_lineno]
     return "\n".join(lines).strip() + "\n"
-
-
-def _free_names(code: str) -> set[str]:
-    """Names the code reads at module level or inside its definitions."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return set()
-    return {
-        node.id
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-    }
 
 
 def _constants(values: Iterable[ConfigValue]) -> str:

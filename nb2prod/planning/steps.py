@@ -13,6 +13,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from nb2prod.analysis.literals import is_literal
+from nb2prod.magics import is_ipython_call
 from nb2prod.notebook import Cell, CellKind, Notebook
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.ipython import decide
@@ -85,20 +86,8 @@ def _runs_anything(parsed: ParsedCell) -> bool:
     return any(
         not isinstance(node, (ast.Import, ast.ImportFrom))
         and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
-        and not _is_ipython_call(node)
+        and not is_ipython_call(node)
         for node in body
-    )
-
-
-def _is_ipython_call(node: ast.stmt) -> bool:
-    """`get_ipython().system(...)`: how the parsed text spells a line of IPython."""
-    call = node.value if isinstance(node, ast.Expr) else None
-    while isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-        call = call.func.value
-    return (
-        isinstance(call, ast.Call)
-        and isinstance(call.func, ast.Name)
-        and call.func.id == "get_ipython"
     )
 
 

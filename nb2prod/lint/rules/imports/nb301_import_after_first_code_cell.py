@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
+from nb2prod.magics import is_ipython_call
 from nb2prod.testing import md, nb
 
 
@@ -75,14 +75,4 @@ def _python_code(ctx: RuleContext, index: int) -> bool:
     parsed = ctx.parsed_cell(index)
     if parsed is None or parsed.tree is None:
         return True  # unparsable: it is the first code cell as written
-    return any(not _ipython_line(node) for node in parsed.tree.body)
-
-
-def _ipython_line(node: ast.stmt) -> bool:
-    """`get_ipython().run_line_magic(...)`: how the parsed text spells a magic."""
-    call = node.value if isinstance(node, ast.Expr) else None
-    while isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-        call = call.func.value
-    return (
-        isinstance(call, ast.Call) and getattr(call.func, "id", None) == "get_ipython"
-    )
+    return any(not is_ipython_call(node) for node in parsed.tree.body)
