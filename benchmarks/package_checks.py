@@ -75,7 +75,9 @@ def requirement_names(text: str) -> set[str]:
 
 def read_pyproject(folder: Path) -> dict | None:  # type: ignore[type-arg]
     """The package's pyproject.toml as data; None when it is missing or not TOML."""
-    from nb2prod.settings import tomllib  # tomllib, or tomli before Python 3.11
+    from nb2prod.settings import toml_parser
+
+    tomllib = toml_parser()
 
     try:
         return tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))

@@ -11,14 +11,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from nb2prod.errors import ConfigError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 
 @dataclass(frozen=True)
@@ -146,7 +142,18 @@ def _strings(value: Any, key: str, path: Path) -> list[str]:
     )
 
 
+def toml_parser() -> ModuleType:
+    """tomllib, or tomli before Python 3.11; imported on first need, as most lint runs
+    find no pyproject.toml to read."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
+    tomllib = toml_parser()
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

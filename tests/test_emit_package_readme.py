@@ -103,7 +103,9 @@ def test_introduction_skips_code_blocks_tables_and_later_sections():
 def test_titles_with_emoji_and_quotes_give_valid_toml_and_python():
     """A title like "Fine-tuning with 🤗 Transformers" once became a `\\ud83e` escape,
     which TOML refuses (pip then cannot install the package)."""
-    from nb2prod.settings import tomllib
+    from nb2prod.settings import toml_parser
+
+    tomllib = toml_parser()
 
     title = 'Fine-tuning with 🤗 "Transformers" \\ tabs\there'
     package = convert_notebook(notebook(md(f"# {title}"), code("print(1)"))).package

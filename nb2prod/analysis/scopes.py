@@ -13,7 +13,6 @@ The test suite checks it against libcst's ScopeProvider and CPython's `symtable`
 from __future__ import annotations
 
 import ast
-import hashlib
 import sys
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -842,5 +841,7 @@ def _params(arguments: ast.arguments) -> Iterator[Param]:
 
 def _hash(node: ast.AST) -> str:
     """Same hash for the same code, wherever it sits (positions are not dumped)."""
+    import hashlib  # 3 ms of OpenSSL start-up, paid only by notebooks with functions
+
     dumped = ast.dump(node, annotate_fields=False, include_attributes=False)
     return hashlib.sha1(dumped.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]

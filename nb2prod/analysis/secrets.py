@@ -12,51 +12,51 @@ itself travels as a `SecretText`, which prints as `<redacted>`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-#: Provider token formats (public documentation of each provider; gitleaks uses the same).
+#: Provider token formats (public documentation of each provider; gitleaks uses the same),
+#: compiled on first need: most texts hold none of their needles.
 #: A `secret` group, when there is one, is the part that is the credential.
-TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("aws_access_key_id", re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b")),
-    ("github_token", re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b")),
-    ("github_fine_grained_token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{60,}\b")),
-    ("gitlab_token", re.compile(r"\bglpat-[A-Za-z0-9_\-]{20}\b")),
-    ("slack_token", re.compile(r"\b(?:xox[abposr]|xapp)-[A-Za-z0-9-]{10,}\b")),
+TOKEN_FORMATS: tuple[tuple[str, str], ...] = (
+    ("aws_access_key_id", (r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b")),
+    ("github_token", (r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b")),
+    ("github_fine_grained_token", (r"\bgithub_pat_[A-Za-z0-9_]{60,}\b")),
+    ("gitlab_token", (r"\bglpat-[A-Za-z0-9_\-]{20}\b")),
+    ("slack_token", (r"\b(?:xox[abposr]|xapp)-[A-Za-z0-9-]{10,}\b")),
     (
         "slack_webhook",
-        re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/]{20,}"),
+        (r"https://hooks\.slack\.com/services/[A-Za-z0-9/]{20,}"),
     ),
-    ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
-    ("anthropic_api_key", re.compile(r"\bsk-ant-[A-Za-z0-9_\-]{32,}")),
-    ("openai_api_key", re.compile(r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_\-]{32,}")),
-    ("stripe_key", re.compile(r"\b(?:sk|rk)_live_[0-9a-zA-Z]{24,}\b")),
-    ("huggingface_token", re.compile(r"\bhf_[A-Za-z]{34}\b")),
-    ("twilio_api_key", re.compile(r"\bSK[0-9a-f]{32}\b")),
-    ("sendgrid_api_key", re.compile(r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b")),
+    ("google_api_key", (r"\bAIza[0-9A-Za-z_\-]{35}\b")),
+    ("anthropic_api_key", (r"\bsk-ant-[A-Za-z0-9_\-]{32,}")),
+    ("openai_api_key", (r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_\-]{32,}")),
+    ("stripe_key", (r"\b(?:sk|rk)_live_[0-9a-zA-Z]{24,}\b")),
+    ("huggingface_token", (r"\bhf_[A-Za-z]{34}\b")),
+    ("twilio_api_key", (r"\bSK[0-9a-f]{32}\b")),
+    ("sendgrid_api_key", (r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b")),
     (
         "private_key",
-        re.compile(
+        (
             r"-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY[ A-Z]{0,10}-----[A-Za-z0-9+/=\s\\]*"
             r"(?:-----END[ A-Z0-9]{0,20}PRIVATE KEY[ A-Z]{0,10}-----)?"
         ),
     ),
     (
         "jwt",
-        re.compile(
-            r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}"
-        ),
+        (r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}"),
     ),
     (
         "url_with_password",
-        re.compile(r"://[^\s:/@]+:(?P<secret>[^\s:/@]{3,})@[^\s/]+"),
+        (r"://[^\s:/@]+:(?P<secret>[^\s:/@]{3,})@[^\s/]+"),
     ),
     (
         "authorization_header",
-        re.compile(
+        (
             r"(?i:authorization)[\"']?\s*[:=]\s*[\"']?(?i:bearer|basic|token|digest)\s+"
             r"(?P<secret>[A-Za-z0-9._~+/\-]{8,}=*)"
             r"|\b(?i:bearer)\s+(?P<bearer>[A-Za-z0-9._~+/\-]{16,}=*)"
@@ -93,13 +93,12 @@ _LOWER_NEEDLES: dict[str, tuple[str, ...]] = {
 _FORMATS = tuple(
     (
         kind,
-        pattern,
         re.compile(
             "|".join(map(re.escape, _NEEDLES.get(kind) or _LOWER_NEEDLES[kind])),
             0 if kind in _NEEDLES else re.IGNORECASE,
         ),
     )
-    for kind, pattern in TOKEN_FORMATS
+    for kind, _ in TOKEN_FORMATS
 )
 #: No secret fits in fewer characters (`pwd=abcdef` is ten).
 _SHORTEST = 8
@@ -188,9 +187,14 @@ class SecretText:
 
 def token_matches(text: str) -> Iterator[tuple[str, re.Match[str]]]:
     """Each provider-format match in `text` with its kind, samples included."""
-    for kind, pattern, needles in _FORMATS:
+    for kind, needles in _FORMATS:
         if needles.search(text):
-            yield from ((kind, match) for match in pattern.finditer(text))
+            yield from ((kind, match) for match in _format(kind).finditer(text))
+
+
+@functools.cache
+def _format(kind: str) -> re.Pattern[str]:
+    return re.compile(dict(TOKEN_FORMATS)[kind])
 
 
 def text_secrets(text: str) -> list[SecretMatch]:
