@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from nb2prod.convert import convert_notebook, plan_notebook
-from nb2prod.testing import code, md, notebook, stream
+from nb2prod.testing import code, md, notebook, result, stream
 from nb2prod.writer import write_package
 
 
@@ -18,6 +18,11 @@ def _printed(*cells):  # type: ignore[no-untyped-def]
     return [
         (line.cell, line.text) for line in plan_notebook(notebook(*cells)).plan.printed
     ]
+
+
+def _displayed(*cells):  # type: ignore[no-untyped-def]
+    plan = plan_notebook(notebook(*cells)).plan
+    return [(line.cell, line.text) for line in plan.printed if line.displayed]
 
 
 def test_printed_lines_of_kept_cells_are_expected():
@@ -67,6 +72,37 @@ def test_an_output_holding_a_secret_is_not_copied_into_a_test():
     assert lines == [(1, "2")]
 
 
+def test_values_cells_displayed_are_expected_when_the_log_shows_them_alike():
+    """Jupyter shows `repr`, the package logs `str`: numbers, shapes and literal
+    containers agree (numpy 2's `np.float64(...)` wrapper aside), a string is expected
+    without its quotes, and tables, arrays and objects are left out."""
+    lines = _displayed(
+        code("rows = [(1, 2.5), (2, 3.5)]\nlen(rows)", outputs=[result("2", 1)]),
+        code("import numpy as np\nnp.float64(0.93)", outputs=[result("np.float64(0.93)", 2)]),
+        code("(len(rows), 2)", outputs=[result("(2, 2)", 3)]),
+        code("'ready'", outputs=[result("'ready'", 4)]),
+        code("np.arange(3)", outputs=[result("array([0, 1, 2])", 5)]),
+        code("object()", outputs=[result("<object object at 0x7f3a2c1e4b20>", 6)]),
+        code("x = 1; x;", outputs=[]),
+        code("{'a': [1, 2]}", outputs=[result("{'a': [1, 2]}", 7)]),
+    )  # fmt: skip
+    assert lines == [
+        (0, "2"),
+        (1, "0.93"),
+        (2, "(2, 2)"),
+        (3, "ready"),
+        (7, "{'a': [1, 2]}"),
+    ]
+
+
+def test_a_displayed_value_after_an_unseeded_draw_is_not_expected():
+    lines = _displayed(
+        code("import numpy as np\nx = np.random.rand(3)\nround(x.sum(), 3)",
+             outputs=[result("1.432", 1)]),
+    )  # fmt: skip
+    assert lines == []
+
+
 @pytest.mark.slow  # runs the generated tests
 def test_the_generated_test_passes_on_the_package_and_fails_on_other_output(tmp_path):
     model = notebook(
@@ -76,6 +112,7 @@ def test_the_generated_test_passes_on_the_package_and_fails_on_other_output(tmp_
         md("## Mean"),
         code("print('mean', round(sum(values) / len(values), 6))",
              outputs=[stream("mean 2.25\n")]),
+        code("len(values), max(values)", outputs=[result("(3, 3.0)", 3)]),
         path="sums.ipynb",
     )  # fmt: skip
     folder = tmp_path / "pkg"
@@ -96,6 +133,10 @@ def test_the_generated_test_passes_on_the_package_and_fails_on_other_output(tmp_
     failed = generated_tests()
     assert failed.returncode == 1
     assert "cell 4: mean 2.5" in failed.stdout
+    assert '"(3, 3.0)"' in test.read_text()
+    test.write_text(test.read_text().replace('"(3, 3.0)"', '"(3, 3.5)"'))
+    failed = generated_tests()
+    assert "cell 5: ... = (3, 3.5)" in failed.stdout
 
 
 def test_nothing_after_a_network_is_built_without_a_seed_is_expected():

@@ -125,6 +125,8 @@ class PrintedLine(NamedTuple):
 
     cell: int
     text: str
+    #: the value the cell's last expression displayed: logged as `expression = text`
+    displayed: bool = False
 
 
 class ModelPlan(NamedTuple):

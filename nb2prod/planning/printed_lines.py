@@ -1,6 +1,7 @@
 """Lines the notebook printed that the package's run must print (log) again: the
-stored stdout of the cells the package keeps, the notebook's own specification of what
-it computes, pinned in a generated test.
+stored stdout of the cells the package keeps, and the values their last expressions
+displayed (`df.shape`, an accuracy), the notebook's own specification of what it
+computes, pinned in a generated test.
 
 Only lines that can repeat: not timings, memory addresses, progress or dates, not
 from a cell whose output is the shell's or a timing magic's, not Python 2 reprs, not a
@@ -46,14 +47,21 @@ def expected_printed_lines(
     kept: set[int],
     has_secret: Callable[[str], bool],
 ) -> tuple[PrintedLine, ...]:
-    """The stable stdout lines of the kept cells, in notebook order."""
+    """The stable stdout lines and displayed values of the kept cells, in notebook
+    order."""
+    facts = list(facts)
     varying_from = _first_unseeded_draw(cells, facts)
+    shows = {item.index: item.display_expression is not None for item in facts}
     found: list[PrintedLine] = []
     for index in sorted(cells):
         parsed = cells[index]
         if index not in kept or index >= varying_from or not _python_output(parsed):
             continue
         for output in parsed.cell.outputs:
+            if output.output_type == "execute_result" and shows.get(index):
+                shown = displayed_text(output.get("text/plain") or "")
+                if shown is not None and _stable(shown) and not has_secret(shown):
+                    found.append(PrintedLine(index, shown, displayed=True))
             if output.output_type != "stream" or output.name != "stdout":
                 continue
             if has_secret(output.text):  # a key over several lines is one secret
@@ -63,6 +71,33 @@ def expected_printed_lines(
                 if _stable(text) and not has_secret(text):
                     found.append(PrintedLine(index, text))
     return tuple(found[:MAX_LINES])
+
+
+#: numpy 2 shows a scalar as `np.float64(0.93)`; the log prints `0.93`.
+_NUMPY_SCALAR = re.compile(r"^np\.(?:float|int|uint|bool|str|complex)\w*\((.*)\)$")
+#: Longest displayed value kept: longer ones wrap differently in IPython's printer.
+_DISPLAY_WIDTH = 79
+
+
+def displayed_text(plain: str) -> str | None:
+    """The text the package logs for a value the notebook displayed as `plain`, or None
+    when the two may differ. The package logs `str(value)`; Jupyter shows `repr`. They
+    agree for numbers, tuples, lists and dicts of literals on one line (a string's repr
+    adds quotes: its content is expected); anything else (a table, an array, an object)
+    is left to the printed lines."""
+    text = plain.strip()
+    if "\n" in text or len(text) > _DISPLAY_WIDTH:
+        return None
+    scalar = _NUMPY_SCALAR.match(text)
+    if scalar:
+        text = scalar.group(1)
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, str):
+        return value if value.strip() and "\n" not in value else None
+    return text
 
 
 def _stable(text: str) -> bool:
