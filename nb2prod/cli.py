@@ -558,6 +558,13 @@ def convert(
             "several; the plan says which it chose and why).",
         ),
     ] = None,
+    skip_unused_searches: Annotated[
+        bool,
+        typer.Option(
+            help="Leave out hyper-parameter searches (GridSearchCV...) whose results "
+            "the saved model does not use; the plan lists every search either way."
+        ),
+    ] = False,
     verbose: Verbose = False,
 ) -> None:
     """Turn a notebook into an installable, tested Python package."""
@@ -579,8 +586,16 @@ def convert(
                     f"{report.notebook}: would change {report.folder}/{relative}\n"
                 )
         raise typer.Exit(EXIT_FINDINGS if any(r.stale for r in reports) else EXIT_OK)
-    if len(notebooks) > 1 and (serve or schedule or deployed):
-        option = "--serve" if serve else "--schedule" if schedule else "--model"
+    if len(notebooks) > 1 and (serve or schedule or deployed or skip_unused_searches):
+        option = (
+            "--serve"
+            if serve
+            else (
+                "--schedule"
+                if schedule
+                else "--model" if deployed else "--skip-unused-searches"
+            )
+        )
         sys.stderr.write(f"error: {option} takes one notebook\n")
         raise typer.Exit(EXIT_BAD_INPUT)
     if len(notebooks) > 1 and not dry_run:
@@ -596,7 +611,12 @@ def convert(
 
         planned = _guard(
             lambda: convert_notebook(
-                model, name, serve=serve, schedule=schedule, model=deployed
+                model,
+                name,
+                serve=serve,
+                schedule=schedule,
+                model=deployed,
+                skip_unused_searches=skip_unused_searches,
             ),
             verbose,
         )
@@ -614,7 +634,12 @@ def convert(
         raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)
     result = _guard(
         lambda: convert_notebook(
-            model, name, serve=serve, schedule=schedule, model=deployed
+            model,
+            name,
+            serve=serve,
+            schedule=schedule,
+            model=deployed,
+            skip_unused_searches=skip_unused_searches,
         ),
         verbose,
     )

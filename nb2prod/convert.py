@@ -23,7 +23,7 @@ from nb2prod.planning.last_result import bind_last_results
 from nb2prod.planning.late_defaults import late_defaults
 from nb2prod.planning.metric_bindings import bind_metrics
 from nb2prod.planning.notebook_result import bind_notebook_result
-from nb2prod.planning.plan import Plan
+from nb2prod.planning.plan import ConvertOptions, Plan
 from nb2prod.planning.redaction import redact_plan, redact_text_cells
 from nb2prod.selfcheck import Problem, check_package
 
@@ -45,7 +45,9 @@ class Planned(NamedTuple):
 
 @refusing_deep_nesting  # issue 12: deep code is an error with a cell and line
 def plan_notebook(
-    notebook: Notebook, package: str | None = None, model: str | None = None
+    notebook: Notebook,
+    package: str | None = None,
+    options: ConvertOptions | None = None,
 ) -> Planned:
     """The plan, the parsed cells by index and the facts; refuses cells that are not
     Python. The plan holds no secret of the notebook (issue 12)."""
@@ -97,7 +99,10 @@ def plan_notebook(
         notebook = settings.notebook
         parsed = parse_notebook(notebook)
         facts = analyze_parsed(notebook.path, parsed)
-    plan = build_plan(notebook, parsed, facts, package, model)
+    options = options or ConvertOptions()
+    plan = build_plan(notebook, parsed, facts, package, options)._replace(
+        options=options
+    )
     extra = version_warnings(versions) if versions is not None else ()
     extra += defaults.warnings if defaults is not None else ()
     if extra:
@@ -116,32 +121,42 @@ def convert_notebook(
     serve: bool = False,
     schedule: bool = False,
     model: str | None = None,
+    skip_unused_searches: bool = False,
 ) -> ConvertResult:
     """Plan the conversion of `notebook` and render every file of the package; with
     `serve`, the package also serves its trained model over HTTP; with `schedule`, its
-    CLI gets `train` and `predict` commands."""
+    CLI gets `train` and `predict` commands; `model` names the model to save; with
+    `skip_unused_searches`, hyper-parameter searches the saved model does not use are
+    left out."""
+    options = ConvertOptions(serve, schedule, model, skip_unused_searches)
+    return convert_with_options(notebook, package, options)
+
+
+def convert_with_options(
+    notebook: Notebook, package: str | None, options: ConvertOptions
+) -> ConvertResult:
+    """`convert_notebook` with every option in one record (a package's own, for
+    `--check`)."""
     from nb2prod.pasted_data import mask_pasted_data, restore_pasted_data
 
     pasted = mask_pasted_data(notebook)  # issue 12: megabytes of data in seconds
     if pasted is not None:
-        result = _converted(pasted.notebook, package, serve, schedule, model)
+        result = _converted(pasted.notebook, package, options)
         files = restore_pasted_data(result.package, pasted.literals)
         if files is not None:
             return result._replace(package=files)
-    return _converted(notebook, package, serve, schedule, model)
+    return _converted(notebook, package, options)
 
 
 def _converted(
-    notebook: Notebook,
-    package: str | None,
-    serve: bool,
-    schedule: bool,
-    model: str | None = None,
+    notebook: Notebook, package: str | None, options: ConvertOptions
 ) -> ConvertResult:
     from nb2prod.emit.package import render_package
 
-    planned = plan_notebook(notebook, package, model)
-    planned = planned._replace(plan=with_options(planned.plan, serve, schedule))
+    planned = plan_notebook(notebook, package, options)
+    planned = planned._replace(
+        plan=with_options(planned.plan, options.serve, options.schedule)
+    )
     with survivors_frozen():  # the parsed cells and facts: not walked by each pass
         files = render_package(*planned)
         sources = {cell.index: cell.source for cell in notebook.cells}
@@ -158,6 +173,21 @@ def with_options(plan: Plan, serve: bool, schedule: bool) -> Plan:
     if schedule:
         plan = with_schedule(plan)
     return plan
+
+
+def _guessed_options(folder: Path, plan: Plan) -> ConvertOptions:
+    """The options of a package written before nb2prod recorded them, read from the
+    files they add."""
+    source = folder / "src" / plan.package
+    pipeline = source / "pipeline.py"
+    deployed = _saved_variable(source / "models.py")  # with --model
+    default = plan.model.name if plan.model else None
+    return ConvertOptions(
+        serve=(source / "serve.py").is_file(),
+        schedule=pipeline.is_file()
+        and "\ndef run_training(" in pipeline.read_text(encoding="utf-8"),
+        model=deployed if deployed not in (None, default) else None,
+    )
 
 
 def _saved_variable(models: Path) -> str | None:
@@ -188,7 +218,7 @@ def check_packages(notebooks: list[str], output: str | None) -> list[StaleReport
     from pathlib import Path
 
     from nb2prod.notebook import read_notebook
-    from nb2prod.settings import load_convert_settings
+    from nb2prod.settings import load_convert_settings, recorded_options
     from nb2prod.writer import stale_files
 
     settings = load_convert_settings(Path.cwd())
@@ -196,21 +226,14 @@ def check_packages(notebooks: list[str], output: str | None) -> list[StaleReport
     for notebook in notebooks:
         configured = output or settings.folder_for(notebook)
         model = read_notebook(notebook)
-        result = convert_notebook(model)
+        # as the package records it was made: options, pins, Python, star imports
+        recorded = recorded_options(Path(configured)) if configured else None
+        result = convert_with_options(model, None, recorded or ConvertOptions())
         folder = Path(configured or result.plan.package)
-        source = folder / "src" / result.plan.package
-        serve = (source / "serve.py").is_file()  # it was made with --serve
-        pipeline = source / "pipeline.py"
-        schedule = pipeline.is_file() and "\ndef run_training(" in pipeline.read_text(
-            encoding="utf-8"
-        )  # with --schedule
-        deployed = _saved_variable(source / "models.py")  # with --model
-        default = result.plan.model.name if result.plan.model else None
-        chosen = deployed if deployed not in (None, default) else None
-        if serve or schedule or chosen:
-            result = convert_notebook(
-                model, serve=serve, schedule=schedule, model=chosen
-            )
+        if recorded is None:
+            options = recorded_options(folder) or _guessed_options(folder, result.plan)
+            if options != result.plan.options:
+                result = convert_with_options(model, None, options)
         if configured is None and not folder.is_dir():
             continue
         reports.append(

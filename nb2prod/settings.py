@@ -12,9 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nb2prod.errors import ConfigError
+
+if TYPE_CHECKING:
+    from nb2prod.planning.plan import ConvertOptions
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,58 @@ def find_pyproject(start: Path) -> Path | None:
     folder = start if start.is_dir() else start.parent
     for candidate in [folder.resolve(), *folder.resolve().parents]:
         path = candidate / "pyproject.toml"
-        if path.is_file() and "nb2prod" in _read_toml(path).get("tool", {}):
+        if path.is_file() and set(
+            _read_toml(path).get("tool", {}).get("nb2prod", {})
+        ) - {
+            "generated"  # a package nb2prod wrote records how; that sets nothing
+        }:
             return path
     return None
+
+
+def recorded_options(folder: Path) -> ConvertOptions | None:
+    """The convert options a package folder records in `[tool.nb2prod.generated]` of
+    its pyproject.toml, with the environment it was made in; None for a folder without
+    that record."""
+    from nb2prod.planning.plan import ConvertOptions, RecordedEnvironment
+
+    path = folder / "pyproject.toml"
+    if not path.is_file():
+        return None
+    table = _read_toml(path).get("tool", {}).get("nb2prod", {}).get("generated")
+    if not isinstance(table, dict):
+        return None
+    model = table.get("model")
+    python = table.get("python")
+    requirements = table.get("requirements", {})
+    stars = table.get("star-imports", {})
+    recorded = (
+        RecordedEnvironment(
+            python,
+            tuple(
+                (key, line)
+                for key, line in requirements.items()
+                if isinstance(line, str)
+            ),
+            tuple(
+                (module, tuple(names))
+                for module, names in stars.items()
+                if isinstance(names, list)
+                and all(isinstance(name, str) for name in names)
+            ),
+        )
+        if isinstance(python, str)
+        and isinstance(requirements, dict)
+        and isinstance(stars, dict)
+        else None
+    )
+    return ConvertOptions(
+        serve=table.get("serve") is True,
+        schedule=table.get("schedule") is True,
+        model=model if isinstance(model, str) else None,
+        skip_unused_searches=table.get("skip-unused-searches") is True,
+        recorded=recorded,
+    )
 
 
 def load_lint_settings(start: Path, config: Path | None = None) -> LintSettings:

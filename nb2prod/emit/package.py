@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -141,6 +142,7 @@ def _finished(
         script=None if library else _script(plan),
         model=plan.model,
         serve=plan.serve,
+        generated=_generated(plan),
     )
     files["README.md"] = (
         render("README_library.md.j2", **library_readme_context(plan, files))
@@ -365,6 +367,49 @@ def _requirements(plan: Plan) -> list[Any]:
 
 def _script(plan: Plan) -> str:
     return plan.package.replace("_", "-")
+
+
+def _generated(plan: Plan) -> list[tuple[str, list[tuple[str, str]]]]:
+    """`[tool.nb2prod.generated]` and its tables: what made the package (options, and
+    what the environment told the planning), as TOML keys and values."""
+    from nb2prod._version import __version__
+    from nb2prod.planning.requirements import recorded_requirements
+
+    options = plan.options
+    main = [
+        ("nb2prod", _string(__version__)),
+        ("notebook", _string(os.path.basename(plan.notebook))),
+        ("python", _string(plan.python_version)),
+        ("serve", _boolean(options.serve)),
+        ("schedule", _boolean(options.schedule)),
+        *([("model", _string(options.model))] if options.model else []),
+        ("skip-unused-searches", _boolean(options.skip_unused_searches)),
+    ]
+    requirements = recorded_requirements(plan.requirements)
+    stars = [star for star in plan.star_imports if star.names and not star.inferred]
+    return [
+        ("tool.nb2prod.generated", main),
+        (
+            "tool.nb2prod.generated.requirements",
+            [(_string(key), _string(line)) for key, line in requirements.items()],
+        ),
+        (
+            "tool.nb2prod.generated.star-imports",
+            [
+                (_string(star.module), "[" + ", ".join(map(_string, star.names)) + "]")
+                for star in stars
+                if star.names
+            ],
+        ),
+    ]
+
+
+def _string(text: str) -> str:
+    return f'"{_text(text)}"'
+
+
+def _boolean(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _text(text: str) -> str:

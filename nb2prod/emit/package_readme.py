@@ -10,7 +10,9 @@ from typing import Any
 
 from nb2prod.emit.settings_sources import env_prefix, reads_toml
 from nb2prod.emit.workflow import data_variable
+from nb2prod.planning.cell_selection import left_out_notes
 from nb2prod.planning.plan import Plan
+from nb2prod.planning.searches import search_note
 
 
 def readme_context(plan: Plan) -> dict[str, Any]:
@@ -53,6 +55,12 @@ def readme_context(plan: Plan) -> dict[str, Any]:
             for step in plan.steps
         ],
         "golden": len(plan.golden),
+        "left_out": [_line(note) for note in left_out_notes(plan.left_out)],
+        "searches": [
+            _line(search_note(search, plan.model is not None))
+            for search in plan.searches
+        ],
+        "parameters": [cell + 1 for cell in plan.parameters_cells],
         "warnings": [
             _line((f"cell {w.cell + 1}: " if w.cell is not None else "") + w.message)
             for w in plan.warnings
@@ -303,6 +311,12 @@ def library_readme_context(plan: Plan, files: dict[str, str]) -> dict[str, Any]:
         ],
         "constants": [f"`{value.name}`" for value in plan.config],
         "golden": len(plan.golden),
+        "left_out": [_line(note) for note in left_out_notes(plan.left_out)],
+        "searches": [
+            _line(search_note(search, plan.model is not None))
+            for search in plan.searches
+        ],
+        "parameters": [cell + 1 for cell in plan.parameters_cells],
         "warnings": [
             _line((f"cell {w.cell + 1}: " if w.cell is not None else "") + w.message)
             for w in plan.warnings

@@ -20,7 +20,7 @@ from nb2prod.planning.class_state import (
     definition_needs,
     with_constructions,
 )
-from nb2prod.planning.config import find_constants, find_secrets
+from nb2prod.planning.config import PARAMETERS_TAG, find_constants, find_secrets
 from nb2prod.planning.golden import find_golden_cases
 from nb2prod.planning.import_settings import import_settings
 from nb2prod.planning.introduction import introduction
@@ -47,14 +47,17 @@ from nb2prod.planning.naming import (
 )
 from nb2prod.planning.plan import (
     ConfigValue,
+    ConvertOptions,
     DataFile,
     FunctionPlan,
+    LeftOut,
     Plan,
     Step,
     Warning,
 )
 from nb2prod.planning.printed_lines import expected_printed_lines
 from nb2prod.planning.requirements import requirements_for, target_python
+from nb2prod.planning.searches import find_searches, search_warning
 from nb2prod.planning.signatures import (
     assigned_results,
     bindings,
@@ -86,19 +89,38 @@ def build_plan(
     parsed: tuple[ParsedCell, ...],
     facts: NotebookFacts,
     package: str | None = None,
-    chosen_model: str | None = None,
+    options: ConvertOptions | None = None,
 ) -> Plan:
-    """Every decision of the conversion, made once; `chosen_model` is `--model`."""
+    """Every decision of the conversion, made once, as `options` ask."""
+    options = options or ConvertOptions()
+    chosen_model, recorded = options.model, options.recorded
     by_index = {item.cell.index: item for item in parsed}
     warnings: list[Warning] = []
     decisions, installs, data_files, skipped = _ipython(parsed, warnings)
     left_out, kept_for_others = left_out_cells(notebook, facts)
     warnings += kept_for_others
+    out = {item.cell for item in left_out}
     code_cells = {
-        i: item
-        for i, item in by_index.items()
-        if i not in skipped and i not in left_out
+        i: item for i, item in by_index.items() if i not in skipped and i not in out
     }
+    searches = find_searches(
+        code_cells,
+        lambda: find_model(code_cells, facts, chosen_model, notebook.path),
+        options.skip_unused_searches,
+    )
+    left_out += tuple(
+        LeftOut(cell, "unused_search", f"{search.estimator} `{search.name}`")
+        for search in searches
+        if search.left_out
+        for cell in search.cells
+    )
+    out = {item.cell for item in left_out}
+    code_cells = {i: item for i, item in code_cells.items() if i not in out}
+    warnings += [
+        Warning(search.cell, search_warning(search))
+        for search in searches
+        if search.use == "unused" and not search.left_out
+    ]
     secrets = tuple(find_secrets(facts))
     # a credential never becomes a setting with the secret as its default
     hidden = {(secret.cell, secret.name) for secret in secrets}
@@ -108,7 +130,7 @@ def build_plan(
         if (value.cell, value.name) not in hidden
     ]
     config_names = {value.name for value in config}
-    stars = resolve_star_imports(facts)
+    stars = resolve_star_imports(facts, recorded)
     warnings += star_warnings(stars, facts)
     aliases = module_aliases(facts, code_cells)
     known = bindings(facts, config_names, stars, aliases)
@@ -225,7 +247,7 @@ def build_plan(
     plan = Plan(
         package=_package(package, notebook, imports),
         notebook=notebook.path,
-        python_version=target_python(),
+        python_version=target_python(recorded),
         notebook_python=_minor(notebook.python_version),
         title=_title(notebook),
         steps=tuple(steps),
@@ -239,6 +261,7 @@ def build_plan(
             imports,
             installs,
             local,
+            recorded,
             (
                 *(("typer",) if kind == "pipeline" else ()),
                 *(("matplotlib",) if uses_figures else ()),
@@ -270,6 +293,13 @@ def build_plan(
         model=model,
         kind=kind,
         written=_written(facts, code_cells, config),
+        left_out=tuple(sorted(left_out)),
+        parameters_cells=tuple(
+            index
+            for index, item in sorted(code_cells.items())
+            if PARAMETERS_TAG in item.cell.tags
+        ),
+        searches=searches,
     )
     return library_modules(plan) if kind == "library" else plan
 

@@ -9,9 +9,11 @@ warning: leaving it out would leave the package with an unbound name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.notebook import Cell, CellKind, Notebook
-from nb2prod.planning.plan import Warning
+from nb2prod.planning.plan import LeftOut, LeftOutReason, Warning
 
 SKIP_TAGS = frozenset({"skip", "exploration"})
 SKIP_COMMENT = "# nb2prod: skip"
@@ -21,9 +23,9 @@ EXPORT_COMMENTS = ("#| export", "#|export", "# export")
 
 def left_out_cells(
     notebook: Notebook, facts: NotebookFacts
-) -> tuple[frozenset[int], tuple[Warning, ...]]:
-    """The indexes of the code cells the author marked out of the package, and a
-    warning for each marked cell kept because a kept cell needs it."""
+) -> tuple[tuple[LeftOut, ...], tuple[Warning, ...]]:
+    """The code cells the author marked out of the package, and a warning for each
+    marked cell kept because a kept cell needs it."""
     code = [cell for cell in notebook.cells if cell.kind is CellKind.CODE]
     exported = [cell for cell in code if _exported(cell)]
     marked = {
@@ -32,7 +34,7 @@ def left_out_cells(
         if (exported and not _exported(cell)) or (not exported and _skipped(cell))
     }
     if not marked:
-        return frozenset(), ()
+        return (), ()
     defined_in: dict[str, set[int]] = {}
     for cell in facts.cells:
         for name in cell.defines:
@@ -57,7 +59,8 @@ def left_out_cells(
                             f"`{name}` it defines; kept in the package",
                         )
                     )
-    return frozenset(marked), tuple(warnings)
+    reason: LeftOutReason = "not_exported" if exported else "skip"
+    return tuple(LeftOut(cell, reason) for cell in sorted(marked)), tuple(warnings)
 
 
 def _skipped(cell: Cell) -> bool:
@@ -68,3 +71,24 @@ def _skipped(cell: Cell) -> bool:
 def _exported(cell: Cell) -> bool:
     first = cell.source.lstrip().split("\n", 1)[0].strip().lower()
     return EXPORT_TAG in cell.tags or first in EXPORT_COMMENTS
+
+
+#: Why a cell is out of the package, as the plan report and the README say it.
+_REASONS = {
+    "skip": "marked as exploration (a `skip` or `exploration` tag, or `# nb2prod: skip`)",
+    "not_exported": "not tagged `export` (the notebook exports its cells, nbdev-style)",
+    "unused_search": "only the hyper-parameter search {detail}, which the saved model "
+    "does not use (`--skip-unused-searches`)",
+}
+
+
+def left_out_notes(left_out: Iterable[LeftOut]) -> list[str]:
+    """One line per reason: `cells 3, 4: marked as exploration (...)`."""
+    by_reason: dict[tuple[str, str], list[int]] = {}
+    for item in left_out:
+        by_reason.setdefault((item.reason, item.detail), []).append(item.cell + 1)
+    return [
+        f"cell{'s' if len(cells) > 1 else ''} {', '.join(map(str, cells))}: "
+        + _REASONS[reason].format(detail=detail)
+        for (reason, detail), cells in by_reason.items()
+    ]

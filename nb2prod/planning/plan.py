@@ -129,6 +129,59 @@ class PrintedLine(NamedTuple):
     displayed: bool = False
 
 
+class RecordedEnvironment(NamedTuple):
+    """What the environment a package was made in told the conversion, as the package
+    records it: planning again from the record gives the same answer in any
+    environment (`convert --check` from pre-commit's venv, which holds nb2prod alone).
+    """
+
+    python: str  # major.minor the package targets
+    #: top-level import (or needed distribution) -> its pinned requirement
+    requirements: tuple[tuple[str, str], ...] = ()
+    #: module of a star import -> the names the notebook takes from it
+    star_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+class ConvertOptions(NamedTuple):
+    """What `nb2prod convert` was asked for. The package records them in its
+    pyproject.toml (`[tool.nb2prod.generated]`) so that `convert --check` and `verify`
+    convert again the same way."""
+
+    serve: bool = False  # --serve
+    schedule: bool = False  # --schedule
+    model: str | None = None  # --model
+    skip_unused_searches: bool = False  # --skip-unused-searches
+    #: planning from a package's record instead of this environment (--check, verify)
+    recorded: RecordedEnvironment | None = None
+
+
+SearchUse = Literal["deployed", "read", "unused"]
+
+
+class SearchPlan(NamedTuple):
+    """A hyper-parameter search the notebook runs (`GridSearchCV`...), and whether the
+    package needs it (planning/searches.py)."""
+
+    name: str  # the notebook variable holding it
+    cell: int  # where it is built
+    estimator: str  # GridSearchCV
+    use: SearchUse  # the saved model comes from it | other code reads it | neither
+    cells: tuple[int, ...]  # cells holding only its work (built, run, shown)
+    left_out: bool  # those cells are out of the package (--skip-unused-searches)
+    mixed: tuple[int, ...] = ()  # cells holding its work beside other work
+
+
+LeftOutReason = Literal["skip", "not_exported", "unused_search"]
+
+
+class LeftOut(NamedTuple):
+    """A code cell the package leaves out, and why."""
+
+    cell: int
+    reason: LeftOutReason
+    detail: str = ""
+
+
 class ModelPlan(NamedTuple):
     """The model the notebook trains last, which the pipeline saves after a run."""
 
@@ -211,3 +264,7 @@ class Plan(NamedTuple):
     # library: the notebook only defines functions and classes (planning/library.py)
     kind: PackageKind = "pipeline"
     written: tuple[str, ...] = ()  # relative paths the notebook writes (the README)
+    left_out: tuple[LeftOut, ...] = ()  # code cells not in the package, with why
+    searches: tuple[SearchPlan, ...] = ()  # hyper-parameter searches, and their use
+    options: ConvertOptions = ConvertOptions()  # what convert was asked for
+    parameters_cells: tuple[int, ...] = ()  # tagged `parameters`: settings (papermill)

@@ -16,7 +16,7 @@ from functools import cache
 from importlib import metadata
 
 from nb2prod.analysis.facts import ImportFact
-from nb2prod.planning.plan import Requirement
+from nb2prod.planning.plan import RecordedEnvironment, Requirement
 
 #: Import name -> distribution, where they differ (EMITTERS.md section 1.2).
 KNOWN_DISTRIBUTIONS = {
@@ -84,12 +84,15 @@ def requirements_for(
     imports: list[ImportFact],
     installs: list[str],
     local_modules: set[str],
+    recorded: RecordedEnvironment | None = None,
     package_needs: tuple[str, ...] = (),
 ) -> tuple[Requirement, ...]:
     """One requirement per distribution, sorted by name; install lines win on versions.
-    `package_needs` are distributions the generated code itself uses (typer...)."""
+    `package_needs` are distributions the generated code itself uses (typer...); what a
+    package `recorded` names is taken as recorded, the rest from this environment."""
+    known = dict(recorded.requirements) if recorded is not None else {}
     found: dict[str, Requirement] = {
-        _normal(name): Requirement(pinned(name), "package", ())
+        _normal(name): Requirement(known.get(name) or pinned(name), "package", ())
         for name in package_needs
     }
     for fact in imports:
@@ -104,14 +107,16 @@ def requirements_for(
             continue
         if fact.module in NOTEBOOK_ONLY or name in NOTEBOOK_ONLY:
             continue
-        distribution = distribution_of(
-            fact.module if fact.name is None else f"{fact.module}.{fact.name}"
+        line = known.get(name) or pinned(
+            distribution_of(
+                fact.module if fact.name is None else f"{fact.module}.{fact.name}"
+            )
         )
-        key = _normal(distribution)
+        key = _normal(re.split(r"[<>=!~\[;@ ]", line, maxsplit=1)[0])
         previous = found.get(key)
         optional = fact.optional and (previous is None or previous.optional)
         imports_of = tuple(sorted({*(previous.imports if previous else ()), name}))
-        found[key] = Requirement(pinned(distribution), "import", imports_of, optional)
+        found[key] = Requirement(line, "import", imports_of, optional)
     for specifier in installs:
         key = _normal(re.split(r"[<>=!~\[;@ ]", specifier, maxsplit=1)[0])
         previous = found.get(key)
@@ -120,11 +125,26 @@ def requirements_for(
     return tuple(found[key] for key in sorted(found))
 
 
-def target_python() -> str:
+def target_python(recorded: RecordedEnvironment | None = None) -> str:
     """The Python (major.minor) a package declares: the one nb2prod runs in, since the
     versions requirements.txt pins are the ones installed there (each of which supports
-    it; an older interpreter may have none of those releases)."""
+    it; an older interpreter may have none of those releases). A recorded package keeps
+    its own."""
+    if recorded is not None:
+        return recorded.python
     return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def recorded_requirements(requirements: tuple[Requirement, ...]) -> dict[str, str]:
+    """What a package records of its requirements: each import (or needed
+    distribution) with its pinned line; the notebook's own install lines need none."""
+    found: dict[str, str] = {}
+    for requirement in requirements:
+        if requirement.source == "pip_install":
+            continue
+        for key in requirement.imports or (requirement.name.split("==")[0],):
+            found[key] = requirement.name
+    return found
 
 
 def distribution_of(dotted: str) -> str:

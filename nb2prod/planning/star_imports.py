@@ -16,11 +16,15 @@ import sys
 from pathlib import Path
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.planning.plan import StarImport, Warning
+from nb2prod.planning.plan import RecordedEnvironment, StarImport, Warning
 
 
-def resolve_star_imports(facts: NotebookFacts) -> tuple[StarImport, ...]:
-    """Each star import with the names the notebook takes from it (None: unresolved)."""
+def resolve_star_imports(
+    facts: NotebookFacts, recorded: RecordedEnvironment | None = None
+) -> tuple[StarImport, ...]:
+    """Each star import with the names the notebook takes from it (None: unresolved);
+    a module a package `recorded` is not looked up here."""
+    listed = dict(recorded.star_imports) if recorded is not None else {}
     wanted = {
         provider.name
         for flow in facts.dataflow.cells
@@ -30,7 +34,7 @@ def resolve_star_imports(facts: NotebookFacts) -> tuple[StarImport, ...]:
     found = []
     modules = dict.fromkeys(m for cell in facts.cells for m in cell.star_imports)
     for module in modules:
-        names = public_names(module)
+        names = frozenset(listed[module]) if module in listed else public_names(module)
         used = None if names is None else tuple(sorted(wanted & names))
         found.append(StarImport(module, used))
         if names is not None:

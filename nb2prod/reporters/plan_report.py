@@ -10,7 +10,9 @@ from rich.markup import escape
 from rich.tree import Tree
 
 from nb2prod.plain import plain
+from nb2prod.planning.cell_selection import left_out_notes
 from nb2prod.planning.plan import Plan
+from nb2prod.planning.searches import search_note
 from nb2prod.reporters.console import text_console
 from nb2prod.selfcheck import Problem
 
@@ -61,7 +63,15 @@ def render_plan_text(
                 node.add(f"takes: {', '.join(step.params) or '-'}")
                 node.add(f"returns: {', '.join(step.returns) or '-'}")
     if plan.config:
-        config = tree.add("module constants" if library else "config.py")
+        parameters = [cell + 1 for cell in plan.parameters_cells]
+        config = tree.add(
+            ("module constants" if library else "config.py")
+            + (
+                f"  (cell {', '.join(map(str, parameters))} is tagged `parameters`)"
+                if parameters
+                else ""
+            )
+        )
         for value in plan.config:
             note = f"  (was {escape(value.original)})" if value.original else ""
             config.add(f"{value.name} = {escape(value.value)}{note}")
@@ -84,6 +94,14 @@ def render_plan_text(
             saved.add(f"tested: predicts {predicted} again from {rows}")
         saved.add(f"metrics computed on it: {', '.join(model.metrics) or '-'}")
         saved.add(f"metrics.json: {', '.join(model.run_metrics) or '-'}")
+    if plan.left_out:
+        out = tree.add("left out of the package")
+        for note in left_out_notes(plan.left_out):
+            out.add(escape(note))
+    if plan.searches:
+        searches = tree.add("hyper-parameter searches")
+        for search in plan.searches:
+            searches.add(escape(search_note(search, plan.model is not None)))
     if plan.decisions:
         ipython = tree.add("IPython syntax")
         for decision in plan.decisions:

@@ -98,6 +98,7 @@ def _verify(
     from nb2prod.errors import ConfigError
     from nb2prod.notebook import read_notebook
     from nb2prod.parsing import parse_notebook
+    from nb2prod.settings import recorded_options
     from nb2prod.verify.runs import RunSettings, run_notebook, run_package
 
     notebook = read_notebook(notebook_path)
@@ -111,7 +112,8 @@ def _verify(
             "no package converted by nb2prod here (src/PACKAGE/pipeline.py); "
             f"run `nb2prod convert {notebook_path} -o {package_dir}` first",
         )
-    planned = plan_notebook(notebook, packages[0])
+    # convert's options as the package records them (none: an older package)
+    planned = plan_notebook(notebook, packages[0], recorded_options(folder))
     plan = planned.plan
     if plan.kind == "library":
         return _verify_library(notebook_path, folder, plan, python, run_timeout)
