@@ -65,7 +65,7 @@ def combine_notebooks(notebooks: list[Notebook], name: str) -> Combined:
                     "cell writing the same file); convert them separately",
                 )
             files[target] = text
-    shared = _share_helpers(files, name)
+    shared = _share_helpers(files, name, parts)
     files.update(render_combined_root(name, [plan for _, plan in parts]))
     return Combined(
         format_files(dict(sorted(files.items()))), tuple(parts), shared, tuple(problems)
@@ -90,21 +90,33 @@ def _relocate(relative: str, name: str, sub: str) -> str | None:
     return None
 
 
-def _share_helpers(files: Package, name: str) -> tuple[str, ...]:
-    """Move definitions that two or more subpackages hold identically to helpers.py."""
+def _share_helpers(
+    files: Package, name: str, parts: list[tuple[str, Plan]]
+) -> tuple[str, ...]:
+    """Move definitions that two or more subpackages hold identically to helpers.py.
+    Candidates are what each plan says the notebook defined, in the modules the plan
+    made from its cells: nb2prod's own modules (models.py, config.py...) are never
+    notebook code, however alike they are between subpackages."""
+    plans = dict(parts)
     modules = {
         path: ast.parse(text)
         for path, text in files.items()
         if path.startswith(f"src/{name}/")
         and path.endswith(".py")
-        and Path(path).stem not in _GENERATED
         and path.count("/") == 3
+        and Path(path).stem in plans[path.split("/")[2]].modules
+    }
+    defined = {
+        sub: {function.name for function in plan.functions} for sub, plan in parts
     }
     seen: dict[tuple[str, str], set[str]] = {}  # (name, source) -> subpackages
     for path, tree in modules.items():
         sub = path.split("/")[2]
         for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if (
+                isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                and node.name in defined[sub]
+            ):
                 key = (node.name, ast.get_source_segment(files[path], node) or "")
                 seen.setdefault(key, set()).add(sub)
     candidates = {key for key, subs in seen.items() if len(subs) > 1}

@@ -25,6 +25,7 @@ from nb2prod.planning.metric_bindings import bind_metrics
 from nb2prod.planning.notebook_result import bind_notebook_result
 from nb2prod.planning.plan import ConvertOptions, Plan
 from nb2prod.planning.redaction import redact_plan, redact_text_cells
+from nb2prod.planning.star_imports import separate_shadowed_builtins
 from nb2prod.selfcheck import Problem, check_package
 
 
@@ -77,6 +78,11 @@ def plan_notebook(
     versions = version_functions(notebook, parsed)
     if versions is not None:  # a function redefined with different code
         notebook = versions.notebook
+        parsed = parse_notebook(notebook)
+        facts = analyze_parsed(notebook.path, parsed)
+    separated = separate_shadowed_builtins(notebook, parsed, facts)
+    if separated is not None:  # `sum` before `from numpy import *`, and after it
+        notebook = separated
         parsed = parse_notebook(notebook)
         facts = analyze_parsed(notebook.path, parsed)
     defaults = late_defaults(notebook, parsed, facts)

@@ -148,3 +148,49 @@ def test_dry_run_takes_one_notebook(tmp_path, run_cli, monkeypatch, flag):
     outcome = run_cli("convert", "a.ipynb", "b.ipynb", flag)
     assert outcome.exit_code == 2
     assert outcome.stderr == "error: --dry-run takes one notebook\n"
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _examples_combined() -> dict[str, str]:
+    notebooks = [
+        read_notebook(str(EXAMPLES / name))
+        for name in ("churn_messy.ipynb", "churn_tidy.ipynb")
+    ]
+    return combine_notebooks(notebooks, "both").package  # type: ignore[no-any-return]
+
+
+def test_generated_modules_are_never_shared_helpers(tmp_path):
+    """Both examples save a model: their models.py are alike, and nb2prod's own. Once
+    moved into helpers.py as "shared notebook helpers" (6 x F401 in the package CI)."""
+    files = _examples_combined()
+    assert "src/both/helpers.py" not in files
+    for sub in ("churn_messy", "churn_tidy"):
+        assert "def load_model(" in files[f"src/both/{sub}/models.py"]
+    folder = tmp_path / "both"
+    for relative, text in files.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_text(text, encoding="utf-8")
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    linted = subprocess.run(
+        [ruff, "check", "--select", "E9,F", "--no-cache", str(folder)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert linted.returncode == 0, linted.stdout
+
+
+@pytest.mark.slow  # runs the combined package's tests
+def test_the_examples_combined_pass_their_own_tests(tmp_path):
+    folder = tmp_path / "both"
+    for relative, text in _examples_combined().items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_text(text, encoding="utf-8")
+    for data in EXAMPLES.glob("*.csv"):
+        shutil.copy(data, folder / data.name)
+    tested = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=folder, capture_output=True, text=True, check=False, timeout=900,
+        env={**os.environ, "PYTHONPATH": str(folder / "src")},
+    )  # fmt: skip
+    assert tested.returncode == 0, tested.stdout[-3000:]

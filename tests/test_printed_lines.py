@@ -95,6 +95,21 @@ def test_values_cells_displayed_are_expected_when_the_log_shows_them_alike():
     ]
 
 
+def test_displays_the_package_does_not_log_alike_are_not_expected():
+    """A set (IPython sorts its items, `str` does not), a call made for its effect
+    (`add(1, 2)` reads like `set.add`, `ax.set_xlim(...)` draws): not logged as values.
+    """
+    lines = _displayed(
+        code("{n ** 2 for n in range(12)}",
+             outputs=[result("{0, 1, 4, 9, 16, 25, 36, 49, 64, 81, 100, 121}", 1)]),
+        code("add = lambda x, y: x + y\nadd(1, 2)", outputs=[result("3", 2)]),
+        code("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\n"
+             "ax.set_xlim(-5, 5)", outputs=[result("(-5.0, 5.0)", 3)]),
+        code("len([1, 2, 3])", outputs=[result("3", 4)]),
+    )  # fmt: skip
+    assert lines == [(3, "3")]
+
+
 def test_a_displayed_value_after_an_unseeded_draw_is_not_expected():
     lines = _displayed(
         code("import numpy as np\nx = np.random.rand(3)\nround(x.sum(), 3)",

@@ -270,6 +270,7 @@ def render_combined_root(name: str, plans: list[Plan]) -> Package:
         script=_script(merged),
         model=merged.model,
         serve=False,
+        generated=[],  # several notebooks: `--check` compares each one's own package
     )
     files["README.md"] = render(
         "README_combined.md.j2",

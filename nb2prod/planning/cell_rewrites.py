@@ -1,11 +1,15 @@
 """What the rewrites of cell text before planning share (`late_defaults`,
-`metric_bindings`, `inline_settings`): the lines they must not touch, and the notebook
-with the cells they rewrote."""
+`metric_bindings`, `inline_settings`, `function_versions`, `star_imports`): the lines
+they must not touch, renaming a global where it is read, and the notebook with the
+cells they rewrote."""
 
 from __future__ import annotations
 
+import ast
+
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
+from nb2prod.positions import split_lines
 
 
 def ipython_lines(item: ParsedCell) -> set[int]:
@@ -25,3 +29,58 @@ def with_sources(notebook: Notebook, sources: dict[int, str]) -> Notebook:
         for cell in notebook.cells
     )
     return notebook._replace(cells=cells)
+
+
+def global_reference_edits(
+    statement: ast.stmt, current: dict[str, str]
+) -> list[tuple[int, int, int, str]]:
+    """Edits renaming each load of a name in `current` (name -> new name) in the
+    statement that refers to the notebook's global, not to a local of a function
+    that binds the same name."""
+    edits = []
+    pending: list[tuple[ast.AST, frozenset[str]]] = [(statement, frozenset())]
+    while pending:
+        node, local = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            local = local | _bound_in(node)
+        if (
+            isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)
+            and node.id in current
+            and node.id not in local
+            and current[node.id] != node.id
+        ):
+            edits.append(
+                (node.lineno, node.col_offset, node.end_col_offset, current[node.id])
+            )
+        pending.extend((child, local) for child in ast.iter_child_nodes(node))
+    return edits  # type: ignore[return-value]
+
+
+def _bound_in(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set:
+    names = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+    body = function.body if isinstance(function.body, list) else [function.body]
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+    return names
+
+
+def edited_source(
+    item: ParsedCell, edits: list[tuple[int, int, int, str]]
+) -> str | None:
+    """The cell's source with the edits applied; None when an edit falls on a line
+    with IPython syntax (its columns are the translation's, not the source's)."""
+    magic_lines = {
+        line
+        for fact in item.translation.syntax
+        for line in range(fact.span.line, fact.span.end_line + 1)
+    }
+    if any(line in magic_lines for line, *_ in edits):
+        return None
+    lines = [content + ending for content, ending in split_lines(item.cell.source)]
+    for line, start, end, name in sorted(set(edits), reverse=True):
+        raw = lines[line - 1].encode("utf-8")
+        lines[line - 1] = (raw[:start] + name.encode() + raw[end:]).decode("utf-8")
+    return "".join(lines)

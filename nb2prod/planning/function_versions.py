@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell
+from nb2prod.planning.cell_rewrites import edited_source, global_reference_edits
 from nb2prod.planning.naming import unique
 from nb2prod.planning.plan import Warning
-from nb2prod.positions import split_lines
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SCOPES = (
@@ -61,12 +61,12 @@ def version_functions(
                     current[statement.name] = names[statement.name][key]
                     if current[statement.name] != statement.name:
                         edits.append(_def_name_edit(item, statement, current))
-            edits += _reference_edits(statement, current)
+            edits += global_reference_edits(statement, current)
             if not isinstance(statement, _DEFINITIONS):
                 for bound in _module_bindings(statement):
                     current.pop(bound, None)  # the name means that value again
         if edits:
-            source = _edited(item, edits)
+            source = edited_source(item, edits)
             if source is None:
                 return None  # all or nothing: a half-renamed notebook would not run
             sources[item.cell.index] = source
@@ -177,55 +177,3 @@ def _def_name_edit(
     while text[start : start + 1] in (b" ", b"\t"):
         start += 1
     return line, start, start + len(statement.name.encode()), current[statement.name]
-
-
-def _reference_edits(
-    statement: ast.stmt, current: dict[str, str]
-) -> list[tuple[int, int, int, str]]:
-    """Loads of versioned names in the statement that refer to the notebook's global,
-    not to a local of a function that binds the same name."""
-    edits = []
-    pending: list[tuple[ast.AST, frozenset[str]]] = [(statement, frozenset())]
-    while pending:
-        node, local = pending.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            local = local | _bound_in(node)
-        if (
-            isinstance(node, ast.Name)
-            and isinstance(node.ctx, ast.Load)
-            and node.id in current
-            and node.id not in local
-            and current[node.id] != node.id
-        ):
-            edits.append(
-                (node.lineno, node.col_offset, node.end_col_offset, current[node.id])
-            )
-        pending.extend((child, local) for child in ast.iter_child_nodes(node))
-    return edits  # type: ignore[return-value]
-
-
-def _bound_in(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set:
-    names = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
-    body = function.body if isinstance(function.body, list) else [function.body]
-    for statement in body:
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                names.add(node.id)
-    return names
-
-
-def _edited(item: ParsedCell, edits: list[tuple[int, int, int, str]]) -> str | None:
-    """The cell's source with the edits applied; None when an edit falls on a line
-    with IPython syntax (its columns are the translation's, not the source's)."""
-    magic_lines = {
-        line
-        for fact in item.translation.syntax
-        for line in range(fact.span.line, fact.span.end_line + 1)
-    }
-    if any(line in magic_lines for line, *_ in edits):
-        return None
-    lines = [content + ending for content, ending in split_lines(item.cell.source)]
-    for line, start, end, name in sorted(set(edits), reverse=True):
-        raw = lines[line - 1].encode("utf-8")
-        lines[line - 1] = (raw[:start] + name.encode() + raw[end:]).decode("utf-8")
-    return "".join(lines)

@@ -21,6 +21,7 @@ from nb2prod.magics import SyntaxKind
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.model import imported_paths_of, resolved_path
 from nb2prod.planning.plan import PrintedLine
+from nb2prod.transforms.effect_calls import displays_a_value
 
 #: Printed lines that cannot repeat between runs (timings, addresses, progress, dates).
 UNSTABLE = re.compile(
@@ -58,7 +59,9 @@ def expected_printed_lines(
         if index not in kept or index >= varying_from or not _python_output(parsed):
             continue
         for output in parsed.cell.outputs:
-            if output.output_type == "execute_result" and shows.get(index):
+            if output.output_type == "execute_result" and _logs_display(
+                parsed, shows.get(index, False)
+            ):
                 shown = displayed_text(output.get("text/plain") or "")
                 if shown is not None and _stable(shown) and not has_secret(shown):
                     found.append(PrintedLine(index, shown, displayed=True))
@@ -79,6 +82,16 @@ _NUMPY_SCALAR = re.compile(r"^np\.(?:float|int|uint|bool|str|complex)\w*\((.*)\)
 _DISPLAY_WIDTH = 79
 
 
+def _holds_a_set(value: object) -> bool:
+    if isinstance(value, (set, frozenset)):
+        return True
+    if isinstance(value, dict):
+        return any(map(_holds_a_set, value.values()))
+    if isinstance(value, (list, tuple)):
+        return any(map(_holds_a_set, value))
+    return False
+
+
 def displayed_text(plain: str) -> str | None:
     """The text the package logs for a value the notebook displayed as `plain`, or None
     when the two may differ. The package logs `str(value)`; Jupyter shows `repr`. They
@@ -95,9 +108,20 @@ def displayed_text(plain: str) -> str | None:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
+    if _holds_a_set(value):  # IPython sorts a set's items; `str` does not
+        return None
     if isinstance(value, str):
         return value if value.strip() and "\n" not in value else None
     return text
+
+
+def _logs_display(parsed: ParsedCell, shows: bool) -> bool:
+    """Whether the package logs the value the cell's last expression displayed."""
+    tree = parsed.tree
+    if not shows or tree is None or not tree.body:
+        return False
+    last = tree.body[-1]
+    return isinstance(last, ast.Expr) and displays_a_value(last.value)
 
 
 def _stable(text: str) -> bool:

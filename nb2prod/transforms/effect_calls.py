@@ -9,6 +9,8 @@ of artists.
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 #: Methods and functions called for their effect: fitting, writing, seeding, plotting,
@@ -68,3 +70,24 @@ def called_for_effect(expression: cst.BaseExpression) -> bool:
         else func.value if isinstance(func, cst.Name) else None
     )
     return name in EFFECT_CALLS
+
+
+def displays_a_value(expression: ast.expr) -> bool:
+    """The `ast` view of `called_for_effect`, negated: whether the package logs the
+    value of a cell's last expression (planning expects what it logs)."""
+    if not isinstance(expression, ast.Call):
+        return True
+    if any(
+        keyword.arg == "inplace"
+        and isinstance(keyword.value, ast.Constant)
+        and keyword.value.value is True
+        for keyword in expression.keywords
+    ):
+        return False
+    func = expression.func
+    name = (
+        func.attr
+        if isinstance(func, ast.Attribute)
+        else func.id if isinstance(func, ast.Name) else None
+    )
+    return name not in EFFECT_CALLS
