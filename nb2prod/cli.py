@@ -12,6 +12,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from enum import Enum
+from functools import partial
 from typing import Annotated, NoReturn, TypeVar
 
 import typer
@@ -255,7 +256,7 @@ def lint(
     raise typer.Exit(EXIT_FINDINGS if report.findings and not exit_zero else EXIT_OK)
 
 
-def _fix_lint(report, request, *, write: bool, verbose: bool):  # type: ignore[no-untyped-def]
+def _fix_lint(report, request, *, write: bool, verbose: bool):
     """`--diff`: print the fixes and exit; `--fix`: apply them and lint again, so the
     report (and the exit code) is about what remains."""
     from nb2prod.lint.session import fix_notebooks, run_lint
@@ -285,7 +286,7 @@ def _table_width(minimum: int = 100) -> int:
     return max(shutil.get_terminal_size((120, 24)).columns, minimum)
 
 
-def _progress_bar():  # type: ignore[no-untyped-def]
+def _progress_bar():
     """A rich progress bar on a terminal; nothing when output is piped."""
     if not sys.stderr.isatty():
         return None
@@ -294,7 +295,7 @@ def _progress_bar():  # type: ignore[no-untyped-def]
     return ProgressBar()
 
 
-def _render_lint(report, output_format: LintFormat, statistics: bool) -> str:  # type: ignore[no-untyped-def]
+def _render_lint(report, output_format: LintFormat, statistics: bool) -> str:
     color = sys.stdout.isatty()
     width = _table_width(80)
     if statistics and output_format is LintFormat.json:
@@ -366,9 +367,7 @@ def _convert_several(
             sys.stderr.write(f"error: {path}: given twice\n")
             raise typer.Exit(EXIT_BAD_INPUT)
         seen.add(Path(path).resolve())
-    models = [
-        _guard(lambda path=path: read_notebook(path), verbose) for path in notebooks
-    ]
+    models = [_guard(partial(read_notebook, path), verbose) for path in notebooks]
     combined = _guard(lambda: combine_notebooks(models, package), verbose)
     target = Path(output or package)
     written = _guard(
@@ -388,18 +387,18 @@ def _convert_several(
     _exit_on_problems(combined.problems, target)
 
 
-def _print_warnings(plan, notebook: str) -> None:  # type: ignore[no-untyped-def]
+def _print_warnings(plan, notebook: str) -> None:
     for warning in plan.warnings:
         where = f"cell {warning.cell + 1}: " if warning.cell is not None else ""
         sys.stderr.write(f"warning: {notebook}: {where}{warning.message}\n")
 
 
-def _print_write_warnings(written, target) -> None:  # type: ignore[no-untyped-def]
+def _print_write_warnings(written, target) -> None:
     for warning in written.warnings:
         sys.stderr.write(f"warning: {target}: {warning}\n")
 
 
-def _exit_on_problems(problems, target) -> None:  # type: ignore[no-untyped-def]
+def _exit_on_problems(problems, target) -> None:
     """A package that would fail as written: name each problem, exit 1."""
     if not problems:
         return
@@ -468,7 +467,7 @@ def verify(
     )
 
 
-def _verify_and_exit(  # type: ignore[no-untyped-def]
+def _verify_and_exit(
     notebook: str, package: str, output_format: OutputFormat, verbose: bool, **options
 ) -> None:
     """Run `verify`, print its report, exit 1 on a difference (2 if it cannot run)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -189,7 +190,8 @@ def _imported_names(tree: ast.Module) -> set[str]:
 
 def _free_names(node: ast.AST) -> set[str]:
     """Names a definition loads that it does not bind itself (a generous estimate)."""
-    loaded, bound = set(), set()
+    loaded: set[str] = set()
+    bound: set[str] = set()
     for inner in ast.walk(node):
         if isinstance(inner, ast.Name):
             (loaded if isinstance(inner.ctx, ast.Load) else bound).add(inner.id)
@@ -226,7 +228,7 @@ def _with_decorators(text: str, node: ast.AST) -> str:
     return "\n".join(lines[start - 1 : node.end_lineno])  # type: ignore[attr-defined]
 
 
-def _without(text: str, tree: ast.Module, moved: list[ast.AST], line: str) -> str:
+def _without(text: str, tree: ast.Module, moved: Sequence[ast.AST], line: str) -> str:
     """The module minus the moved definitions, importing them instead; imports only
     the moved code used are dropped."""
     lines = text.splitlines()

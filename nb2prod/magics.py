@@ -365,9 +365,9 @@ def _find_syntax(
     start = 0
     first_code = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first_code is not None and _is_cell_magic(lines[first_code]):
-        fact = _cell_magic(lines, pieces, first_code)
-        yield fact
-        if fact.body_language != "python":
+        magic = _cell_magic(lines, pieces, first_code)
+        yield magic
+        if magic.body_language != "python":
             return
         start = first_code + 1
     index = start
@@ -713,6 +713,7 @@ def _top_level_awaits(python: str) -> Iterator[IPythonSyntax]:
     for node in _outside_functions(tree):
         name = _awaiting(node)
         if name is not None:
+            assert isinstance(node, (ast.expr, ast.stmt))  # _awaiting found one
             first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
             text = _text(pieces, first, last)
             yield IPythonSyntax(

@@ -56,7 +56,9 @@ class Output(NamedTuple):
 class Cell(NamedTuple):
     """One cell as the user wrote it; `index` is its 0-based position in the notebook."""
 
-    index: int
+    # The field hides tuple.index (mypy: an incompatible override); renaming it would
+    # change the API every module and test reads.
+    index: int  # type: ignore[assignment]
     kind: CellKind
     source: str
     execution_count: int | None = None

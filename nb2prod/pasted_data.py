@@ -74,7 +74,7 @@ class _Literal(NamedTuple):
 
     def pattern(self) -> re.Pattern[str]:
         """The marker in formatted code: any spacing, an optional trailing comma."""
-        parts = []
+        parts: list[str] = []
         for token in re.findall(r'"[^"]*"|-?\d+|[^\s]', self.marker()):
             if token in ")]}" and parts and parts[-1] != re.escape(","):
                 parts.append(r"(?:,\s*)?")
@@ -199,10 +199,10 @@ def _size(node: ast.AST, lines: list[str]) -> int:
     if end is None:
         return 0
     if line == end:
-        return node.end_col_offset - node.col_offset  # type: ignore[attr-defined,no-any-return]
+        return node.end_col_offset - node.col_offset  # type: ignore[attr-defined]
     inner = sum(len(text) + 1 for text in lines[line : end - 1])
     first = len(lines[line - 1]) - node.col_offset  # type: ignore[attr-defined]
-    return first + inner + node.end_col_offset  # type: ignore[attr-defined,no-any-return]
+    return first + inner + node.end_col_offset  # type: ignore[attr-defined]
 
 
 class _Kind(NamedTuple):

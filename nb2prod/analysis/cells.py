@@ -112,7 +112,7 @@ def _mentions(sites: dict[str, tuple[int, int]]) -> tuple[Mention, ...]:
     return tuple(Mention(name, *sites[name]) for name in sorted(sites))
 
 
-def _empty_facts(parsed: ParsedCell, problems: tuple) -> CellFacts:  # type: ignore[type-arg]
+def _empty_facts(parsed: ParsedCell, problems: tuple) -> CellFacts:
     cell = parsed.cell
     return CellFacts(
         index=cell.index,

@@ -144,7 +144,8 @@ class CallScope(NamedTuple):
 class CellFacts(NamedTuple):
     """Everything analysis learned about one code cell."""
 
-    index: int  # position among all cells, from 0
+    # Hides tuple.index, as Cell.index does (see there): kept for the API.
+    index: int  # type: ignore[assignment]  # position among all cells, from 0
     execution_count: int | None
     defines: tuple[str, ...]
     reads: tuple[str, ...]
@@ -213,7 +214,7 @@ class Provider(NamedTuple):
 class CellFlow(NamedTuple):
     """What one code cell takes from earlier cells and leaves to later ones."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # hides tuple.index, as Cell.index does
     providers: tuple[Provider, ...]  # one per name in `needs`
     needs: tuple[str, ...]  # reads, plus notebook names read by the functions it calls
     defines: tuple[str, ...]  # defines, plus names its calls assign through `global`

@@ -53,7 +53,9 @@ def _holds(test: ast.expr, version: tuple[int, int, int]) -> bool | None:
     return bool(compare(left, right))
 
 
-def _version_value(node: ast.expr, version: tuple[int, int, int]) -> object:
+def _version_value(
+    node: ast.expr, version: tuple[int, int, int]
+) -> tuple[int, ...] | int | None:
     """`sys.version_info` as `version`, `[0]` or `.major` as its first number."""
     if _is_version_info(node):
         return version

@@ -59,6 +59,7 @@ def run_in_event_loop(
     """`def step(a):` with its docstring and body -> the body in `async def` nested in
     the step, run by `asyncio.run`. `taken`: names the body uses (the coroutine's name
     must not hide one of them)."""
+    assert isinstance(function.body, cst.IndentedBlock)  # a step: docstring and body
     docstring, *body = function.body.body
     if not body:
         return function

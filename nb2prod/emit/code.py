@@ -177,13 +177,17 @@ def _cell_parts(
     body = list(parts.body)
     if body:
         first = body[0]
-        body[0] = first.with_changes(leading_lines=[marker, *getattr(first, "leading_lines", ())])  # type: ignore[assignment]
+        body[0] = first.with_changes(
+            leading_lines=[marker, *getattr(first, "leading_lines", ())]
+        )
     words = frozenset(_WORD.findall(source))
     awaits = awaits_at_top_level(parsed)
     return _Cell(parts.imports, parts.definitions, body, parts.trailing, words, awaits)
 
 
-def _config_alias(functions: list[cst.BaseStatement]) -> str:
+def _config_alias(
+    functions: list[cst.SimpleStatementLine | cst.BaseCompoundStatement],
+) -> str:
     """`Config`, unless the notebook's own code has a `Config` of its own."""
     code = "\n".join(cst.Module(body=[node]).code for node in functions)
     return "PipelineConfig" if re.search(r"\bConfig\b", code) else CONFIG
@@ -201,7 +205,7 @@ def _captured(body: list[cst.BaseStatement], target: str) -> cst.With:
     """`with captured_output() as NAME:` around the cell's statements."""
     first = body[0]
     leading = getattr(first, "leading_lines", ())
-    body = [first.with_changes(leading_lines=()), *body[1:]]  # type: ignore[list-item]
+    body = [first.with_changes(leading_lines=()), *body[1:]]
     return cst.With(
         items=[
             cst.WithItem(
@@ -281,14 +285,16 @@ def _metric_names(plan: Plan) -> frozenset[str]:
     return frozenset(plan.model.run_metrics) if plan.model is not None else frozenset()
 
 
-def _unique_code(statements, aliases: frozenset[str]) -> list[str]:  # type: ignore[no-untyped-def]
+def _unique_code(statements, aliases: frozenset[str]) -> list[str]:
     """Import statements as source, deduplicated; a print in a `try: import` block logs
     through `logging.getLogger(__name__)` (the module logger is defined after imports).
     """
     seen: dict[str, None] = {}
     for statement in statements:
-        node = hoisted_import(statement, aliases).visit(
-            PrintToLogging("logging.getLogger(__name__)")
+        node = _statement(
+            hoisted_import(statement, aliases).visit(
+                PrintToLogging("logging.getLogger(__name__)")
+            )
         )
         seen[drop_unused_locals(cst.Module(body=[node]).code).strip()] = None
     return list(seen)
@@ -306,13 +312,14 @@ def _resolve_stars(lines: list[str], plan: Plan) -> list[str]:
         except (SyntaxError, IndexError):
             result.append(line)
             continue
-        star = isinstance(node, ast.ImportFrom) and [a.name for a in node.names] == [
-            "*"
-        ]
-        if star and node.module in resolved:  # type: ignore[union-attr]
-            names = resolved[node.module]  # type: ignore[union-attr,index]
+        if (
+            isinstance(node, ast.ImportFrom)
+            and [a.name for a in node.names] == ["*"]
+            and node.module in resolved
+        ):
+            names = resolved[node.module]
             if names:
-                result.append(f"from {node.module} import {', '.join(names)}")  # type: ignore[union-attr]
+                result.append(f"from {node.module} import {', '.join(names)}")
         else:
             result.append(line)
     return result
@@ -325,10 +332,10 @@ def _returned_globals(plan: Plan) -> dict[str, tuple[str, ...]]:
 
 def _definitions_by_name(
     cells: dict[int, _Cell],
-) -> dict[tuple[int, str], cst.BaseStatement]:
+) -> dict[tuple[int, str], cst.FunctionDef | cst.ClassDef]:
     """(cell, name) -> the cell's first function or class of that name: one pass, where
     a search per function was quadratic in a cell of many functions."""
-    found: dict[tuple[int, str], cst.BaseStatement] = {}
+    found: dict[tuple[int, str], cst.FunctionDef | cst.ClassDef] = {}
     for index, cell in cells.items():
         for node in cell.definitions:
             if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
@@ -368,23 +375,29 @@ def _modules_printing_pieces(plan: Plan, parsed: dict[int, ParsedCell]) -> set[s
 
 def _definitions(
     plan: Plan, cells: dict[int, _Cell], rewrites: _Rewrites
-) -> list[tuple[FunctionPlan, cst.BaseStatement]]:
+) -> list[tuple[FunctionPlan, cst.SimpleStatementLine | cst.BaseCompoundStatement]]:
     result = []
     named = _definitions_by_name(cells)
     for function in plan.functions:
-        node = named.get((function.cell, function.name))
+        node: cst.SimpleStatementLine | cst.BaseCompoundStatement | None = named.get(
+            (function.cell, function.name)
+        )
         if node is None:
             continue
         if function.kind != "class" and function.name in rewrites.extra:
-            node = node.visit(AddParameters(rewrites.extra[function.name]))
+            node = _statement(node.visit(AddParameters(rewrites.extra[function.name])))
         if function.name in rewrites.returned:
-            node = node.visit(GlobalsToReturns(rewrites.returned[function.name]))
-        node = _rewrite(
-            node,
-            function.name,
-            rewrites,
-            function.module in rewrites.exact,
-            _words_of(node),  # its own names: a big cell holds many definitions
+            node = _statement(
+                node.visit(GlobalsToReturns(rewrites.returned[function.name]))
+            )
+        node = _statement(
+            _rewrite(
+                node,
+                function.name,
+                rewrites,
+                function.module in rewrites.exact,
+                _words_of(node),  # its own names: a big cell holds many definitions
+            )
         )
         if function.kind == "class" and function.extra_params:
             # after the calls in its methods were given their arguments: those that
@@ -407,7 +420,16 @@ def _rewrite(
     """The code-wide rewrites, each a walk of the tree, skipped when none of the names
     it rewrites occurs in the code (`words`): most cells need one or two of them."""
     for transformer in _transformers(label, rewrites, exact, words):
-        node = node.visit(transformer)
+        visited = node.visit(transformer)
+        assert isinstance(visited, cst.CSTNode)  # rewrites keep the node they are given
+        node = visited
+    return node
+
+
+def _statement(node: object) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
+    """A statement (visited or rewritten: rewrites keep statements) as a module's body
+    takes it: every libcst statement is one of these two."""
+    assert isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
     return node
 
 
@@ -468,7 +490,7 @@ def _step_function(
         cell = cells[index]
         for statement in cell.body:
             if pending:
-                statement = statement.with_changes(  # type: ignore[assignment]
+                statement = statement.with_changes(
                     leading_lines=[*pending, *getattr(statement, "leading_lines", ())]
                 )
                 pending = []
@@ -476,7 +498,9 @@ def _step_function(
         pending += cell.trailing
     words = frozenset().union(*(cells[index].words for index in step.cells))
     if rewrites.hoisted:
-        module = cst.Module(body=body).visit(DropRepeatedImports(rewrites.hoisted))
+        module = cst.Module(body=[_statement(s) for s in body]).visit(
+            DropRepeatedImports(rewrites.hoisted)
+        )
         body = list(module.body)
     rewritten = _rewrite_statements(
         body, step.name, rewrites, step.module in rewrites.exact, words

@@ -159,10 +159,13 @@ def _inputs(plan: Plan) -> list[dict[str, str]]:
             )
         )
     prefix = env_prefix(plan)
-    for name, value in plan.import_environment:
+    for name, setting in plan.import_environment:
         rows.append(
             _row(
-                "environment", name, value, "set before the imports unless already set"
+                "environment",
+                name,
+                setting,
+                "set before the imports unless already set",
             )
         )
     if plan.config:

@@ -57,7 +57,7 @@ class FindingsCache:
             pass  # a read-only checkout still lints, only slower
 
 
-def _finding(entry: dict) -> Finding:  # type: ignore[type-arg]
+def _finding(entry: dict) -> Finding:
     fix = entry.pop("fix")
     return Finding(**entry, fix=Fix(**fix) if fix else None)
 

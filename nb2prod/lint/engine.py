@@ -53,7 +53,7 @@ def _walk(
         if not fact.keeps_python and fact.kind is not SyntaxKind.TOP_LEVEL_AWAIT
         for line in range(fact.span.line, fact.span.end_line + 1)
     }
-    found = []
+    found: list[Finding] = []
     for node in ctx.nodes(cell):
         rules = by_type.get(type(node))
         if rules and getattr(node, "lineno", 0) not in translated:

@@ -45,7 +45,7 @@ def discover(paths: list[str], root: str, exclude: tuple[str, ...]) -> list[str]
             found[path] = None
         if not os.path.exists(given) and not _GLOB_CHARS & set(given):
             raise NotebookReadError(given, "no such file or directory")
-    result = []
+    result: list[str] = []
     for path in found:
         if os.path.isdir(path):  # pathspec is imported only when folders are walked
             import pathspec

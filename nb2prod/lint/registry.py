@@ -91,7 +91,7 @@ def select_codes(
 
 
 def _expand(entries: tuple[str, ...]) -> list[str]:
-    codes = []
+    codes: list[str] = []
     for entry in entries:
         prefix = entry.strip().upper()
         if prefix == "ALL":

@@ -410,8 +410,9 @@ def _package(package: str | None, notebook: Notebook, imports: list[ImportFact])
     return package_name(Path(notebook.path).stem, imported, beside)
 
 
-def _ipython(parsed: tuple[ParsedCell, ...], warnings: list[Warning]):  # type: ignore[no-untyped-def]
-    decisions, installs, data_files, skipped = [], [], [], set()
+def _ipython(parsed: tuple[ParsedCell, ...], warnings: list[Warning]):
+    decisions, data_files, skipped = [], [], set()
+    installs: list[str] = []
     for item in parsed:
         for fact in item.translation.syntax:
             handling = decide(item.cell.index, fact)

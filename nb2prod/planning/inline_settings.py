@@ -317,7 +317,9 @@ def _call_knobs(call: ast.Call, imports: dict[str, str]) -> list[_Knob]:
             continue
         role_name = keyword.arg.upper()
         full = f"{prefix}_{role_name}" if prefix else role_name
-        callee = path or method or getattr(call.func, "id", "")
+        callee = (
+            path or method or (call.func.id if isinstance(call.func, ast.Name) else "")
+        )
         fallback = full if prefix else f"{_prefix(callee)}_{role_name}"
         found.append(_Knob(keyword.value, value, full, fallback, keyword.arg))
     return found

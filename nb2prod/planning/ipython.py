@@ -121,7 +121,7 @@ def data_file_path(args: str) -> str | None:
     return path if is_contained(path) else None
 
 
-def _shell(fact: IPythonSyntax, decision) -> Handling:  # type: ignore[no-untyped-def]
+def _shell(fact: IPythonSyntax, decision) -> Handling:
     words = fact.args.split()
     if fact.name in INSTALLERS and words[:1] == ["install"]:
         return _install(fact.args, decision)
@@ -133,7 +133,7 @@ def _shell(fact: IPythonSyntax, decision) -> Handling:  # type: ignore[no-untype
     return Handling(decision("todo", detail))
 
 
-def _install(args: str, decision) -> Handling:  # type: ignore[no-untyped-def]
+def _install(args: str, decision) -> Handling:
     """An install line becomes requirements; one naming a credential (a private index
     URL with a token) stays a TODO, since requirements.txt would publish it."""
     if text_secrets(args):
@@ -148,7 +148,7 @@ def _install(args: str, decision) -> Handling:  # type: ignore[no-untyped-def]
     return Handling(decision("requirement", " ".join(specs)), requirements=tuple(specs))
 
 
-def _environment(fact: IPythonSyntax, decision) -> Handling:  # type: ignore[no-untyped-def]
+def _environment(fact: IPythonSyntax, decision) -> Handling:
     assignment = env_assignment(fact)
     if assignment is None:
         return Handling(decision("todo", "could not read the variable"))

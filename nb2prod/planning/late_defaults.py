@@ -111,7 +111,7 @@ def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
-def _editable(function, moved, magic: set[int]) -> bool:  # type: ignore[no-untyped-def]
+def _editable(function, moved, magic: set[int]) -> bool:
     """Whether the text can be edited safely: the body starts on its own line, and
     no line touched holds IPython syntax (whose columns are not the source's)."""
     first = function.body[0]
@@ -139,7 +139,7 @@ def _body_start(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
     return first.lineno
 
 
-def _move(lines: list[str], python: str, function, moved, taken: set[str]) -> None:  # type: ignore[no-untyped-def]
+def _move(lines: list[str], python: str, function, moved, taken: set[str]) -> None:
     """Edit the cell's lines in place, bottom up: the prologue, the defaults, then
     the captured values above the `def`."""
     first = function.body[0]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 from nb2prod.analysis.facts import CellFacts, ImportFact, NotebookFacts
 from nb2prod.analysis.names import dotted
@@ -163,12 +163,20 @@ def _computed_on(metric: str, model: str, statements: Statements) -> bool:
     return (model, binding[0]) in sources
 
 
+class _ModelInputs(TypedDict, total=False):
+    """The ModelPlan fields `_model_inputs` fills (none for other libraries)."""
+
+    input_steps: tuple[str, ...]
+    raw_rows: str | None
+    predictions: tuple[str, str] | None
+
+
 def _model_inputs(
     cells: dict[int, ParsedCell],
     model: _Fitted,
     preprocessing: tuple[str, ...],
     statements: Statements,
-) -> dict[str, object]:
+) -> _ModelInputs:
     """The ModelPlan fields on the model's inputs: the transformers to save it behind
     (a Pipeline predicting from the rows the notebook started from), the variable
     holding those rows at the end of the run, and the notebook's last predictions
@@ -291,9 +299,11 @@ def _deployed(
             for inner in ast.walk(node):
                 user = _predicting_with(inner) or _evaluated(inner)
                 if user is not None and user in candidates:
+                    assert isinstance(inner, ast.expr)  # a call or an attribute
                     used[user] = (index, inner.lineno)
                 for kept in _saved_to_file(inner, imports):
                     if kept in candidates:
+                        assert isinstance(inner, ast.expr)  # a call
                         saved[kept] = (index, inner.lineno)
     # a use or file of a name bound again afterwards was of another value than the
     # one the package saves
@@ -640,7 +650,8 @@ def _estimator_classes(cells: dict[int, ParsedCell]) -> frozenset[str]:
     return frozenset(
         node.name
         for index in sorted(cells)
-        for node in (cells[index].tree.body if cells[index].tree is not None else [])
+        if (tree := cells[index].tree) is not None
+        for node in tree.body
         if isinstance(node, ast.ClassDef)
         and any(
             isinstance(item, ast.FunctionDef) and item.name == "fit"
@@ -665,12 +676,12 @@ def _training_functions(
                 isinstance(inner, ast.Return) and inner.value is not None
                 for inner in ast.walk(node)
             )
-            built = [
+            estimators = [
                 _estimator(inner.func, imports, classes)
                 for inner in ast.walk(node)
                 if isinstance(inner, ast.Call)
             ]
-            built = [b for b in built if b is not None]
+            built = [b for b in estimators if b is not None]
             fits = any(
                 isinstance(inner, ast.Call) and _method(inner) in _FIT
                 for inner in ast.walk(node)
@@ -747,7 +758,7 @@ def _metric_value(value: ast.expr, known: _Known) -> bool:
         return False
     if _method(value) == "mean" and isinstance(value.func.value, ast.Call):  # type: ignore[attr-defined]
         value = value.func.value  # type: ignore[attr-defined]
-    return _is_metric(value.func, known.imports, known.scorers)  # type: ignore[attr-defined]
+    return _is_metric(value.func, known.imports, known.scorers)
 
 
 def _is_metric(func: ast.expr, imports: dict[str, str], scorers: set[str]) -> bool:

@@ -109,7 +109,7 @@ def _computes(value: ast.expr) -> bool:
     return not _called(value, lambda name: name in PREVIEWS or name in EFFECT_CALLS)
 
 
-def _called(value: ast.expr, test) -> bool:  # type: ignore[no-untyped-def]
+def _called(value: ast.expr, test) -> bool:
     """Whether the outermost call or attribute of `value` has a name passing `test`."""
     node = value.func if isinstance(value, ast.Call) else value
     if isinstance(node, ast.Attribute):

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from nb2prod.parsing import ParsedCell
-from nb2prod.planning.plan import ModelPlan, SearchPlan
+from nb2prod.planning.plan import ModelPlan, SearchPlan, SearchUse
 from nb2prod.planning.statements import statement_binds
 
 #: Search classes of scikit-learn, scikit-optimize and tune-sklearn.
@@ -186,7 +186,7 @@ def _use(
     work: set[int],
     name: str,
     model: ModelPlan | None,
-) -> str:
+) -> SearchUse:
     bound = {n for i in work for n in statements[i].binds}
     if model is not None and (model.name == name or model.name in bound):
         return "deployed"

@@ -156,8 +156,11 @@ def config_reads(
         tree = parsed[index].tree if index in parsed else None
         for statement in tree.body if tree is not None else []:
             for node in _runs_in_step(statement):
-                loads = isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-                if loads and node.id in config:  # type: ignore[attr-defined]
+                if (
+                    isinstance(node, ast.Name)
+                    and isinstance(node.ctx, ast.Load)
+                    and node.id in config
+                ):
                     found[node.id] = None
     return tuple(found)
 

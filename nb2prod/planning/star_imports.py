@@ -163,7 +163,7 @@ def _read_inside_definitions(facts: NotebookFacts) -> set[str]:
 
 def star_warnings(stars: tuple[StarImport, ...], facts: NotebookFacts) -> list[Warning]:
     """What the package does with each star import it could not list."""
-    first = {}
+    first: dict[str, int] = {}
     for cell in facts.cells:
         for module in cell.star_imports:
             first.setdefault(module, cell.index)

@@ -136,7 +136,8 @@ def _split_at(
     notebook: Notebook, level: int, roles: dict[int, str | None]
 ) -> list[Section]:
     sections: list[Section] = []
-    title, from_heading, cells = "", False, []
+    title, from_heading = "", False
+    cells: list[int] = []
     for cell in notebook.cells:
         if cell.kind is CellKind.MARKDOWN:
             found = [text for depth, text in _headings(cell) if depth <= level]
@@ -152,7 +153,9 @@ def _split_at(
 def _section(
     title: str, heading: bool, cells: list[int], roles: dict[int, str | None]
 ) -> Section:
-    counted = Counter(roles[index] for index in cells if roles[index] is not None)
+    counted = Counter(
+        role for role in (roles[index] for index in cells) if role is not None
+    )
     role = _main_role(counted)
     return Section(
         title or ROLE_TITLES[role], role, tuple(cells), heading and bool(title)
@@ -339,7 +342,9 @@ def _reads_data(call: ast.Call) -> bool:
             and isinstance(mode.value, str)
             and any(flag in mode.value for flag in "wax+")
         )
-    return bool(name) and (name.startswith("read_") or name in ("load", "loadtxt"))
+    if not name:
+        return False
+    return name.startswith("read_") or name in ("load", "loadtxt")
 
 
 def _call_name(node: ast.Call) -> str | None:
@@ -377,9 +382,14 @@ def step_subjects(
     for index in cells:
         tree = parsed[index].tree if index in parsed else None
         for statement in tree.body if tree is not None else []:
-            literal = is_literal(getattr(statement, "value", None))
+            value = getattr(statement, "value", None)
+            literal = value is not None and is_literal(value)  # None: not a literal
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and not literal:
-                targets = getattr(statement, "targets", None) or [statement.target]  # type: ignore[attr-defined]
+                targets = (
+                    statement.targets
+                    if isinstance(statement, ast.Assign)
+                    else [statement.target]
+                )
                 assigned += [t.id for t in targets if isinstance(t, ast.Name)]
             if isinstance(
                 statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -389,10 +399,11 @@ def step_subjects(
                 if isinstance(node, ast.Call):
                     _subjects_of_call(node, estimators, files, called)
     public = [n for n in assigned if not n.startswith("_") and len(n) > 1]
-    ordered = {
+    by_role: dict[str | None, list[str]] = {
         "training": [*estimators, *public, *called],
         "data": [*files, *public, *called],
-    }.get(role, [*public, *estimators, *called])
+    }
+    ordered = by_role.get(role, [*public, *estimators, *called])
     return list(dict.fromkeys(ordered))
 
 
@@ -434,7 +445,11 @@ def caller_results(
             ):
                 name = _call_name(value)
                 if name and _METRICS.search(name) and not name.startswith("predict"):
-                    targets = getattr(statement, "targets", None) or [statement.target]  # type: ignore[attr-defined]
+                    targets = (
+                        statement.targets
+                        if isinstance(statement, ast.Assign)
+                        else [statement.target]
+                    )
                     wanted |= {t.id for t in targets if isinstance(t, ast.Name)}
     last = parsed[cells[-1]].tree if cells and cells[-1] in parsed else None
     if last is not None and last.body:

@@ -83,7 +83,7 @@ def render_statistics(findings: Sequence[Finding], *, color: bool, width: int) -
     ):
         table.add_row(str(count), code, name)
     console.print(table)
-    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+    return console.file.getvalue()  # type: ignore[attr-defined]
 
 
 def location(finding: Finding) -> str:

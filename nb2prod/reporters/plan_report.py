@@ -130,4 +130,4 @@ def render_plan_text(
         for problem in problems:
             broken.add(escape(problem.describe()))
     console.print(tree)
-    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+    return console.file.getvalue()  # type: ignore[attr-defined]

@@ -45,4 +45,4 @@ def render_verify_text(report: VerifyReport, *, color: bool, width: int) -> str:
     counts = ", ".join(f"{n} {status}" for status, n in sorted(report.counts().items()))
     verdict = "DIFFERENT" if report.different else "same results"
     console.print(f"{verdict}: {counts}", soft_wrap=True)
-    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+    return console.file.getvalue()  # type: ignore[attr-defined]

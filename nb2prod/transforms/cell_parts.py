@@ -142,7 +142,7 @@ def _unbound(small: cst.Import | cst.ImportFrom) -> list[cst.SimpleStatementLine
             node = alias.name
             while isinstance(node, cst.Attribute):
                 node = node.value  # type: ignore[assignment]
-            names.append(node.value)  # type: ignore[attr-defined]
+            names.append(node.value)
     return [
         cst.SimpleStatementLine(
             [cst.Assign([cst.AssignTarget(cst.Name(n))], cst.Name("None"))]
@@ -219,7 +219,7 @@ def _comment_lines(lines: object) -> list[cst.EmptyLine]:
 
 
 def _without_comments(statement: cst.BaseStatement) -> cst.BaseStatement:
-    return statement.with_changes(leading_lines=[])  # type: ignore[return-value]
+    return statement.with_changes(leading_lines=[])
 
 
 def _with_comments(
@@ -228,4 +228,4 @@ def _with_comments(
     if not comments:
         return statement
     existing = list(getattr(statement, "leading_lines", ()))
-    return statement.with_changes(leading_lines=[*comments, *existing])  # type: ignore[return-value]
+    return statement.with_changes(leading_lines=[*comments, *existing])

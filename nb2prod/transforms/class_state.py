@@ -157,7 +157,7 @@ def _new_init(
     klass: cst.ClassDef,
     params: tuple[str, ...],
     inherited: tuple[str, ...],
-    keep: list[cst.BaseStatement],
+    keep: list[cst.SimpleStatementLine | cst.BaseCompoundStatement],
 ) -> cst.FunctionDef:
     names = ", ".join(params)
     forwarded = "".join(f"{name}={name}, " for name in inherited)
@@ -177,7 +177,7 @@ def _extended_init(
     init: cst.FunctionDef,
     params: tuple[str, ...],
     inherited: tuple[str, ...],
-    keep: list[cst.BaseStatement],
+    keep: list[cst.SimpleStatementLine | cst.BaseCompoundStatement],
     keywords: dict[str, str],
 ) -> cst.FunctionDef:
     arguments = init.params

@@ -9,6 +9,7 @@ the value the notebook had. The plan warns that `--set` does not reach these rea
 from __future__ import annotations
 
 import ast
+from typing import TypeGuard
 
 CONFIG = "Config"
 
@@ -43,7 +44,8 @@ def read_config_defaults(
         else:
             continue
         if places:
-            reads[node.name] = tuple(sorted({n.id for n in places}))  # type: ignore[attr-defined]
+            reads[node.name] = tuple(sorted({n.id for n in places}))
+            # typeshed types end_col_offset `int | None`; ast.parse always sets it
             edits += [(n.lineno, n.col_offset, n.end_col_offset) for n in places]  # type: ignore[misc]
     lines = code.split("\n")
     for line, start, end in sorted(edits, reverse=True):
@@ -55,7 +57,7 @@ def read_config_defaults(
     return "\n".join(lines), reads
 
 
-def _loads(node: ast.AST, names: frozenset[str] | set[str]) -> bool:
+def _loads(node: ast.AST, names: frozenset[str] | set[str]) -> TypeGuard[ast.Name]:
     return (
         isinstance(node, ast.Name)
         and isinstance(node.ctx, ast.Load)
@@ -63,7 +65,7 @@ def _loads(node: ast.AST, names: frozenset[str] | set[str]) -> bool:
     )
 
 
-def _stores(node: ast.AST) -> bool:
+def _stores(node: ast.AST) -> TypeGuard[ast.Name]:
     return isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)
 
 

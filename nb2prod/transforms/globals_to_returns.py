@@ -69,7 +69,7 @@ class AssignCallResults(cst.CSTTransformer):
         return updated
 
 
-def _value(names: tuple[str, ...]) -> cst.BaseExpression:
+def _value(names: tuple[str, ...]) -> cst.BaseAssignTargetExpression:
     if len(names) == 1:
         return cst.Name(names[0])
     return cst.Tuple([cst.Element(cst.Name(name)) for name in names], lpar=[], rpar=[])

@@ -56,7 +56,9 @@ def _rewrite_strings(code: str, tree: ast.Module) -> str | None:
             expression = cst.parse_expression(f"({text})")
         except cst.ParserSyntaxError:
             return None
-        rewritten = cst.Module(body=[]).code_for_node(expression.visit(_Plain()))
+        plain = expression.visit(_Plain())
+        assert isinstance(plain, cst.BaseExpression)  # _Plain replaces f-strings only
+        rewritten = cst.Module(body=[]).code_for_node(plain)
         if not (rewritten.startswith("(") and rewritten.endswith(")")):
             return None
         if rewritten[1:-1] != text:

@@ -71,6 +71,7 @@ def _rewritten(chunk: str) -> str:
 def tidy_definition(node: cst.BaseStatement) -> str:
     """The code of a top-level definition (a step, a notebook function) with its
     unused names made explicit: the node is rewritten as it is, no parse needed."""
+    assert isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
     code = cst.Module(body=[node]).code
     unused = unused_locals(code)
     if not unused and " as " not in code:
@@ -273,7 +274,7 @@ class _MakeExplicit(cst.CSTTransformer):
             and node.value not in self._deleted[-1]
         )
 
-    def _renamed(self, node: cst.BaseAssignTargetExpression) -> cst.BaseExpression:
+    def _renamed(self, node: cst.BaseExpression) -> cst.BaseExpression:
         if self._is_unused(node):
             assert isinstance(node, cst.Name)
             return node.with_changes(value=f"_{node.value}")
@@ -363,6 +364,9 @@ class _MakeExplicit(cst.CSTTransformer):
                     statement = statement.with_changes(body=[*kept[:-1], last])
                     changed = True
             if carried:
+                assert isinstance(
+                    statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+                )  # libcst's two kinds of statement
                 leading = [*carried, *statement.leading_lines]
                 statement = statement.with_changes(leading_lines=leading)
                 carried = []

@@ -58,7 +58,7 @@ def _array(value, depth):
     shape = list(getattr(value, "shape", ()))
     dtype = str(getattr(value, "dtype", ""))
     size = int(getattr(value, "size", 0))
-    snapshot = {"kind": "array", "dtype": dtype, "shape": shape}
+    snapshot: dict[str, object] = {"kind": "array", "dtype": dtype, "shape": shape}
     if size <= _MAX_ITEMS and dtype != "object":
         snapshot["values"] = snapshot_of(value.tolist(), depth + 1)
     elif size <= _MAX_ITEMS:

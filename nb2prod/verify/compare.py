@@ -144,7 +144,7 @@ def _numbers(left: Any, right: Any, tolerance: Tolerance, at: str) -> Verdict:
     return Verdict("different", f"{at or 'value'}: {a!r} != {b!r}")
 
 
-def _sequence(left: list, right: list, tolerance: Tolerance, at: str) -> Verdict:  # type: ignore[type-arg]
+def _sequence(left: list, right: list, tolerance: Tolerance, at: str) -> Verdict:
     if len(left) != len(right):
         return Verdict(
             "different", f"{at or 'sequence'}: length {len(left)} != {len(right)}"

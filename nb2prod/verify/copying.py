@@ -125,7 +125,7 @@ def _exists(pid: int) -> bool:
 def remove_tree(folder: Path) -> None:
     """Remove a folder verify made, including read-only folders a run left in it."""
 
-    def writable_again(function, path, _error):  # type: ignore[no-untyped-def]
+    def writable_again(function, path, _error):
         try:
             os.chmod(os.path.dirname(path), 0o700)
             if os.path.isdir(path) and not os.path.islink(path):
@@ -134,8 +134,10 @@ def remove_tree(folder: Path) -> None:
         except OSError:
             pass  # best effort: nothing else verify could do with it
 
-    handler = "onexc" if sys.version_info >= (3, 12) else "onerror"
-    shutil.rmtree(folder, **{handler: writable_again})
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=writable_again)
+    else:
+        shutil.rmtree(folder, onerror=writable_again)
 
 
 def working_copy(

@@ -63,8 +63,8 @@ def import_modules(
         )
     except subprocess.TimeoutExpired:
         return dict.fromkeys(modules, f"importing took longer than {timeout} s")
-    except OSError as error:
-        return dict.fromkeys(modules, f"cannot start {python}: {error}")
+    except OSError as failure:
+        return dict.fromkeys(modules, f"cannot start {python}: {failure}")
     errors: dict[str, str | None] = dict.fromkeys(modules)
     if code != 0:
         text = log.read_text(encoding="utf-8", errors="replace")

@@ -59,6 +59,7 @@ class OutOfOrderExecution(Rule):
         previous = None  # the count of the executed code cell above
         for cell in executed(ctx):  # blank cells' stale counts left out
             count = cell.execution_count
+            assert count is not None  # executed() keeps the cells with a count
             if previous is not None and count < previous:
                 yield ctx.finding(self, cell.index, count=count, previous=previous)
             previous = count

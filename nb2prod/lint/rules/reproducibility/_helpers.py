@@ -62,7 +62,7 @@ def string_literals(nodes: Iterable[ast.AST]) -> Iterator[tuple[ast.expr, str]]:
 
     `nodes` come parents first (as `ast.walk` gives them), so an f-string's parts are
     known before they are met."""
-    parts = set()
+    parts: set[int] = set()
     for node in nodes:
         if isinstance(node, ast.JoinedStr) and node.values:
             parts.update(id(value) for value in node.values)
@@ -102,7 +102,9 @@ _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 
 def network_fetch(ctx: RuleContext, call: ast.Call) -> str | None:
     """What a call fetches from the network, said for a message, or None."""
-    name = call_name(ctx, call) or getattr(call.func, "attr", "")
+    name = call_name(ctx, call) or (
+        call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    )
     short = name.rsplit(".", 1)[-1]
     first = call.args[0] if call.args else None
     literal = first.value if isinstance(first, ast.Constant) else None

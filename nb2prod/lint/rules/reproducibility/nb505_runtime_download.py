@@ -72,9 +72,11 @@ class RuntimeDownload(Rule):
                         yield ctx.finding(self, facts.index, line, column, what=what)
         for parsed in ctx.parsed:
             for node in ctx.nodes(parsed):
-                what = network_fetch(ctx, node) if isinstance(node, ast.Call) else None
-                if what is not None:
-                    yield ctx.node_finding(self, parsed, node, what=what)
+                fetched = (
+                    network_fetch(ctx, node) if isinstance(node, ast.Call) else None
+                )
+                if fetched is not None:
+                    yield ctx.node_finding(self, parsed, node, what=fetched)
 
 
 def _commands(fact: IPythonSyntax) -> Iterator[tuple[int, int, str]]:

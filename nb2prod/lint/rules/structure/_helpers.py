@@ -25,8 +25,7 @@ def main_guarded_lines(tree: ast.Module) -> set[int]:
     """Lines inside `if __name__ == "__main__":` blocks."""
     lines: set[int] = set()
     for statement in tree.body:
-        test = getattr(statement, "test", None)
-        if isinstance(statement, ast.If) and "__name__" in ast.dump(test):
+        if isinstance(statement, ast.If) and "__name__" in ast.dump(statement.test):
             lines.update(range(statement.lineno, (statement.end_lineno or 0) + 1))
     return lines
 
