@@ -27,6 +27,9 @@ FLOOR_HADOLINT = 1.0
 FLOOR_IMPORTS = 1.0
 FLOOR_INSTALL = 1.0
 FLOOR_TESTS = 0.90
+#: Issue 15: golden or printed-line tests in at least half the runnable packages, and
+#: every one of them passing; the pipeline test runs (not skips) in every package.
+FLOOR_BEHAVIOUR_TESTS = 0.50
 
 #: Import names whose distributions are named differently (PyPI project pages), for
 #: imports the environment running the packages does not have installed. Written here
@@ -441,6 +444,19 @@ def check_runnable_packages(names: list[str], results: dict, python: str, corpus
             )
         )
     failures = []
+    counted = [o["counted"] for o in outcomes.values() if o.get("counted")]
+    behaviour = [
+        c for c in counted if sum(c["golden"].values()) + sum(c["printed"].values())
+    ]
+    if len(behaviour) / total < FLOOR_BEHAVIOUR_TESTS:
+        failures.append(
+            f"golden or printed-line tests in {len(behaviour)}/{len(names)} packages < 50%"
+        )
+    if any(c["golden"]["failed"] or c["printed"]["failed"] for c in behaviour):
+        failures.append("a golden or printed-line test failed")
+    ran = sum(bool(c["pipeline"]["passed"] + c["pipeline"]["failed"]) for c in counted)
+    if ran < len(todo):
+        failures.append(f"the pipeline test ran in {ran}/{len(todo)} packages < 100%")
     if installed / total < FLOOR_INSTALL:
         failures.append(f"pip install -e succeeded for {installed}/{len(names)} < 100%")
     if passed / total < FLOOR_TESTS:
