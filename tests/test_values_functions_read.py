@@ -49,6 +49,23 @@ def test_a_function_handed_over_in_a_container_keeps_what_it_reads(tmp_path):
     assert "INFO study.use: 6 8" in run_package(tmp_path)
 
 
+def test_a_function_handed_over_in_the_cell_defining_it_keeps_what_it_reads(tmp_path):
+    """`FunctionSampler(func=outlier_rejection)` right after its `def`: the step must
+    receive what the function reads (a notebook variable and a setting), as for a
+    call (imbalanced-learn's examples, outside the corpus)."""
+    findings, modules = converted(
+        tmp_path,
+        md("# Study"),
+        code("import random\nrng = random.Random(0)\nLIMIT = 3"),
+        md("## Use"),
+        code("def scaled(v):\n    return v * LIMIT + rng.randint(0, 0)\n"
+             "out = list(map(scaled, [1, 2]))\nprint(out)"),
+    )  # fmt: skip
+    assert findings == []
+    assert "def use(LIMIT, rng)" in modules["use"]
+    assert "INFO study.use: [3, 6]" in run_package(tmp_path)
+
+
 def test_a_method_reading_a_notebook_variable_gets_it_at_construction(tmp_path):
     findings, modules = converted(
         tmp_path,

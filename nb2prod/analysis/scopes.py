@@ -202,6 +202,13 @@ class _Walker(ast.NodeVisitor):
     ) -> None:
         """A read of the notebook's namespace by `node` (the first one is its place)."""
         if name in (self.scopes[0].bound if bound is None else bound):
+            if name not in self.scan.calls and any(
+                function.name == name for function in self.scan.functions
+            ):
+                # a function of this cell handed over as a value (`map(f, xs)`,
+                # `FunctionSampler(func=f)`) runs too: it counts as called here
+                self.scan.calls[name] = self._position(node)
+                self.scan.bound_before_call[name] = frozenset(self.scopes[0].bound)
             return
         if is_builtin(name):
             self.scan.builtins_read[name] = None
