@@ -210,6 +210,7 @@ def test_verbose_shows_traceback_for_bad_input(run_cli, tmp_path):
     assert result.stderr.endswith(f"error: {path}: no such file\n")
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_python_metadata_is_enough(run_cli, tmp_path):
     path = write_nb(tmp_path / "ok.ipynb", nb("x = 1", metadata=PYTHON_METADATA))
     assert run_cli("inspect", str(path)).exit_code == 0

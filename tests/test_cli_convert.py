@@ -77,6 +77,7 @@ def test_check_reports_stale_files(run_cli, project):
     assert outcome.stdout == "sales.ipynb: would change pkg/src/sales/total.py\n"
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_check_uses_the_configured_folder_and_skips_unconverted_notebooks(
     run_cli, project
 ):
@@ -108,6 +109,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(run_cli, project):
     ]
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_python2_cell_is_one_clear_error(run_cli, project):
     write_nb(project / "old.ipynb", nb(code("x = 1"), code("print x")))
     outcome = run_cli("convert", "old.ipynb")

@@ -46,6 +46,7 @@ def test_json_output_matches_the_documented_schema(run_cli, messy):
     assert document["tool"] == {"name": "nb2prod", "version": __version__}
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_json_reports_each_cell_and_its_ipython_syntax(run_cli, messy):
     document = json.loads(run_cli("inspect", str(messy), "-f", "json").stdout)
     cells = document["cells"]
@@ -177,6 +178,7 @@ def test_bad_input_in_a_real_process_has_no_traceback(tmp_path):
     )
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_version_does_not_import_heavy_modules():
     probe = (
         "import sys, runpy; sys.argv = ['nb2prod', '--version'];"
@@ -190,6 +192,7 @@ def test_version_does_not_import_heavy_modules():
     assert completed.stderr.strip() == "[]"
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_cli_module_does_not_import_libcst_or_nbformat_until_needed():
     probe = (
         "import sys, nb2prod.cli;"

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from nb2prod.convert import convert_notebook
 from nb2prod.testing import code, md, notebook
 from nb2prod.writer import write_package
@@ -158,6 +160,7 @@ def test_an_indented_magic_does_not_shift_the_magics_after_it(tmp_path):
     assert "# nb2prod: dropped: %tensorflow_version 2.x" in module
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_capture_cell_stores_what_the_cell_wrote(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -175,6 +178,7 @@ def test_capture_cell_stores_what_the_cell_wrote(tmp_path):
     assert "'[0]\\ttrain:0.5\\n' 2" in log
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_name_imported_then_assigned_keeps_both_meanings(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -195,6 +199,7 @@ def test_a_name_imported_then_assigned_keeps_both_meanings(tmp_path):
     assert ": 0.75\n" in log and ": 1.5\n" in log
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_each_version_of_a_redefined_function_serves_the_cells_that_saw_it(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -240,6 +245,7 @@ def test_imports_and_handler_names_a_function_no_longer_reads_go(tmp_path):
     assert "except TypeError:" in step and "except ImportError:" in step
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_classes_read_config_values_from_the_config_functions_get_them(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -266,6 +272,7 @@ def test_classes_read_config_values_from_the_config_functions_get_them(tmp_path)
     assert "#beaed4 https://example.org/data.csv" in log
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_function_replacing_an_import_leaves_earlier_cells_the_import(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -282,6 +289,7 @@ def test_a_function_replacing_an_import_leaves_earlier_cells_the_import(tmp_path
     assert ": 2\n" in log and ": 1\n" in log
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_function_sharing_its_name_with_a_variable_keeps_both(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -303,6 +311,7 @@ def test_a_function_sharing_its_name_with_a_variable_keeps_both(tmp_path):
     assert ": [11, 12]\n" in log
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_module_alias_moves_up_with_the_imports(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -324,6 +333,7 @@ def test_a_module_alias_moves_up_with_the_imports(tmp_path):
     assert ": a/b\n" in log and ": y\n" in log
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_imports_in_a_try_block_with_code_reach_later_steps(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -344,6 +354,7 @@ def test_imports_in_a_try_block_with_code_reach_later_steps(tmp_path):
     assert ": ['b']\n" in log
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_defaults_reading_notebook_variables_are_read_when_called(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -371,6 +382,7 @@ def test_defaults_reading_notebook_variables_are_read_when_called(tmp_path):
     assert any("defaults reading K" in w.message for w in plan.warnings)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_default_named_like_its_parameter_keeps_the_value_of_its_cell(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -413,6 +425,7 @@ def test_the_only_star_import_that_cannot_be_listed_provides_the_unknown_names(
     assert sum("is kept" in w.message for w in two.warnings) == 2
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_constant_set_in_the_calling_cell_reaches_the_function(tmp_path):
     findings, _ = converted(
         tmp_path,

@@ -48,6 +48,7 @@ def _definitions(text: str) -> set[str]:
     }
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_identical_helpers_are_written_once(tmp_path):
     combined = _combine(tmp_path, EXPLORE, TRAIN)
     files = combined.package  # type: ignore[attr-defined]
@@ -67,6 +68,7 @@ def test_identical_helpers_are_written_once(tmp_path):
     assert "import re" not in explore  # used only by the helper that moved
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_same_name_different_code_is_not_shared(tmp_path):
     other = nb(
         code("def clean(text):\n    return text.strip()"), code("x = clean(' a ')")
@@ -76,6 +78,7 @@ def test_same_name_different_code_is_not_shared(tmp_path):
     assert "src/project/helpers.py" not in combined.package  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_helper_calling_a_notebook_function_stays(tmp_path):
     body = "def helper(x):\n    return local(x)"
     first = nb(code("def local(x):\n    return x + 1\n" + body), code("y = helper(1)"))
@@ -83,6 +86,7 @@ def test_helper_calling_a_notebook_function_stays(tmp_path):
     assert _combine(tmp_path, first, second).shared == ()  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_combined_package_is_deterministic(tmp_path):
     first = _combine(tmp_path, EXPLORE, TRAIN).package  # type: ignore[attr-defined]
     assert _combine(tmp_path, EXPLORE, TRAIN).package == first  # type: ignore[attr-defined]
@@ -161,6 +165,7 @@ def _examples_combined() -> dict[str, str]:
     return combine_notebooks(notebooks, "both").package  # type: ignore[no-any-return]
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_generated_modules_are_never_shared_helpers(tmp_path):
     """Both examples save a model: their models.py are alike, and nb2prod's own. Once
     moved into helpers.py as "shared notebook helpers" (6 x F401 in the package CI)."""

@@ -39,6 +39,7 @@ def converted(request, tmp_path_factory):
     return notebook, result, target
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_every_python_file_compiles_and_is_black_stable(converted):
     _, result, _ = converted
     python = {
@@ -50,6 +51,7 @@ def test_every_python_file_compiles_and_is_black_stable(converted):
         assert black.format_str(text, mode=black.Mode()) == text, path
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_ruff_finds_no_errors_or_pyflakes_problems(converted):
     _, _, target = converted
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
@@ -68,6 +70,7 @@ def test_no_print_left_and_no_get_ipython(converted):
             assert not names & {"print", "get_ipython"}, path
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_conversion_is_deterministic(converted):
     notebook, result, _ = converted
     again = convert_notebook(read_notebook(notebook))

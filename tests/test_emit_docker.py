@@ -207,6 +207,7 @@ def test_hadolint_would_report_a_regression(tmp_path):
 RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 @pytest.mark.parametrize("version", ["3.7.12", "3.10.4", "3.13.0rc1", "", "latest"])
 def test_the_image_ci_and_pyproject_agree_on_the_python_of_the_pins(tmp_path, version):
     """One Python everywhere: the one nb2prod runs in, whose installed versions
@@ -350,6 +351,7 @@ def test_entrypoint_runs_the_package_and_passes_arguments(tmp_path, name):
     assert instructions[-1][0] == "CMD"
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 @pytest.mark.parametrize("name", sorted(NOTEBOOKS))
 def test_every_copied_path_is_in_the_converted_package(tmp_path, name):
     path = write_nb(

@@ -66,6 +66,7 @@ def _schema_check(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_workflow_is_valid_under_githubs_schema(tmp_path):
     workflow = _write(tmp_path, _package(tmp_path)[WORKFLOW])
     result = _schema_check(workflow)
@@ -119,6 +120,7 @@ def test_installs_lints_tests_then_builds_the_image(tmp_path):
     assert setup["with"]["python-version"] == running
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_the_lint_step_passes_on_the_generated_package(tmp_path):
     """What the workflow's lint step runs, run here on the package it ships with."""
     folder = tmp_path / "pkg"
@@ -135,6 +137,7 @@ def test_the_lint_step_passes_on_the_generated_package(tmp_path):
     assert result.returncode == 0, result.stdout
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_several_notebooks_share_one_workflow(tmp_path):
     first = _notebook(tmp_path, "north", md("# North"), code("print(1)"))
     second = _notebook(tmp_path, "south", md("# South"), code("print(2)"))

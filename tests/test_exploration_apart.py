@@ -148,6 +148,7 @@ def test_a_search_sharing_a_cell_with_other_work_is_kept_and_said_so():
     assert any("shares cells 4" in w.message for w in plan.warnings)
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_check_converts_again_with_the_options_the_package_records(
     tmp_path, monkeypatch
 ):

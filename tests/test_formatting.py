@@ -48,6 +48,7 @@ def test_two_processes_format_exactly_like_one():
             assert black.format_str(text, mode=mode) == text
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 @pytest.mark.parametrize("parallel", [False, pytest.param(True, marks=needs_fork)])
 @pytest.mark.parametrize("broken", ["src/pkg/m0.py", "src/pkg/m5.py"])
 def test_code_that_does_not_compile_is_an_error_naming_the_file(parallel, broken):
@@ -57,6 +58,7 @@ def test_code_that_does_not_compile_is_an_error_naming_the_file(parallel, broken
         format_files(files, parallel=parallel)
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_a_written_data_file_that_is_not_python_is_kept():
     files = {"data/script.py": "echo 'not python' && exit 1\n", **_files()}
     assert format_files(files)["data/script.py"] == files["data/script.py"]

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -165,6 +166,7 @@ def _run(*args: str) -> tuple[int, str]:
     return result.exit_code, stderr
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 @_fuzz(30)
 @given(text=_notebook_files())
 def test_any_notebook_file_is_read_inspected_linted_and_planned_or_refused_clearly(
@@ -242,6 +244,7 @@ def _fuzzed_notebooks(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 @_fuzz(12)  # each converts: about 0.4 s
 @given(document=_fuzzed_notebooks())
 def test_any_cell_source_ends_well_and_a_converted_package_compiles(

@@ -27,6 +27,7 @@ def test_the_displaying_cell_binds_underscore_and_the_reader_receives_it():
     assert not plan.warnings
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_package_computes_what_the_notebook_did(tmp_path):
     result = convert_notebook(READS_LAST)
     write_package(result.package, tmp_path / "pkg")

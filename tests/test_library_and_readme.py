@@ -97,6 +97,7 @@ def test_definitions_only_notebook_is_planned_as_a_library():
         "!ls data",
     ],
 )
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_notebook_level_work_keeps_a_pipeline(work):
     plan = convert_notebook(notebook(*LIBRARY_CELLS, code(work))).plan
     assert plan.kind == "pipeline"
@@ -265,6 +266,7 @@ def _image_paths(dockerfile: str) -> tuple[str, set[str]]:
     return workdir, made
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 @pytest.mark.parametrize("data_dir", [False, True])
 def test_readme_docker_run_line_matches_the_dockerfile(data_dir):
     model = PIPELINE

@@ -89,6 +89,7 @@ def test_a_package_on_a_path_the_notebook_adds_is_copied_with_what_it_imports(
     assert "tools" not in files["requirements.txt"]
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_local_module_that_is_not_python_3_is_reported(tmp_path, run_cli):
     (tmp_path / "old.py").write_text("print 'hello'\n")
     write_nb(tmp_path / "study.ipynb", nb(md("# S"), code("import old\nold.f()")))

@@ -93,6 +93,7 @@ def test_the_model_the_notebook_predicts_with_last_is_deployed():
     assert model.metrics == ("acc",)
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_the_plan_says_why_and_model_chooses_another(run_cli, tmp_path):
     from nb2prod.testing import nb, write_nb
 

@@ -131,6 +131,7 @@ def test_a_kill_at_any_step_loses_nothing(tmp_path, where):
     assert kills >= 10  # the hook reached every step of a real replacement
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_kill_of_the_command_line_in_mid_replacement_is_recovered(tmp_path):
     notebook = tmp_path / "sales.ipynb"
     from nb2prod.testing import write_nb
@@ -162,6 +163,7 @@ def _limit_file_size(size: int):  # type: ignore[no-untyped-def]
     return apply
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_full_disk_is_one_error_line_and_changes_nothing(tmp_path):
     target, package = prepare(tmp_path / "root")
     big = {**NEW, "data/big.csv": "x\n" * 5000}
@@ -181,6 +183,7 @@ def test_a_full_disk_is_one_error_line_and_changes_nothing(tmp_path):
     assert leftovers(tmp_path / "root", target) == []
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_full_disk_through_the_command_line(tmp_path):
     from nb2prod.testing import code, md, nb, write_nb
 

@@ -194,6 +194,7 @@ def test_check_lists_generated_files_the_package_no_longer_has(run_cli, project)
     "path",
     ["../../../somewhere/file.txt", "{tmp}/abs.txt", "~/home.txt", "$HOME/x.txt"],
 )
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_writefile_outside_the_package_is_not_written(run_cli, project, path):
     path = path.format(tmp=project / "outside")
     notebook = nb(

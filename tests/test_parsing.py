@@ -82,6 +82,7 @@ def test_non_python_cell_magic_parses_as_a_magic_call():
     assert parsed.parsed
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_three_thousand_cells_and_a_twenty_thousand_line_cell_parse():
     many = notebook(*[f"x{i} = {i}\nprint(x{i})" for i in range(3000)])
     assert sum(p.parsed for p in parse_notebook(many)) == 3000

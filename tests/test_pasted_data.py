@@ -73,6 +73,7 @@ def test_the_masked_cell_keeps_every_other_position():
         ("[" + ", ".join(f"'label {k}'" for k in range(40)) + "]", list),
     ],
 )
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_every_kind_of_display_comes_back_with_its_value(literal, kind):
     source = f"def show(x):\n    return len(x)\n\n\nDATA = {literal}\nprint(show(DATA))"
     result = convert_notebook(notebook(source))

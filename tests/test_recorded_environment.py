@@ -44,6 +44,7 @@ def test_the_package_records_its_options_pins_and_python(tmp_path):
     assert generated["requirements"]["sklearn"].startswith("scikit-learn==")
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_check_plans_from_the_record_not_from_this_environment(tmp_path, monkeypatch):
     path, folder = _written(tmp_path)
     monkeypatch.chdir(tmp_path)

@@ -56,6 +56,7 @@ _CELL_KEYS = st.fixed_dictionaries(
     cells=st.lists(_CELL_KEYS, max_size=4) | _JSON,
     metadata=_JSON,
 )
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_any_json_document_is_read_or_rejected_with_a_clear_error(
     major, cells, metadata
 ):
@@ -112,6 +113,7 @@ _FRAGMENTS = st.sampled_from(
 )  # fmt: skip
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 @settings(max_examples=400, deadline=None)
 @given(lines=st.lists(_FRAGMENTS, max_size=10), extra=st.lists(_FRAGMENTS, max_size=3))
 def test_analysis_of_any_generated_notebook_never_raises(lines, extra):
@@ -224,6 +226,7 @@ _ODD_DOCUMENTS = {
 }  # fmt: skip
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 @pytest.mark.parametrize("name", sorted(_ODD_DOCUMENTS))
 def test_odd_notebook_json_ends_well_in_every_command(run_cli, tmp_path, name):
     path = write_nb(tmp_path / "odd.ipynb", _ODD_DOCUMENTS[name])
@@ -320,6 +323,7 @@ def test_lone_surrogate_anywhere_is_one_error_line_in_every_command(
         ),
     ],
 )  # fmt: skip
+@pytest.mark.slow  # starts an interpreter
 def test_integer_of_more_digits_than_python_reads_is_handled(
     run_cli, tmp_path, document
 ):
@@ -408,6 +412,7 @@ def test_compile_check_stays_linear_on_a_cell_of_many_functions():
         ),
     ],
 )  # fmt: skip
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_code_nested_deeper_than_conversion_follows_is_a_cell_error(
     run_cli, tmp_path, source, line
 ):
@@ -442,6 +447,7 @@ def test_the_150_level_literal_converts_or_is_one_error_line(run_cli, tmp_path):
         )
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_nesting_python_itself_refuses_is_a_cell_error(run_cli, tmp_path):
     path = write_nb(tmp_path / "deep.ipynb", nb("x = " + "-" * 3000 + "1"))
     ran = run_cli("inspect", str(path))
@@ -475,6 +481,7 @@ def _ruff() -> str:
     return shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_top_level_await_converts_to_a_step_that_runs_its_event_loop(run_cli, tmp_path):
     path = write_nb(tmp_path / "study.ipynb", _ASYNC_NOTEBOOK)
     plan = json.loads(
@@ -548,6 +555,7 @@ def test_verify_proves_the_converted_awaiting_notebook(run_cli, tmp_path):
     assert verified.exit_code == 0, verified.stdout + verified.stderr
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_future_import_in_the_middle_of_a_cell_is_python_as_in_ipython(
     run_cli, tmp_path
 ):
@@ -565,6 +573,7 @@ def test_future_import_in_the_middle_of_a_cell_is_python_as_in_ipython(
 @pytest.mark.parametrize(
     "title", ['x"""y', 'ends with a quote"', "C:\\new\\N{x}\\u12", "nul\0byte"]
 )
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_titles_and_headings_of_any_text_give_docstrings_that_compile(tmp_path, title):
     from nb2prod.convert import convert_notebook
 

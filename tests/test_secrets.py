@@ -178,6 +178,7 @@ def test_places_markdown_and_outputs():
     )
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_detection_is_linear_in_the_text():
     """A 5 MB output of identifiers and `key=` pairs is searched in well under a
     second per megabyte (the regular expressions never backtrack quadratically)."""

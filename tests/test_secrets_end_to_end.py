@@ -237,6 +237,7 @@ def _leaks(secret: str, texts: dict[str, str]) -> list[str]:
     )
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_no_file_and_no_command_output_holds_a_secret(converted):
     secrets, runs, folder = converted
     assert runs["convert"].exit_code == 0, runs["convert"].stderr

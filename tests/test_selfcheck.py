@@ -37,6 +37,7 @@ BROKEN = {
 }
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_a_broken_package_is_written_and_convert_exits_1(run_cli, tmp_path, case):
     source, message = BROKEN[case]
@@ -89,6 +90,7 @@ def test_optional_imports_are_not_problems(tmp_path):
     assert read_problems(notebook) == ()
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_submodule_is_looked_up_without_running_its_package():
     script = (
         "import sys\n"

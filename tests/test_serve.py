@@ -88,6 +88,7 @@ def test_unnamed_features_are_lists_of_numbers(tmp_path):
     assert '"httpx"' in result.package["pyproject.toml"]
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_the_image_has_a_serve_target_and_stays_hadolint_clean(tmp_path):
     result = convert_notebook(notebook(*ARRAYS, path="tiny.ipynb"), serve=True)
     dockerfile = result.package["Dockerfile"]
@@ -125,6 +126,7 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_serve_without_a_model_warns_and_writes_no_service(tmp_path):
     write_nb(tmp_path / "plain.ipynb", nb(md("# Sums"), code("print(sum([1, 2]))")))
     completed = _cli("convert", "plain.ipynb", "-o", "out", "--serve", cwd=tmp_path)
@@ -133,6 +135,7 @@ def test_serve_without_a_model_warns_and_writes_no_service(tmp_path):
     assert not list((tmp_path / "out").rglob("serve.py"))
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 def test_a_served_package_is_not_stale_for_check(tmp_path):
     path = tmp_path / "tiny.ipynb"
     write_nb(path, nb(*ARRAYS))
@@ -360,6 +363,7 @@ BAD_BODIES = [
 ]
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 @pytest.mark.parametrize(("body", "status", "says"), BAD_BODIES)
 def test_a_bad_request_gets_a_short_answer_naming_the_problem(
     members_client, body, status, says
@@ -553,6 +557,7 @@ def test_an_api_key_in_the_environment_is_required_but_by_health(
 # --- the schema follows the model version on disk ------------------------------------
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_the_schema_follows_new_versions_and_rollbacks(service, tmp_path, monkeypatch):
     from sklearn.linear_model import LogisticRegression
 
@@ -641,6 +646,7 @@ ROWS = st.lists(
 )
 
 
+@pytest.mark.slow  # over half a second: fuzzing or many conversions
 @settings(max_examples=150, deadline=None)
 @given(body=st.one_of(JSON_VALUES, ROWS.map(lambda rows: {"rows": rows})))
 def test_any_json_body_gets_an_answer(members_client, body):

@@ -243,6 +243,7 @@ def test_placeholder_free_fstrings_of_any_prefix_become_plain(source):
     )
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_long_availability_import_keeps_its_noqa_through_black(tmp_path):
     """`try: from long.module import a, b, c` whose names a step never reads is kept
     with `# noqa: F401`; black must not split it from its comment."""

@@ -5,11 +5,13 @@ the package and reads its log."""
 
 from __future__ import annotations
 
+import pytest
 from test_code_is_pyflakes_clean import converted, run_package
 
 from nb2prod.testing import code, md
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_lambda_bound_in_one_section_is_a_value_of_its_step(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -24,6 +26,7 @@ def test_a_lambda_bound_in_one_section_is_a_value_of_its_step(tmp_path):
     assert "9 6" in log and "[1, 4]" in log
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_function_calling_a_lambda_gets_the_lambda(tmp_path):
     findings, _ = converted(
         tmp_path,
@@ -36,6 +39,7 @@ def test_a_function_calling_a_lambda_gets_the_lambda(tmp_path):
     assert "INFO study.use: 7" in run_package(tmp_path)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_function_handed_over_in_a_container_keeps_what_it_reads(tmp_path):
     findings, _ = converted(
         tmp_path,
@@ -49,6 +53,7 @@ def test_a_function_handed_over_in_a_container_keeps_what_it_reads(tmp_path):
     assert "INFO study.use: 6 8" in run_package(tmp_path)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_function_handed_over_in_the_cell_defining_it_keeps_what_it_reads(tmp_path):
     """`FunctionSampler(func=outlier_rejection)` right after its `def`: the step must
     receive what the function reads (a notebook variable and a setting), as for a
@@ -66,6 +71,7 @@ def test_a_function_handed_over_in_the_cell_defining_it_keeps_what_it_reads(tmp_
     assert "INFO study.use: [3, 6]" in run_package(tmp_path)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_method_reading_a_notebook_variable_gets_it_at_construction(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -91,6 +97,7 @@ def test_a_method_reading_a_notebook_variable_gets_it_at_construction(tmp_path):
     assert "INFO study.use: [12, 1] 1" in run_package(tmp_path)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_subclass_keeps_its_base_class_constructor_call(tmp_path):
     findings, modules = converted(
         tmp_path,
@@ -122,6 +129,7 @@ def test_a_subclass_keeps_its_base_class_constructor_call(tmp_path):
     assert "INFO study.use: 11 16 True" in run_package(tmp_path)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_base_class_reading_state_is_passed_it_by_its_subclass(tmp_path):
     findings, _ = converted(
         tmp_path,
@@ -174,6 +182,7 @@ def test_a_class_that_cannot_take_the_value_is_reported_and_convert_exits_1(
     assert "undefined name 'now'" in outcome.stderr
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_environment_set_before_an_import_is_set_before_the_package_imports(tmp_path):
     """`os.environ[...] = ...` before `import lib` must still come first: the package's
     `__init__` sets it (without overriding the user's value) before any module runs."""
@@ -198,6 +207,7 @@ def test_environment_set_before_an_import_is_set_before_the_package_imports(tmp_
     assert "INFO study.use: fast 1" in run_package(tmp_path)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_parameter_named_like_a_notebook_function_is_the_argument(tmp_path):
     findings, _ = converted(
         tmp_path,
@@ -211,6 +221,7 @@ def test_a_parameter_named_like_a_notebook_function_is_the_argument(tmp_path):
     assert "INFO study.use: [3, 6] [1]" in run_package(tmp_path)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_what_classes_need_reaches_the_classes_and_functions_that_create_them(
     tmp_path,
 ):
@@ -236,6 +247,7 @@ def test_what_classes_need_reaches_the_classes_and_functions_that_create_them(
     assert "INFO study.use: ['train_eval']" in run_package(tmp_path)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_value_only_init_reads_may_change_later(tmp_path):
     """`__init__` reads the generator when the instance is made, as in the notebook,
     so setting it again later is faithful; a constant set again to the same value too.
@@ -256,6 +268,7 @@ def test_a_value_only_init_reads_may_change_later(tmp_path):
     assert "INFO study.use: 1 2 (16, 16)" in run_package(tmp_path)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_variable_named_like_an_init_parameter_comes_in_under_another_name(
     tmp_path,
 ):
@@ -277,6 +290,7 @@ def test_a_variable_named_like_an_init_parameter_comes_in_under_another_name(
     assert "INFO study.use: 8 True True" in run_package(tmp_path)
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_a_module_imported_again_inside_a_block_is_imported_once(tmp_path):
     findings, modules = converted(
         tmp_path,

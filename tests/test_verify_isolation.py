@@ -326,6 +326,7 @@ def test_a_timeout_stops_the_process_and_what_it_started_in_its_own_session(
     assert int(mark.read_text()) not in _processes()
 
 
+@pytest.mark.slow  # starts an interpreter
 def test_an_interpreter_that_cannot_start_is_exit_2_and_leaves_nothing(
     pausing_package, run_cli, monkeypatch
 ):
