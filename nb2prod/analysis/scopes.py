@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import ast
 import sys
+import types
+import warnings
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -847,8 +849,31 @@ def _params(arguments: ast.arguments) -> Iterator[Param]:
 
 
 def _hash(node: ast.AST) -> str:
-    """Same hash for the same code, wherever it sits (positions are not dumped)."""
+    """Same hash for the same code, wherever it sits: the compiled code without its
+    positions (compiling runs in C; `ast.dump` of a long function took milliseconds).
+    Code that parses but does not compile (`break` outside a loop) is dumped."""
     import hashlib  # 3 ms of OpenSSL start-up, paid only by notebooks with functions
 
-    dumped = ast.dump(node, annotate_fields=False, include_attributes=False)
-    return hashlib.sha1(dumped.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+    try:
+        with warnings.catch_warnings():  # `x is 1` warns at compile time: not ours
+            warnings.simplefilter("ignore")
+            compiled = compile(ast.Module([node], []), "<cell>", "exec")  # type: ignore[list-item]
+        text = repr(_code_shape(compiled))
+    except (SyntaxError, ValueError, TypeError):
+        text = ast.dump(node, annotate_fields=False, include_attributes=False)
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+
+
+def _code_shape(code: types.CodeType) -> tuple[object, ...]:
+    """What a code object computes, without where it sits (no line table)."""
+    return (
+        code.co_code,
+        code.co_names,
+        code.co_varnames,
+        code.co_freevars,
+        code.co_cellvars,
+        tuple(
+            _code_shape(const) if isinstance(const, types.CodeType) else const
+            for const in code.co_consts
+        ),
+    )

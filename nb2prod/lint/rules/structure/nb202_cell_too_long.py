@@ -61,6 +61,8 @@ class CellTooLong(Rule):
             ):
                 continue
             parsed = ctx.parsed_cell(facts.index)
+            if parsed is not None and parsed.translation.python.count("\n") < limit:
+                continue  # no more lines than the limit: tokenizing could not find more
             if parsed is None or parsed.tree is None:
                 source = ctx.cells[facts.index].source
                 count = sum(1 for line in source.splitlines() if _is_code(line))
