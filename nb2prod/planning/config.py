@@ -26,7 +26,7 @@ from nb2prod.analysis.literals import (
 from nb2prod.magics import IPythonSyntax
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.ipython import env_assignment, is_env_secret
-from nb2prod.planning.plan import ConfigValue, Secret
+from nb2prod.planning.plan import ConfigKind, ConfigValue, Secret
 
 DATA_DIR = "DATA_DIR"
 #: The cell tag papermill reads: every `name = literal` of such a cell is a setting.
@@ -83,7 +83,7 @@ def _literal_assignment(node: ast.stmt) -> tuple[str, object] | None:
     return target.id, literal
 
 
-def _kind(value: object) -> str:
+def _kind(value: object) -> ConfigKind:
     if isinstance(value, bool):
         return "flag"
     if isinstance(value, (int, float)):

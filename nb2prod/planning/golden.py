@@ -19,7 +19,7 @@ from nb2prod.analysis.facts import CellFacts, FunctionFacts, NotebookFacts
 from nb2prod.analysis.secret_places import notebook_redactor
 from nb2prod.notebook import Cell, Output
 from nb2prod.parsing import ParsedCell
-from nb2prod.planning.plan import ConfigValue, FunctionPlan, GoldenCase
+from nb2prod.planning.plan import ConfigValue, FunctionPlan, GoldenCase, GoldenKind
 
 #: IPython magics that print timings into the cell's output.
 _TIMING = frozenset({"time", "timeit", "prun"})
@@ -170,7 +170,7 @@ def _golden(
     call: ast.Call,
     pure: dict[str, FunctionPlan],
     expected: str,
-    kind: str,
+    kind: GoldenKind,
 ) -> GoldenCase:
     function = pure[call.func.id]  # type: ignore[attr-defined]
     keywords = [

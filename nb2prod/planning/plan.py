@@ -11,6 +11,11 @@ if TYPE_CHECKING:
 
 #: pipeline: steps, a command line, an image; library: only the notebook's definitions
 PackageKind = Literal["pipeline", "library"]
+ConfigKind = Literal["path", "url", "number", "text", "flag"]
+SecretSource = Literal["literal", "environment"]
+DefinitionKind = Literal["function", "class"]
+RequirementSource = Literal["import", "pip_install", "package"]
+GoldenKind = Literal["display", "print"]
 
 
 class ConfigValue(NamedTuple):
@@ -19,7 +24,7 @@ class ConfigValue(NamedTuple):
     name: str
     value: str  # Python source of the default (a literal)
     cell: int
-    kind: str  # path | url | number | text | flag
+    kind: ConfigKind
     original: str | None = (
         None  # the notebook's value, when the default differs (paths)
     )
@@ -34,7 +39,7 @@ class Secret(NamedTuple):
     column: int
     variable: str  # the environment variable the package reads
     name: str | None  # the notebook name it was bound to
-    source: str = "literal"  # literal | environment (a `%env` line)
+    source: SecretSource = "literal"  # environment: a `%env` line
 
 
 class Decision(NamedTuple):
@@ -58,7 +63,7 @@ class FunctionPlan(NamedTuple):
     """A function or class defined in the notebook, moved to a module as it is."""
 
     name: str
-    kind: str  # function | class
+    kind: DefinitionKind
     cell: int
     module: str
     extra_params: tuple[str, ...]  # notebook variables it read, now parameters
@@ -85,7 +90,7 @@ class Requirement(NamedTuple):
     """A third-party distribution the package needs."""
 
     name: str  # the distribution (scikit-learn), or a pip specifier from the notebook
-    source: str  # import | pip_install
+    source: RequirementSource  # package: a need of the generated code
     imports: tuple[str, ...] = ()  # the import names it provides (sklearn)
     optional: bool = False
 
@@ -116,7 +121,7 @@ class GoldenCase(NamedTuple):
     module: str
     call: str  # Python source of the call; config values spelled `config.NAME`
     expected: str  # the text the notebook stored
-    kind: str  # display (compared with repr) | print (compared with str)
+    kind: GoldenKind  # display: compared with repr; print: with str
     uses_config: bool
 
 
