@@ -25,14 +25,12 @@ from nb2prod.emit.imports import line_bindings, line_reads, narrowed_line
 from nb2prod.errors import CellSyntaxError
 from nb2prod.magics import SyntaxKind
 from nb2prod.parsing import ParsedCell
-from nb2prod.planning.ipython import decide
-from nb2prod.planning.plan import FunctionPlan, Plan, Step
+from nb2prod.planning.plan import Decision, FunctionPlan, Plan, Step
 from nb2prod.scope_symbols import scope_symbols
 from nb2prod.transforms.cell_parts import hoisted_import, split_cell
 from nb2prod.transforms.class_state import inject_class_state
 from nb2prod.transforms.config_reads import CONFIG, read_config_defaults
 from nb2prod.transforms.display_labels import display_record
-from nb2prod.transforms.effect_calls import called_for_effect
 from nb2prod.transforms.figures import ShowToSave
 from nb2prod.transforms.globals_to_returns import AssignCallResults, GlobalsToReturns
 from nb2prod.transforms.literals import replace_literals
@@ -139,7 +137,7 @@ def _cell_parts(
 ) -> _Cell:
     """One cell's code with IPython syntax decided, secrets replaced, displays logged."""
     refuse_awaiting_definitions(parsed, plan.notebook)
-    source = _production_source(parsed)
+    source = _production_source(parsed, plan.decisions)
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -163,8 +161,7 @@ def _cell_parts(
     if any(secret.place == "comment" for secret in found):
         redactor = Redactor(s.value for s in found if s.value is not None)
         module = module.visit(RedactComments(redactor))
-    display = cell_facts.display_expression if cell_facts is not None else None
-    if display is not None:
+    if parsed.cell.index in plan.logged_displays:
         module = _log_display(module, _metric_names(plan))
     parts = split_cell(module, config, frozenset(plan.aliases))
     captured = _capture_target(parsed)
@@ -218,15 +215,18 @@ def _captured(body: list[cst.BaseStatement], target: str) -> cst.With:
     )
 
 
-def _production_source(parsed: ParsedCell) -> str:
-    """The cell's Python translation with each piece of IPython syntax handled."""
+def _production_source(parsed: ParsedCell, decisions: tuple[Decision, ...]) -> str:
+    """The cell's Python translation with each piece of IPython syntax handled as the
+    plan decided (its decisions for the cell come in the order of the cell's syntax)."""
     lines = parsed.translation.python.split("\n")
+    mine = [d for d in decisions if d.cell == parsed.cell.index]
+    pairs = list(zip(parsed.translation.syntax, mine, strict=True))
     # Bottom up: a replacement longer than its span (a comment and a `pass` for an
     # indented magic) must not shift the lines of the facts still to handle.
-    facts = sorted(parsed.translation.syntax, key=lambda f: f.span.line, reverse=True)
-    for fact in facts:
-        handling = decide(parsed.cell.index, fact)
-        action = handling.decision.action
+    for fact, decision in sorted(
+        pairs, key=lambda pair: pair[0].span.line, reverse=True
+    ):
+        action = decision.action
         if (
             action in ("unwrapped", "kept_as_python")
             or fact.kind is SyntaxKind.TOP_LEVEL_AWAIT
@@ -234,20 +234,18 @@ def _production_source(parsed: ParsedCell) -> str:
             continue
         first, last = fact.span.line - 1, fact.span.end_line - 1
         indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
-        text = handling.decision.text.replace("\r", "")
+        text = decision.text.replace("\r", "")
         if fact.kind is SyntaxKind.CELL_MAGIC and action == "translated":
             # `%%capture NAME`: the header stays as a note; `_captured` wraps the body
             replacement = [f"# nb2prod: translated: {text}"]
-        elif action == "translated" and handling.code:
-            replacement = [indent + handling.code]
+        elif action == "translated" and decision.code:
+            replacement = [indent + decision.code]
         elif action == "todo":
-            replacement = [
-                f"{indent}# TODO(nb2prod): {text} ({handling.decision.detail})"
-            ]
+            replacement = [f"{indent}# TODO(nb2prod): {text} ({decision.detail})"]
             if fact.target:
                 replacement.append(f"{indent}{fact.target} = None")
         else:
-            replacement = [f"{indent}# nb2prod: {handling.decision.action}: {text}"]
+            replacement = [f"{indent}# nb2prod: {action}: {text}"]
         if indent and len(replacement) == 1:
             replacement.append(f"{indent}pass")
         if action == "data_file":
@@ -266,8 +264,6 @@ def _log_display(module: cst.Module, metrics: frozenset[str]) -> cst.Module:
     line = module.body[-1]
     last = line.body[-1]
     if not isinstance(last, cst.Expr) or isinstance(last.semicolon, cst.Semicolon):
-        return module
-    if called_for_effect(last.value):  # `model.fit(X, y)`: a statement, not a value
         return module
     value = last.value
     if isinstance(value, cst.Tuple) and not value.lpar:  # `a, b` shows one tuple

@@ -55,7 +55,7 @@ from nb2prod.planning.plan import (
     Step,
     Warning,
 )
-from nb2prod.planning.printed_lines import expected_printed_lines
+from nb2prod.planning.printed_lines import expected_printed_lines, logged_displays
 from nb2prod.planning.requirements import requirements_for, target_python
 from nb2prod.planning.searches import find_searches, search_warning
 from nb2prod.planning.signatures import (
@@ -241,6 +241,7 @@ def build_plan(
     ]
     uses_figures = any(cell.plots for cell in facts.cells if cell.index in code_cells)
     kind = package_kind(code_cells, config)
+    logged = logged_displays(code_cells, facts.cells)
     if kind == "library":  # constants stay module constants; no --set to warn about
         functions = list(library_functions(functions))
         warnings = list(library_warnings(warnings))
@@ -287,7 +288,9 @@ def build_plan(
             notebook_redactor(
                 (item.cell for item in code_cells.values()), facts.cells
             ).holds_secret,
+            logged,
         ),
+        logged_displays=tuple(sorted(logged)),
         summary=introduction(notebook),
         inputs=_inputs(facts, code_cells, config),
         model=model,
@@ -416,7 +419,7 @@ def _ipython(parsed: tuple[ParsedCell, ...], warnings: list[Warning]):
     for item in parsed:
         for fact in item.translation.syntax:
             handling = decide(item.cell.index, fact)
-            decision = handling.decision
+            decision = handling.decision._replace(code=handling.code)
             decisions.append(decision)
             installs.extend(handling.requirements)
             if decision.action == "todo":

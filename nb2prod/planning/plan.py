@@ -48,8 +48,11 @@ class Decision(NamedTuple):
     cell: int
     line: int
     text: str  # the first line as the user wrote it
-    action: str  # dropped | unwrapped | requirement | data_file | todo | kept_as_python
+    action: str  # dropped | unwrapped | translated | requirement | data_file | todo ...
     detail: str = ""
+    #: the Python that replaces the syntax in the package (None: a comment, or none);
+    #: rendering reads it here, in the order of the cell's syntax, and decides nothing
+    code: str | None = None
 
 
 class Warning(NamedTuple):
@@ -273,3 +276,5 @@ class Plan(NamedTuple):
     searches: tuple[SearchPlan, ...] = ()  # hyper-parameter searches, and their use
     options: ConvertOptions = ConvertOptions()  # what convert was asked for
     parameters_cells: tuple[int, ...] = ()  # tagged `parameters`: settings (papermill)
+    #: cells whose last expression's value the package logs (`expression = value`)
+    logged_displays: tuple[int, ...] = ()

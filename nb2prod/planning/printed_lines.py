@@ -47,21 +47,19 @@ def expected_printed_lines(
     facts: Iterable[CellFacts],
     kept: set[int],
     has_secret: Callable[[str], bool],
+    logged: frozenset[int] = frozenset(),
 ) -> tuple[PrintedLine, ...]:
     """The stable stdout lines and displayed values of the kept cells, in notebook
     order."""
     facts = list(facts)
     varying_from = _first_unseeded_draw(cells, facts)
-    shows = {item.index: item.display_expression is not None for item in facts}
     found: list[PrintedLine] = []
     for index in sorted(cells):
         parsed = cells[index]
         if index not in kept or index >= varying_from or not _python_output(parsed):
             continue
         for output in parsed.cell.outputs:
-            if output.output_type == "execute_result" and _logs_display(
-                parsed, shows.get(index, False)
-            ):
+            if output.output_type == "execute_result" and index in logged:
                 shown = displayed_text(output.get("text/plain") or "")
                 if shown is not None and _stable(shown) and not has_secret(shown):
                     found.append(PrintedLine(index, shown, displayed=True))
@@ -115,13 +113,22 @@ def displayed_text(plain: str) -> str | None:
     return text
 
 
-def _logs_display(parsed: ParsedCell, shows: bool) -> bool:
-    """Whether the package logs the value the cell's last expression displayed."""
-    tree = parsed.tree
-    if not shows or tree is None or not tree.body:
-        return False
-    last = tree.body[-1]
-    return isinstance(last, ast.Expr) and displays_a_value(last.value)
+def logged_displays(
+    cells: dict[int, ParsedCell], facts: Iterable[CellFacts]
+) -> frozenset[int]:
+    """The cells whose displayed value the package logs (`expression = value`): a last
+    bare expression Jupyter shows, unless a call made for its effect (`model.fit(...)`,
+    `ax.set_xlim(...)`). Rendering logs exactly these."""
+    found = set()
+    for item in facts:
+        parsed = cells.get(item.index)
+        tree = parsed.tree if parsed is not None else None
+        if item.display_expression is None or tree is None or not tree.body:
+            continue
+        last = tree.body[-1]
+        if isinstance(last, ast.Expr) and displays_a_value(last.value):
+            found.add(item.index)
+    return frozenset(found)
 
 
 def _stable(text: str) -> bool:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import ast
 
-import libcst as cst
-
 #: Methods and functions called for their effect: fitting, writing, seeding, plotting,
 #: changing a container in place. Their result (self, None, artists) is not a value
 #: anyone reads.
@@ -50,31 +48,10 @@ EFFECT_CALLS = frozenset(
 # fmt: on
 
 
-def called_for_effect(expression: cst.BaseExpression) -> bool:
-    """True when `expression` is a call made for its effect: one of EFFECT_CALLS, or
-    any call with `inplace=True`."""
-    if not isinstance(expression, cst.Call):
-        return False
-    if any(
-        arg.keyword is not None
-        and arg.keyword.value == "inplace"
-        and isinstance(arg.value, cst.Name)
-        and arg.value.value == "True"
-        for arg in expression.args
-    ):
-        return True
-    func = expression.func
-    name = (
-        func.attr.value
-        if isinstance(func, cst.Attribute)
-        else func.value if isinstance(func, cst.Name) else None
-    )
-    return name in EFFECT_CALLS
-
-
 def displays_a_value(expression: ast.expr) -> bool:
-    """The `ast` view of `called_for_effect`, negated: whether the package logs the
-    value of a cell's last expression (planning expects what it logs)."""
+    """Whether the value of a cell's last expression is worth logging: not a call of
+    EFFECT_CALLS, nor any call with `inplace=True` (planning decides; rendering logs
+    what the plan lists)."""
     if not isinstance(expression, ast.Call):
         return True
     if any(
