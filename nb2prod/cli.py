@@ -569,8 +569,9 @@ def convert(
     """Turn a notebook into an installable, tested Python package."""
     from pathlib import Path
 
-    from nb2prod.convert import check_packages, convert_notebook
+    from nb2prod.convert import check_packages, convert_with_options
     from nb2prod.notebook import read_notebook
+    from nb2prod.planning.plan import ConvertOptions
 
     verbose = verbose or bool(ctx.obj)
     if name is not None:
@@ -605,20 +606,12 @@ def convert(
         raise typer.Exit(EXIT_BAD_INPUT)
     notebook = notebooks[0]
     model = _guard(lambda: read_notebook(notebook), verbose)
+    options = ConvertOptions(serve, schedule, deployed, skip_unused_searches)
+    converting = partial(convert_with_options, model, name, options)
     if dry_run:
         from nb2prod.reporters.plan_report import render_plan_json, render_plan_text
 
-        planned = _guard(
-            lambda: convert_notebook(
-                model,
-                name,
-                serve=serve,
-                schedule=schedule,
-                model=deployed,
-                skip_unused_searches=skip_unused_searches,
-            ),
-            verbose,
-        )
+        planned = _guard(converting, verbose)
         plan, problems = planned.plan, planned.problems
         color, width = sys.stdout.isatty(), _table_width()
         text = _guard(  # rendering too: any failure is one line, never a traceback
@@ -631,17 +624,7 @@ def convert(
         )
         sys.stdout.write(text)
         raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)
-    result = _guard(
-        lambda: convert_notebook(
-            model,
-            name,
-            serve=serve,
-            schedule=schedule,
-            model=deployed,
-            skip_unused_searches=skip_unused_searches,
-        ),
-        verbose,
-    )
+    result = _guard(converting, verbose)
     target = Path(output or result.plan.package)
     from nb2prod.writer import write_package
 

@@ -15,6 +15,7 @@ import pytest
 from nb2prod.combine import combine_notebooks
 from nb2prod.notebook import read_notebook
 from nb2prod.testing import code, md, nb, stream, write_nb
+from nb2prod.writer import write_package
 
 CLEAN = "import re\n\ndef clean(text):\n    return re.sub(r'\\s+', ' ', text).strip().lower()"
 EXPLORE = nb(
@@ -174,9 +175,7 @@ def test_generated_modules_are_never_shared_helpers(tmp_path):
     for sub in ("churn_messy", "churn_tidy"):
         assert "def load_model(" in files[f"src/both/{sub}/models.py"]
     folder = tmp_path / "both"
-    for relative, text in files.items():
-        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-        (folder / relative).write_text(text, encoding="utf-8")
+    write_package(files, folder)
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     linted = subprocess.run(
         [ruff, "check", "--select", "E9,F", "--no-cache", str(folder)],
@@ -188,9 +187,7 @@ def test_generated_modules_are_never_shared_helpers(tmp_path):
 @pytest.mark.slow  # runs the combined package's tests
 def test_the_examples_combined_pass_their_own_tests(tmp_path):
     folder = tmp_path / "both"
-    for relative, text in _examples_combined().items():
-        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-        (folder / relative).write_text(text, encoding="utf-8")
+    write_package(_examples_combined(), folder)
     for data in EXAMPLES.glob("*.csv"):
         shutil.copy(data, folder / data.name)
     tested = subprocess.run(
