@@ -110,6 +110,7 @@ class CellScan:
         # what the cell had bound when it first called each name (`x = 1; f()`)
         self.bound_before_call: dict[str, frozenset[str]] = {}
         self.functions: list[FunctionFacts] = []
+        self.function_names: set[str] = set()  # of `functions`, looked up per load
         self.classes: list[ClassFacts] = []
         self.imports: list[ImportFact] = []
         self.raw_calls: list[RawCall] = []
@@ -204,9 +205,7 @@ class _Walker(ast.NodeVisitor):
     ) -> None:
         """A read of the notebook's namespace by `node` (the first one is its place)."""
         if name in (self.scopes[0].bound if bound is None else bound):
-            if name not in self.scan.calls and any(
-                function.name == name for function in self.scan.functions
-            ):
+            if name in self.scan.function_names and name not in self.scan.calls:
                 # a function of this cell handed over as a value (`map(f, xs)`,
                 # `FunctionSampler(func=f)`) runs too: it counts as called here
                 self.scan.calls[name] = self._position(node)
@@ -422,6 +421,7 @@ class _Walker(ast.NodeVisitor):
             self.scan.functions.append(
                 self._function_facts(node, node.name, scope, free, mutated, called)
             )
+            self.scan.function_names.add(node.name)
         self._bind(node.name)
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -438,6 +438,7 @@ class _Walker(ast.NodeVisitor):
         if self.scope.kind != "module":
             return
         if target is not None:  # `f = lambda x: x * rate` is a function named f
+            self.scan.function_names.add(target)
             self.scan.functions.append(
                 self._function_facts(node, target, scope, free, mutated, called)
             )
