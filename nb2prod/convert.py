@@ -138,6 +138,7 @@ def convert_notebook(
     return convert_with_options(notebook, package, options)
 
 
+@refusing_deep_nesting
 def convert_with_options(
     notebook: Notebook, package: str | None, options: ConvertOptions
 ) -> ConvertResult:
