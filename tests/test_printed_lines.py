@@ -110,6 +110,19 @@ def test_displays_the_package_does_not_log_alike_are_not_expected():
     assert lines == [(3, "3")]
 
 
+def test_what_shows_the_environment_is_not_expected():
+    """Library versions and the platform differ on the machine that runs the package
+    (a notebook stored with numpy 1.11 displays '1.11.1')."""
+    lines = _printed(
+        code("import numpy\nnumpy.__version__", outputs=[result("'1.11.1'", 1)]),
+        code("import sys\nprint(sys.version)", outputs=[stream("3.6.1\n")]),
+        code("import platform\nprint(platform.python_version())",
+             outputs=[stream("3.6.1\n")]),
+        code("print('rows', 3)", outputs=[stream("rows 3\n")]),
+    )  # fmt: skip
+    assert lines == [(3, "rows 3")]
+
+
 def test_a_displayed_value_after_an_unseeded_draw_is_not_expected():
     lines = _displayed(
         code("import numpy as np\nx = np.random.rand(3)\nround(x.sum(), 3)",

@@ -4,7 +4,8 @@ displayed (`df.shape`, an accuracy), the notebook's own specification of what it
 computes, pinned in a generated test.
 
 Only lines that can repeat: not timings, memory addresses, progress or dates, not
-from a cell whose output is the shell's or a timing magic's, not Python 2 reprs, not a
+from a cell whose output is the shell's or a timing magic's, nor from a cell showing
+its environment (library versions, the platform, the working folder), not Python 2 reprs, not a
 line holding a secret, and nothing printed after the first random draw the notebook
 does not seed (the next run draws other numbers). Numbers are compared with a small
 tolerance by the test, so another BLAS or library build still agrees.
@@ -28,6 +29,12 @@ UNSTABLE = re.compile(
     r"0x[0-9a-f]{6,}|wall time|cpu times|\d+(\.\d+)? ?(ms|µs|us|ns|s) (per loop|±)|"
     r"\d+ loops?, best of|it/s|s/it|\d{4}-\d\d-\d\d[ T]\d\d:\d\d|elapsed|seconds?\b",
     re.IGNORECASE,
+)
+#: Code showing the environment it runs in (`np.__version__`, `sys.version`,
+#: `platform.python_version()`): another machine prints another version.
+_ENVIRONMENT = re.compile(
+    r"__version__|\bversion_info\b|\bsys\.version\b|python_version|\bplatform\.|"
+    r"\bgetcwd\b|\bhostname\b|\bgethostname\b|\bcpu_count\b|\bos\.environ\b"
 )
 #: A Python 2 long integer (`10L`): today's Python prints `10`.
 _PYTHON2_LONG = re.compile(r"(?<![\w.])\d+L\b")
@@ -56,7 +63,12 @@ def expected_printed_lines(
     found: list[PrintedLine] = []
     for index in sorted(cells):
         parsed = cells[index]
-        if index not in kept or index >= varying_from or not _python_output(parsed):
+        if (
+            index not in kept
+            or index >= varying_from
+            or not _python_output(parsed)
+            or _ENVIRONMENT.search(parsed.translation.python)
+        ):
             continue
         for output in parsed.cell.outputs:
             if output.output_type == "execute_result" and index in logged:
