@@ -3,9 +3,11 @@
 The only module that imports typer. Exit codes (SPEC): 0 success, 1 findings or stale
 output, 2 usage error or bad input. A user-facing failure (`Nb2ProdError`) prints one
 line on stderr; anything else is a bug in nb2prod and says so. Tracebacks only with -v.
-"""
 
-from __future__ import annotations
+Annotations here are evaluated when the module loads (no `from __future__ import
+annotations`): typer reads every command's signature on each run, and string annotations
+cost it a compile and an eval each, about 8 ms of every `nb2prod lint` from pre-commit.
+"""
 
 import shutil
 import sys

@@ -64,7 +64,13 @@ def nb(
     return {
         "nbformat": 4,
         "nbformat_minor": 5,
-        "metadata": copy.deepcopy(PYTHON_METADATA if metadata is None else metadata),
+        # a copy per document (tests edit it); the default one copied by hand, as every
+        # rule's examples build a few of these each time `nb2prod lint` starts
+        "metadata": (
+            {key: dict(value) for key, value in PYTHON_METADATA.items()}
+            if metadata is None
+            else copy.deepcopy(metadata)
+        ),
         "cells": [code(cell) if isinstance(cell, str) else cell for cell in cells],
     }
 
