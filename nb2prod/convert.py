@@ -158,17 +158,17 @@ def convert_with_options(
 def _converted(
     notebook: Notebook, package: str | None, options: ConvertOptions
 ) -> ConvertResult:
-    from nb2prod.emit.package import render_package
+    from nb2prod.emit.code import with_module_code
+    from nb2prod.emit.package import render_package, secrets_net
 
     planned = plan_notebook(notebook, package, options)
-    planned = planned._replace(
-        plan=with_options(planned.plan, options.serve, options.schedule)
-    )
+    plan = with_options(planned.plan, options.serve, options.schedule)
     with survivors_frozen():  # the parsed cells and facts: not walked by each pass
-        files = render_package(*planned)
+        plan = with_module_code(plan, planned.parsed, planned.facts)
+        files = render_package(plan, secrets_net(planned.facts))
         sources = {cell.index: cell.source for cell in notebook.cells}
-        problems = check_package(files, planned.plan, sources)
-    return ConvertResult(planned.plan, files, tuple(problems))
+        problems = check_package(files, plan, sources)
+    return ConvertResult(plan, files, tuple(problems))
 
 
 def with_options(plan: Plan, serve: bool, schedule: bool) -> Plan:

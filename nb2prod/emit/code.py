@@ -25,7 +25,7 @@ from nb2prod.emit.imports import line_bindings, line_reads, narrowed_line
 from nb2prod.errors import CellSyntaxError
 from nb2prod.magics import SyntaxKind
 from nb2prod.parsing import ParsedCell
-from nb2prod.planning.plan import Decision, FunctionPlan, Plan, Step
+from nb2prod.planning.plan import Decision, FunctionPlan, ModuleCode, Plan, Step
 from nb2prod.scope_symbols import scope_symbols
 from nb2prod.transforms.cell_parts import hoisted_import, split_cell
 from nb2prod.transforms.class_state import inject_class_state
@@ -47,15 +47,6 @@ LOGGER = "logger"
 TENSOR_LIBRARIES = frozenset({"torch", "tensorflow", "jax"})
 
 
-class ModuleCode(NamedTuple):
-    """A module's imports (source lines) and its code (definitions, then steps)."""
-
-    name: str
-    imports: tuple[str, ...]
-    code: str
-    docstring: str
-
-
 class _Cell(NamedTuple):
     imports: list[cst.BaseStatement]
     definitions: list[cst.BaseStatement]
@@ -66,6 +57,17 @@ class _Cell(NamedTuple):
 
 
 _WORD = re.compile(r"[^\W\d]\w*")
+
+
+def with_module_code(
+    plan: Plan, parsed: dict[int, ParsedCell], facts: NotebookFacts
+) -> Plan:
+    """`plan` with the code of each of its modules, the last decisions made from the
+    cells (renames, unused locals dropped, settings read through the config, secrets
+    read from the environment). Rendering reads the code from the plan. A library's
+    constants stay in its modules: they are no settings there."""
+    source = plan._replace(config=()) if plan.kind == "library" else plan
+    return plan._replace(code=tuple(render_module_code(source, parsed, facts).values()))
 
 
 def render_module_code(

@@ -10,32 +10,25 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from nb2prod._version import __version__
-from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.emit.code import LOGGER, render_module_code
+from nb2prod.emit.code import LOGGER
 from nb2prod.emit.docstrings import in_docstring
 from nb2prod.emit.imports import line_reads
 from nb2prod.emit.settings_sources import env_prefix, reads_toml
 from nb2prod.emit.tests import render_library_tests
 from nb2prod.emit.workflow import render_workflow
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, Plan
 
 #: Where the constants go when more than one module reads them.
 CONSTANTS = "constants"
 
 
-def render_library(
-    plan: Plan,
-    parsed: dict[int, ParsedCell],
-    facts: NotebookFacts,
-    render: Callable[..., str],
-) -> dict[str, str]:
+def render_library(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
     """Every file of the library package of `plan` but requirements.txt, pyproject.toml
     and README.md, by relative path (`render_package` adds those)."""
     source = f"src/{plan.package}"
-    # the constants are no settings here: the cells keep binding them, and the step
-    # functions that would hold those bindings (and nothing else) are left out
-    codes = render_module_code(plan._replace(config=()), parsed, facts)
+    # the constants are no settings here (`with_module_code`): the cells keep binding
+    # them, and the step functions that would hold those bindings are left out
+    codes = {module.name: module for module in plan.code}
     constants = {value.name: value for value in plan.config}
     steps = {step.name for step in plan.steps}
     bodies = {name: _without(module.code, steps) for name, module in codes.items()}

@@ -14,7 +14,7 @@ from typing import Any
 from nb2prod._version import __version__
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.analysis.secrets import Redactor
-from nb2prod.emit.code import LOGGER, render_module_code
+from nb2prod.emit.code import LOGGER
 from nb2prod.emit.docker import render_docker_files
 from nb2prod.emit.docstrings import in_docstring
 from nb2prod.emit.formatting import format_files
@@ -23,7 +23,6 @@ from nb2prod.emit.package_readme import library_readme_context, readme_context
 from nb2prod.emit.settings_sources import env_prefix, reads_toml
 from nb2prod.emit.tests import render_test_files
 from nb2prod.emit.workflow import render_workflow
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, Plan
 from nb2prod.planning.requirements import extra_indexes
 from nb2prod.transforms.local_imports import vendor_imports
@@ -31,19 +30,19 @@ from nb2prod.transforms.local_imports import vendor_imports
 Package = dict[str, str]
 
 
-def render_package(
-    plan: Plan, parsed: dict[int, ParsedCell], facts: NotebookFacts
-) -> Package:
-    """All files of the package, by relative path."""
+def render_package(plan: Plan, net: Callable[[str], str] | None = None) -> Package:
+    """All files of the package, by relative path, from the plan alone (its module
+    code made by `with_module_code`). `net` is applied to every file before formatting:
+    convert passes a redactor of the notebook's secret values, the net under the
+    plan's own redaction (the plan holds none of them)."""
     render = template_renderer()
     if plan.kind == "library":
-        return _finished(plan, facts, _library(plan, parsed, facts, render), render)
+        return _finished(plan, _library(plan, render), render, net)
     source = f"src/{plan.package}"
     files: Package = {}
-    modules = render_module_code(plan, parsed, facts)
     files[f"{source}/logs.py"] = render("logs.py.j2")
-    for name, module in modules.items():
-        files[f"{source}/{name}.py"] = render(
+    for module in plan.code:
+        files[f"{source}/{module.name}.py"] = render(
             "module.py.j2",
             docstring=module.docstring,
             imports=module.imports,
@@ -103,17 +102,12 @@ def render_package(
     files.update(render_test_files(plan, render))
     files.update(render_docker_files(plan, render))
     files.update(render_workflow(plan, render))
-    return _finished(plan, facts, files, render)
+    return _finished(plan, files, render, net)
 
 
-def _library(
-    plan: Plan,
-    parsed: dict[int, ParsedCell],
-    facts: NotebookFacts,
-    render: Callable[..., str],
-) -> Package:
+def _library(plan: Plan, render: Callable[..., str]) -> Package:
     """A library's modules, tests and CI, and its `%%writefile` files and local modules."""
-    files = render_library(plan, parsed, facts, render)
+    files = render_library(plan, render)
     for data in plan.data_files:
         files[f"data/{data.path}"] = data.content
     files.update(_local_modules(plan, f"src/{plan.package}", files))
@@ -121,9 +115,12 @@ def _library(
 
 
 def _finished(
-    plan: Plan, facts: NotebookFacts, files: Package, render: Callable[..., str]
+    plan: Plan,
+    files: Package,
+    render: Callable[..., str],
+    net: Callable[[str], str] | None,
 ) -> Package:
-    """`files` with requirements, pyproject and README added, secrets redacted and the
+    """`files` with requirements, pyproject and README added, `net` applied and the
     Python formatted."""
     library = plan.kind == "library"
     files["requirements.txt"] = render(
@@ -149,12 +146,17 @@ def _finished(
         if library
         else render("README.md.j2", **readme_context(plan))
     )
-    # the net under the plan's redaction: no file carries a secret of the notebook
-    redact = Redactor(
+    net = net or (lambda text: text)
+    return format_files({path: net(text) for path, text in sorted(files.items())})
+
+
+def secrets_net(facts: NotebookFacts) -> Redactor:
+    """The net under the plan's redaction: every secret value the notebook's code
+    holds, replaced wherever a file would carry it."""
+    return Redactor(
         (s.value for c in facts.cells for s in c.secrets if s.value is not None),
         key_values=False,
     )
-    return format_files({path: redact(text) for path, text in sorted(files.items())})
 
 
 def _local_modules(plan: Plan, source: str, files: Package) -> Package:

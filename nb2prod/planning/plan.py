@@ -235,6 +235,16 @@ class ModelPlan(NamedTuple):
         )
 
 
+class ModuleCode(NamedTuple):
+    """A module's imports (source lines) and its code (definitions, then steps): the
+    cells with every decision of the plan applied, before formatting."""
+
+    name: str
+    imports: tuple[str, ...]
+    code: str
+    docstring: str
+
+
 class Plan(NamedTuple):
     """Everything `convert` will write, decided."""
 
@@ -278,3 +288,6 @@ class Plan(NamedTuple):
     parameters_cells: tuple[int, ...] = ()  # tagged `parameters`: settings (papermill)
     #: cells whose last expression's value the package logs (`expression = value`)
     logged_displays: tuple[int, ...] = ()
+    #: the code of each module, made last (`with_module_code`): rendering reads it and
+    #: the rest of the plan, nothing else, so a plan read back from JSON renders alike
+    code: tuple[ModuleCode, ...] = ()

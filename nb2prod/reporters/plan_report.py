@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from rich.markup import escape
 from rich.tree import Tree
 
-from nb2prod.plain import plain
+from nb2prod.plain import from_plain, plain
 from nb2prod.planning.cell_selection import left_out_notes
 from nb2prod.planning.plan import Plan
 from nb2prod.planning.searches import search_note
@@ -22,6 +22,20 @@ def render_plan_json(plan: Plan, problems: Sequence[Problem] = ()) -> str:
     self-check's problems with the package it would write."""
     data = {"schema": 1, "plan": plain(plan), "problems": plain(list(problems))}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def plan_from_json(text: str) -> Plan:
+    """The plan `render_plan_json` wrote, read back: it renders the same package
+    (`render_package`). Raises ValueError when the text is not such a plan."""
+    from nb2prod.planning.local_modules import LocalModule
+
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("schema") != 1 or "plan" not in data:
+        raise ValueError(
+            "not a plan written by `nb2prod convert --dry-run --format json`"
+        )
+    plan: Plan = from_plain(Plan, data["plan"], {"LocalModule": LocalModule})
+    return plan
 
 
 def render_plan_text(
