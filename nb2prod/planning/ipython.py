@@ -12,7 +12,7 @@ from typing import NamedTuple
 from nb2prod.analysis.secrets import Redactor, text_secrets, value_secret
 from nb2prod.magics import IPythonSyntax, SyntaxKind
 from nb2prod.output.paths import is_contained
-from nb2prod.planning.plan import Decision
+from nb2prod.planning.plan import Decision, DecisionAction
 
 #: UI-only magics: they change how the notebook looks, not what it computes.
 DROPPED_MAGICS = frozenset(
@@ -46,7 +46,7 @@ def decide(cell: int, fact: IPythonSyntax) -> Handling:
     # with a secret in it (issue 12)
     first = redact_text(fact.text.splitlines()[0].strip()) if fact.text else ""
 
-    def decision(action: str, detail: str = "") -> Decision:
+    def decision(action: DecisionAction, detail: str = "") -> Decision:
         return Decision(cell, fact.span.line, first, action, detail)
 
     kind, name = fact.kind, fact.name

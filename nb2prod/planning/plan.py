@@ -16,6 +16,16 @@ SecretSource = Literal["literal", "environment"]
 DefinitionKind = Literal["function", "class"]
 RequirementSource = Literal["import", "pip_install", "package"]
 GoldenKind = Literal["display", "print"]
+#: what happens to one piece of IPython syntax (`Decision.action`)
+DecisionAction = Literal[
+    "dropped",
+    "unwrapped",
+    "translated",
+    "kept_as_python",
+    "requirement",
+    "data_file",
+    "todo",
+]
 
 
 class ConfigValue(NamedTuple):
@@ -48,7 +58,7 @@ class Decision(NamedTuple):
     cell: int
     line: int
     text: str  # the first line as the user wrote it
-    action: str  # dropped | unwrapped | translated | requirement | data_file | todo ...
+    action: DecisionAction
     detail: str = ""
     #: the Python that replaces the syntax in the package (None: a comment, or none);
     #: rendering reads it here, in the order of the cell's syntax, and decides nothing
