@@ -17,15 +17,9 @@ from nb2prod.nesting import refusing_deep_nesting
 from nb2prod.notebook import Notebook
 from nb2prod.parsing import ParsedCell, parse_notebook
 from nb2prod.planning.build import build_plan
-from nb2prod.planning.function_versions import version_functions, version_warnings
-from nb2prod.planning.inline_settings import inline_settings
-from nb2prod.planning.last_result import bind_last_results
-from nb2prod.planning.late_defaults import late_defaults
-from nb2prod.planning.metric_bindings import bind_metrics
-from nb2prod.planning.notebook_result import bind_notebook_result
+from nb2prod.planning.normalisation import normalise
 from nb2prod.planning.plan import ConvertOptions, Plan
 from nb2prod.planning.redaction import redact_plan, redact_text_cells
-from nb2prod.planning.star_imports import separate_shadowed_builtins
 from nb2prod.selfcheck import Problem, check_package
 
 
@@ -70,51 +64,16 @@ def plan_notebook(
                 column=problem.column,
             )
     facts = analyze_parsed(notebook.path, parsed)
-    rebound = bind_last_results(notebook, parsed, facts)
-    if rebound is not None:  # a cell reads `_`, IPython's last displayed value
-        notebook = rebound
-        parsed = parse_notebook(notebook)
-        facts = analyze_parsed(notebook.path, parsed)
-    versions = version_functions(notebook, parsed)
-    if versions is not None:  # a function redefined with different code
-        notebook = versions.notebook
-        parsed = parse_notebook(notebook)
-        facts = analyze_parsed(notebook.path, parsed)
-    separated = separate_shadowed_builtins(notebook, parsed, facts)
-    if separated is not None:  # `sum` before `from numpy import *`, and after it
-        notebook = separated
-        parsed = parse_notebook(notebook)
-        facts = analyze_parsed(notebook.path, parsed)
-    defaults = late_defaults(notebook, parsed, facts)
-    if defaults is not None:  # `def f(url=URL)`: read when called
-        notebook = defaults.notebook
-        parsed = parse_notebook(notebook)
-        facts = analyze_parsed(notebook.path, parsed)
-    metrics = bind_metrics(notebook, parsed, facts)
-    if metrics is not None:  # `print(roc_auc_score(...))`: a metric to keep
-        notebook = metrics
-        parsed = parse_notebook(notebook)
-        facts = analyze_parsed(notebook.path, parsed)
-    result = bind_notebook_result(notebook, parsed, facts)
-    if result is not None:  # the notebook ends by showing what it computed
-        notebook = result.notebook
-        parsed = parse_notebook(notebook)
-        facts = analyze_parsed(notebook.path, parsed)
-    settings = inline_settings(notebook, parsed, facts)
-    if settings is not None:  # `test_size=0.2`: a setting named TEST_SIZE
-        notebook = settings.notebook
-        parsed = parse_notebook(notebook)
-        facts = analyze_parsed(notebook.path, parsed)
+    normalised = normalise(notebook, parsed, facts)
+    notebook, parsed, facts = normalised.notebook, normalised.parsed, normalised.facts
     options = options or ConvertOptions()
     plan = build_plan(notebook, parsed, facts, package, options)._replace(
         options=options
     )
-    extra = version_warnings(versions) if versions is not None else ()
-    extra += defaults.warnings if defaults is not None else ()
-    if extra:
-        plan = plan._replace(warnings=plan.warnings + extra)
-    if result is not None and result.name in plan.outputs:
-        plan = plan._replace(result=result.name)
+    if normalised.warnings:
+        plan = plan._replace(warnings=plan.warnings + normalised.warnings)
+    if normalised.result is not None and normalised.result in plan.outputs:
+        plan = plan._replace(result=normalised.result)
     plan = redact_plan(plan, notebook_redactor(original.cells, facts.cells), facts)
     return Planned(plan, {item.cell.index: item for item in parsed}, facts)
 
