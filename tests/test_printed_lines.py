@@ -110,6 +110,26 @@ def test_displays_the_package_does_not_log_alike_are_not_expected():
     assert lines == [(3, "3")]
 
 
+def test_a_last_expression_the_stored_run_showed_as_none_is_not_logged():
+    """`learn.fit_one_cycle(...)` and `df.info()` return None: the cell ran and left no
+    result, so the package runs the call and logs no `... = None`. A cell that never
+    ran (no count) or showed a value keeps its log line."""
+    cells = (
+        code("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})", count=1),
+        code("df.info()", count=2, outputs=[stream("<class 'pandas.core.frame.DataFrame'>\n")]),
+        code("df.sum()", count=3, outputs=[result("a    3\ndtype: int64", 3)]),
+        code("df.mean()"),
+        code("df.max()", count=5, outputs=[
+            {"output_type": "error", "ename": "E", "evalue": "", "traceback": []}]),
+    )  # fmt: skip
+    converted = convert_notebook(notebook(*cells))
+    assert converted.plan.logged_displays == (2, 3, 4)
+    code_text = "\n".join(module.code for module in converted.plan.code)
+    assert "df.info()" in code_text
+    assert "'df.info() = %s'" not in code_text
+    assert "'df.sum() = %s'" in code_text
+
+
 def test_what_shows_the_environment_is_not_expected():
     """Library versions and the platform differ on the machine that runs the package
     (a notebook stored with numpy 1.11 displays '1.11.1')."""

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 
 from nb2prod.analysis.facts import CellFacts
 from nb2prod.magics import SyntaxKind
+from nb2prod.notebook import Cell
 from nb2prod.parsing import ParsedCell
 from nb2prod.planning.model import imported_paths_of, resolved_path
 from nb2prod.planning.plan import PrintedLine
@@ -130,17 +131,29 @@ def logged_displays(
 ) -> frozenset[int]:
     """The cells whose displayed value the package logs (`expression = value`): a last
     bare expression Jupyter shows, unless a call made for its effect (`model.fit(...)`,
-    `ax.set_xlim(...)`). Rendering logs exactly these."""
+    `ax.set_xlim(...)`), or one the stored run shows returned None (the cell ran
+    and displayed nothing: `learn.fit_one_cycle(...)`, `df.info()`). Rendering logs
+    exactly these."""
     found = set()
     for item in facts:
         parsed = cells.get(item.index)
         tree = parsed.tree if parsed is not None else None
         if item.display_expression is None or tree is None or not tree.body:
             continue
+        if parsed is not None and _showed_nothing(parsed.cell):
+            continue
         last = tree.body[-1]
         if isinstance(last, ast.Expr) and displays_a_value(last.value):
             found.add(item.index)
     return frozenset(found)
+
+
+def _showed_nothing(cell: Cell) -> bool:
+    """The cell ran (it has an execution count) without error and left no result:
+    its last expression was None, which Jupyter does not show."""
+    return cell.execution_count is not None and not any(
+        output.output_type in ("execute_result", "error") for output in cell.outputs
+    )
 
 
 def _stable(text: str) -> bool:
