@@ -100,6 +100,12 @@ _FORMATS = tuple(
     )
     for kind, _ in TOKEN_FORMATS
 )
+#: The case-sensitive needles of every format in one expression: most texts hold none
+#: of them, and one search rules them all out. (Case-insensitive expressions are slow
+#: in Python's engine: the other needles are looked for in the lower-cased text.)
+_CASED_NEEDLES = re.compile(
+    "|".join(re.escape(needle) for needles in _NEEDLES.values() for needle in needles)
+)
 #: No secret fits in fewer characters (`pwd=abcdef` is ten).
 _SHORTEST = 8
 
@@ -140,7 +146,8 @@ _SET_ENV = re.compile(
 )
 #: Escapes that end a value in a repr (`'secret\\n'`): not part of it.
 _ESCAPES = re.compile(r"(?:\\+[nrt])+$")
-_KEY_NEEDLE = re.compile(r"pass|pwd|secret|token|key|auth|credential", re.IGNORECASE)
+#: Words every credential key holds, looked for in the lower-cased text.
+_KEY_NEEDLES = ("pass", "pwd", "secret", "token", "key", "auth", "credential")
 #: A value that names something (`os.environ`, `getpass`, `config.token`) rather than
 #: being one; only quoted values skip this test.
 _REFERENCE = re.compile(r"^[A-Za-z_][A-Za-z_.]*$")
@@ -187,9 +194,16 @@ class SecretText:
 
 def token_matches(text: str) -> Iterator[tuple[str, re.Match[str]]]:
     """Each provider-format match in `text` with its kind, samples included."""
+    cased = _CASED_NEEDLES.search(text) is not None
+    lowered: str | None = None
     for kind, needles in _FORMATS:
-        if needles.search(text):
-            yield from ((kind, match) for match in _format(kind).finditer(text))
+        if kind in _LOWER_NEEDLES:
+            lowered = text.lower() if lowered is None else lowered
+            if not any(needle in lowered for needle in _LOWER_NEEDLES[kind]):
+                continue
+        elif not (cased and needles.search(text)):
+            continue
+        yield from ((kind, match) for match in _format(kind).finditer(text))
 
 
 @functools.cache
@@ -326,7 +340,8 @@ def _token_secrets(text: str) -> Iterator[SecretMatch]:
 
 
 def _key_value_secrets(text: str) -> Iterator[SecretMatch]:
-    if not _KEY_NEEDLE.search(text):
+    lowered = text.lower()
+    if not any(needle in lowered for needle in _KEY_NEEDLES):
         return
     matches = list(_KEY_VALUE.finditer(text))
     if "env" in text:

@@ -52,16 +52,25 @@ class LintReport:
         return tuple(rule_class(code) for code in self.codes)
 
     def sources(self) -> dict[tuple[str, int], str]:
-        """(path, cell) -> cell source, for excerpts of the flagged notebooks."""
+        """(path, cell) -> cell source, for excerpts of the flagged cells (only those:
+        redacting every cell of a hundred notebooks was most of a cached run)."""
+        flagged: dict[str, set[int]] = {}
+        for finding in self.findings:
+            if finding.cell is not None:
+                flagged.setdefault(finding.path, set()).add(finding.cell)
         found: dict[tuple[str, int], str] = {}
-        for path in sorted({finding.path for finding in self.findings}):
+        for path in sorted(flagged):
             try:
                 notebook = read_notebook(path)
             except Nb2ProdError:
                 continue
             redact = notebook_redactor(notebook.cells)  # excerpts show no secret
             found.update(
-                {(path, cell.index): redact(cell.source) for cell in notebook.cells}
+                {
+                    (path, cell.index): redact(cell.source)
+                    for cell in notebook.cells
+                    if cell.index in flagged[path]
+                }
             )
         return found
 
