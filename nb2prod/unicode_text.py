@@ -26,13 +26,13 @@ _FIX = "the file spells it as a JSON escape that Jupyter cannot save; replace it
 def require_unicode(notebook: Notebook) -> None:
     """Raise `NotebookReadError` at the first lone surrogate in the model's text."""
     for where, text in _notebook_texts(notebook):
-        found = _LONE_SURROGATE.search(text)
+        found = _lone_surrogate(text)
         if found is not None:
             raise NotebookReadError(
                 notebook.path, f"{_described(found.group())} in {where}; {_FIX}"
             )
     for cell in notebook.cells:
-        found = _LONE_SURROGATE.search(cell.source)
+        found = _lone_surrogate(cell.source)
         if found is not None:
             line, column = line_column(cell.source, found.start())
             raise NotebookReadError(
@@ -43,13 +43,19 @@ def require_unicode(notebook: Notebook) -> None:
                 column=column,
             )
         for where, text in _cell_texts(cell):
-            found = _LONE_SURROGATE.search(text)
+            found = _lone_surrogate(text)
             if found is not None:
                 raise NotebookReadError(
                     notebook.path,
                     f"{_described(found.group())} in {where}; {_FIX}",
                     cell=cell.index,
                 )
+
+
+def _lone_surrogate(text: str) -> re.Match[str] | None:
+    """The first lone surrogate in `text`; an ASCII string (most are, and CPython knows
+    it without a scan) holds none."""
+    return None if text.isascii() else _LONE_SURROGATE.search(text)
 
 
 def _described(surrogate: str) -> str:
