@@ -76,6 +76,8 @@ class UsedAfterDel(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        if not any(_DEL.search(parsed.translation.python) for parsed in ctx.parsed):
+            return  # most notebooks delete nothing: no walk of every statement
         deleted: dict[str, int] = {}  # name -> index of the cell whose `del` removed it
         for parsed in ctx.parsed:
             if parsed.tree is None or _opaque(parsed):
@@ -96,6 +98,10 @@ class UsedAfterDel(Rule):
                     for target in statement.targets:
                         if isinstance(target, ast.Name):
                             deleted[target.id] = parsed.cell.index
+
+
+#: A `del` statement's keyword (a cheap test before walking the statements).
+_DEL = re.compile(r"\bdel\b")
 
 
 def _opaque(parsed: ParsedCell) -> bool:

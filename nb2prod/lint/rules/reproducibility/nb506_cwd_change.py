@@ -73,15 +73,13 @@ class CwdChange(Rule):
                     line, column = fact.span.line, fact.span.column
                     what = "%" + fact.name
                     yield ctx.finding(self, facts.index, line, column, what=what)
-        saved = _saved_directories(ctx)
+        saved: set[str] | None = None  # looked for once a chdir is found (rare)
         for parsed in ctx.parsed:
             for node in ctx.nodes(parsed):
-                if (
-                    isinstance(node, ast.Call)
-                    and call_name(ctx, node) == "os.chdir"
-                    and not (node.args and _variable(node.args[0]) in saved)
-                ):
-                    yield ctx.node_finding(self, parsed, node, what="os.chdir")
+                if isinstance(node, ast.Call) and call_name(ctx, node) == "os.chdir":
+                    saved = _saved_directories(ctx) if saved is None else saved
+                    if not (node.args and _variable(node.args[0]) in saved):
+                        yield ctx.node_finding(self, parsed, node, what="os.chdir")
 
 
 def _saved_directories(ctx: RuleContext) -> set[str]:
