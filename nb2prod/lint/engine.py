@@ -17,9 +17,18 @@ from nb2prod.settings import LintSettings
 
 
 def lint_notebook(
-    notebook: Notebook, rules: Sequence[Rule], settings: LintSettings
+    notebook: Notebook,
+    rules: Sequence[Rule] | None = None,
+    settings: LintSettings | None = None,
 ) -> list[Finding]:
-    """The findings of `rules` on `notebook`, suppressions applied, in document order."""
+    """The findings of `rules` on `notebook`, suppressions applied, in document order.
+    Without `rules`, those `settings` select (by default, the rules on by default)."""
+    settings = settings or LintSettings()
+    if rules is None:
+        from nb2prod.lint.registry import rule_class, select_codes
+
+        codes = select_codes(settings.select, settings.ignore, settings.extend_select)
+        rules = [rule_class(code)() for code in codes]
     parsed = parse_notebook(notebook)
     facts = analyze_parsed(notebook.path, parsed)
     ctx = RuleContext(
