@@ -15,12 +15,16 @@ import traceback
 from collections.abc import Callable
 from enum import Enum
 from functools import partial
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn, TypeVar
 
 import typer
 
 from nb2prod._version import __version__
 from nb2prod.errors import CellSyntaxError, Nb2ProdError
+
+if TYPE_CHECKING:
+    from nb2prod.convert import ConvertResult
+    from nb2prod.planning.plan import ConvertOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 ISSUES_URL = "https://github.com/nb2prod/nb2prod/issues"
@@ -342,13 +346,7 @@ def _write_text(path: str, text: str) -> None:
         raise ConfigError(path, f"cannot write the report ({error.strerror})") from None
 
 
-def _convert_several(
-    notebooks: list[str],
-    output: str | None,
-    name: str | None,
-    force: bool,
-    verbose: bool,
-) -> None:
+def _convert_several(request: "ConvertRequest") -> None:
     """Several notebooks into one package named by --name or the output folder."""
     from pathlib import Path
 
@@ -357,6 +355,8 @@ def _convert_several(
     from nb2prod.planning.naming import package_name
     from nb2prod.writer import write_package
 
+    notebooks, output, name = request.notebooks, request.output, request.name
+    force, verbose = request.force, request.verbose
     if name is None and output is None:
         sys.stderr.write(
             "error: name the package of several notebooks with --name or --output\n"
@@ -569,71 +569,129 @@ def convert(
     verbose: Verbose = False,
 ) -> None:
     """Turn a notebook into an installable, tested Python package."""
-    from pathlib import Path
-
-    from nb2prod.convert import check_packages, convert_with_options
-    from nb2prod.notebook import read_notebook
     from nb2prod.planning.plan import ConvertOptions
 
-    verbose = verbose or bool(ctx.obj)
+    request = ConvertRequest(
+        notebooks=tuple(notebooks),
+        output=output,
+        name=name,
+        force=force,
+        dry_run=dry_run,
+        check=check,
+        output_format=output_format,
+        verify_after=verify_after,
+        options=ConvertOptions(serve, schedule, deployed, skip_unused_searches),
+        verbose=verbose or bool(ctx.obj),
+    )
     if name is not None:
         from nb2prod.planning.naming import check_package_name
 
-        _guard(lambda: check_package_name(name, frozenset()), verbose)
-    if check:
-        reports = _guard(lambda: check_packages(notebooks, output), verbose)
-        for report in reports:
-            for relative in report.stale:
-                sys.stdout.write(
-                    f"{report.notebook}: would change {report.folder}/{relative}\n"
-                )
-        raise typer.Exit(EXIT_FINDINGS if any(r.stale for r in reports) else EXIT_OK)
-    if len(notebooks) > 1 and (serve or schedule or deployed or skip_unused_searches):
-        option = (
-            "--serve"
-            if serve
-            else (
-                "--schedule"
-                if schedule
-                else "--model" if deployed else "--skip-unused-searches"
-            )
-        )
-        sys.stderr.write(f"error: {option} takes one notebook\n")
+        _guard(lambda: check_package_name(name, frozenset()), request.verbose)
+    if request.check:
+        _check_and_exit(request)
+    several = len(request.notebooks) > 1
+    if several and request.options != ConvertOptions():
+        sys.stderr.write(f"error: {_one_notebook_option(request)} takes one notebook\n")
         raise typer.Exit(EXIT_BAD_INPUT)
-    if len(notebooks) > 1 and not dry_run:
-        _convert_several(notebooks, output, name, force, verbose)
-        return
-    if len(notebooks) != 1:
+    if several and not request.dry_run:
+        _convert_several(request)
+    elif several:
         sys.stderr.write("error: --dry-run takes one notebook\n")
         raise typer.Exit(EXIT_BAD_INPUT)
-    notebook = notebooks[0]
-    model = _guard(lambda: read_notebook(notebook), verbose)
-    options = ConvertOptions(serve, schedule, deployed, skip_unused_searches)
-    converting = partial(convert_with_options, model, name, options)
-    if dry_run:
-        from nb2prod.reporters.plan_report import render_plan_json, render_plan_text
+    elif request.dry_run:
+        _dry_run_and_exit(request)
+    else:
+        _convert_one(request)
 
-        planned = _guard(converting, verbose)
-        plan, problems = planned.plan, planned.problems
-        color, width = sys.stdout.isatty(), _table_width()
-        text = _guard(  # rendering too: any failure is one line, never a traceback
-            lambda: (
-                render_plan_json(plan, problems)
-                if output_format is OutputFormat.json
-                else render_plan_text(plan, problems, color=color, width=width)
-            ),
-            verbose,
-        )
-        sys.stdout.write(text)
-        raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)
-    result = _guard(converting, verbose)
-    target = Path(output or result.plan.package)
+
+class ConvertRequest(NamedTuple):
+    """What `nb2prod convert` was asked for, once its options are read."""
+
+    notebooks: tuple[str, ...]
+    output: str | None
+    name: str | None
+    force: bool
+    dry_run: bool
+    check: bool
+    output_format: OutputFormat
+    verify_after: bool
+    options: "ConvertOptions"  # --serve, --schedule, --model, --skip-unused-searches
+    verbose: bool
+
+
+def _one_notebook_option(request: ConvertRequest) -> str:
+    """The first option given that takes one notebook (for the error line)."""
+    options = request.options
+    given = {
+        "--serve": options.serve,
+        "--schedule": options.schedule,
+        "--model": options.model is not None,
+        "--skip-unused-searches": options.skip_unused_searches,
+    }
+    return next(flag for flag, on in given.items() if on)
+
+
+def _check_and_exit(request: ConvertRequest) -> NoReturn:
+    """`--check`: name each file that would change; exit 1 when one would."""
+    from nb2prod.convert import check_packages
+
+    reports = _guard(
+        lambda: check_packages(list(request.notebooks), request.output),
+        request.verbose,
+    )
+    for report in reports:
+        for relative in report.stale:
+            sys.stdout.write(
+                f"{report.notebook}: would change {report.folder}/{relative}\n"
+            )
+    raise typer.Exit(EXIT_FINDINGS if any(r.stale for r in reports) else EXIT_OK)
+
+
+def _converted(request: ConvertRequest) -> "ConvertResult":
+    """The conversion of the request's one notebook (errors as one line)."""
+    from nb2prod.convert import convert_with_options
+    from nb2prod.notebook import read_notebook
+
+    (path,) = request.notebooks
+    model = _guard(lambda: read_notebook(path), request.verbose)
+    return _guard(
+        partial(convert_with_options, model, request.name, request.options),
+        request.verbose,
+    )
+
+
+def _dry_run_and_exit(request: ConvertRequest) -> NoReturn:
+    """`--dry-run`: the plan as text or JSON; exit 1 when the package would not work."""
+    from nb2prod.reporters.plan_report import render_plan_json, render_plan_text
+
+    result = _converted(request)
+    plan, problems = result.plan, result.problems
+    color, width = sys.stdout.isatty(), _table_width()
+    text = _guard(  # rendering too: any failure is one line, never a traceback
+        lambda: (
+            render_plan_json(plan, problems)
+            if request.output_format is OutputFormat.json
+            else render_plan_text(plan, problems, color=color, width=width)
+        ),
+        request.verbose,
+    )
+    sys.stdout.write(text)
+    raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)
+
+
+def _convert_one(request: ConvertRequest) -> None:
+    """Write the package of one notebook, say what it holds, then `--verify` it."""
+    from pathlib import Path
+
     from nb2prod.writer import write_package
 
-    written = _guard(
-        lambda: write_package(result.package, target, force=force), verbose
-    )
+    result = _converted(request)
     plan = result.plan
+    target = Path(request.output or plan.package)
+    written = _guard(
+        lambda: write_package(result.package, target, force=request.force),
+        request.verbose,
+    )
     shape = (
         f"a library of {len(plan.modules)} modules"
         if plan.kind == "library"
@@ -643,8 +701,9 @@ def convert(
         f"wrote {target}/: package {plan.package}, {shape}, "
         f"{len(result.package)} files\n"
     )
+    (notebook,) = request.notebooks
     _print_warnings(plan, notebook)
     _print_write_warnings(written, target)
     _exit_on_problems(result.problems, target)
-    if verify_after:
-        _verify_and_exit(notebook, str(target), OutputFormat.text, verbose)
+    if request.verify_after:
+        _verify_and_exit(notebook, str(target), OutputFormat.text, request.verbose)
