@@ -17,7 +17,7 @@ from benchmarks._timing import percentile
 from benchmarks.oracle import libcst_names, symtable_globals
 from nb2prod.analysis import NotebookFacts, analyze_parsed
 from nb2prod.analysis.cells import ipython_bindings
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 FLOOR_AGREEMENT = 0.97
 CEILING_MEDIAN_MS = 50.0

@@ -30,7 +30,7 @@ from benchmarks.corpus import add_corpus_argument
 from benchmarks.run_packages import runnable
 from nb2prod.convert import convert_notebook
 from nb2prod.errors import Nb2ProdError
-from nb2prod.notebook import read_notebook
+from nb2prod.reading.notebook import read_notebook
 from nb2prod.writer import write_package
 
 FLOOR = 0.95

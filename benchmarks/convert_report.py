@@ -46,7 +46,7 @@ from benchmarks.package_checks import (
 from benchmarks.run_packages import run_subset, runnable
 from nb2prod.convert import convert_notebook
 from nb2prod.errors import Nb2ProdError
-from nb2prod.notebook import read_notebook
+from nb2prod.reading.notebook import read_notebook
 
 FLOORS = {
     "converted": 0.98,

@@ -37,9 +37,9 @@ from rich.table import Table
 from benchmarks import analysis_report
 from benchmarks._timing import percentile
 from nb2prod.errors import CellSyntaxError, Nb2ProdError
-from nb2prod.magics import restore_source
-from nb2prod.notebook import read_notebook
-from nb2prod.parsing import ParsedCell, cst_module, parse_notebook
+from nb2prod.reading.magics import restore_source
+from nb2prod.reading.notebook import read_notebook
+from nb2prod.reading.parsing import ParsedCell, cst_module, parse_notebook
 
 FLOOR_PARSED = 0.995
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"

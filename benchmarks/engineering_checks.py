@@ -17,8 +17,8 @@ import ast
 import re
 from pathlib import Path
 
-from nb2prod.magics import translate_cell
-from nb2prod.notebook import CellKind, read_notebook
+from nb2prod.reading.magics import translate_cell
+from nb2prod.reading.notebook import CellKind, read_notebook
 
 #: Keywords whose literal value is a knob an engineer would make a setting.
 KNOB_KEYWORDS = frozenset(

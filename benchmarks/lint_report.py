@@ -22,7 +22,7 @@ from benchmarks.corpus import add_corpus_argument
 from nb2prod.errors import Nb2ProdError
 from nb2prod.lint.engine import lint_notebook
 from nb2prod.lint.registry import RULES, rule_class
-from nb2prod.notebook import read_notebook
+from nb2prod.reading.notebook import read_notebook
 from nb2prod.settings import LintSettings
 
 #: Published prevalence (share of notebooks), LINT_RULES.md section 3.

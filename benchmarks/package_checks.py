@@ -390,7 +390,7 @@ def _converted_as_run_here(entry: dict, executed: Path) -> dict:  # type: ignore
     outputs the generated tests expect come from the libraries the tests run with,
     not from the author's machine years ago. The entry as it was without that copy."""
     from nb2prod.convert import convert_notebook
-    from nb2prod.notebook import read_notebook
+    from nb2prod.reading.notebook import read_notebook
 
     if not executed.exists():
         return entry

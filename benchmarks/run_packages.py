@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nb2prod.convert import plan_notebook
 from nb2prod.errors import Nb2ProdError
-from nb2prod.notebook import read_notebook
+from nb2prod.reading.notebook import read_notebook
 from nb2prod.verify import UNSTABLE, Tolerance, compare_sides
 from nb2prod.verify.copying import CopyRules, scratch_folder
 from nb2prod.verify.runs import (

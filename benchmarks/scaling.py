@@ -41,7 +41,7 @@ from typing import Any, NamedTuple
 
 from benchmarks.generated import big_cell, many_cells
 from nb2prod.inspection import inspect_notebook
-from nb2prod.notebook import Notebook
+from nb2prod.reading.notebook import Notebook
 from nb2prod.testing import notebook
 
 _ROOT = str(Path(__file__).resolve().parent.parent)  # for `benchmarks._peak`

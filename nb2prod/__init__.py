@@ -27,31 +27,36 @@ if TYPE_CHECKING:
     from nb2prod.inspection import Inspection, inspect_notebook
     from nb2prod.lint.engine import lint_notebook
     from nb2prod.lint.rule import Finding
-    from nb2prod.magics import (
+    from nb2prod.planning.plan import Plan
+    from nb2prod.reading.magics import (
         IPythonSyntax,
         TranslatedCell,
         restore_source,
         translate_cell,
     )
-    from nb2prod.notebook import Cell, CellKind, Notebook, read_notebook
-    from nb2prod.parsing import ParsedCell, SyntaxProblem, parse_cell, parse_notebook
-    from nb2prod.planning.plan import Plan
+    from nb2prod.reading.notebook import Cell, CellKind, Notebook, read_notebook
+    from nb2prod.reading.parsing import (
+        ParsedCell,
+        SyntaxProblem,
+        parse_cell,
+        parse_notebook,
+    )
     from nb2prod.reporters.plan_report import plan_from_json, render_plan_json
     from nb2prod.writer import write_package
 
 _EXPORTS = {
-    "Cell": "nb2prod.notebook",
-    "CellKind": "nb2prod.notebook",
-    "Notebook": "nb2prod.notebook",
-    "read_notebook": "nb2prod.notebook",
-    "IPythonSyntax": "nb2prod.magics",
-    "TranslatedCell": "nb2prod.magics",
-    "translate_cell": "nb2prod.magics",
-    "restore_source": "nb2prod.magics",
-    "ParsedCell": "nb2prod.parsing",
-    "SyntaxProblem": "nb2prod.parsing",
-    "parse_cell": "nb2prod.parsing",
-    "parse_notebook": "nb2prod.parsing",
+    "Cell": "nb2prod.reading.notebook",
+    "CellKind": "nb2prod.reading.notebook",
+    "Notebook": "nb2prod.reading.notebook",
+    "read_notebook": "nb2prod.reading.notebook",
+    "IPythonSyntax": "nb2prod.reading.magics",
+    "TranslatedCell": "nb2prod.reading.magics",
+    "translate_cell": "nb2prod.reading.magics",
+    "restore_source": "nb2prod.reading.magics",
+    "ParsedCell": "nb2prod.reading.parsing",
+    "SyntaxProblem": "nb2prod.reading.parsing",
+    "parse_cell": "nb2prod.reading.parsing",
+    "parse_notebook": "nb2prod.reading.parsing",
     "Inspection": "nb2prod.inspection",
     "inspect_notebook": "nb2prod.inspection",
     "Nb2ProdError": "nb2prod.errors",

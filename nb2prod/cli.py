@@ -95,7 +95,7 @@ def inspect(
     Python (the report is still printed, with every other cell).
     """
     from nb2prod.inspection import inspect_notebook
-    from nb2prod.notebook import read_notebook
+    from nb2prod.reading.notebook import read_notebook
 
     verbose = verbose or bool(ctx.obj)
     inspection = _guard(lambda: inspect_notebook(read_notebook(notebook)), verbose)
@@ -351,8 +351,8 @@ def _convert_several(request: "ConvertRequest") -> None:
     from pathlib import Path
 
     from nb2prod.combine import combine_notebooks
-    from nb2prod.notebook import read_notebook
     from nb2prod.planning.naming import package_name
+    from nb2prod.reading.notebook import read_notebook
     from nb2prod.writer import write_package
 
     notebooks, output, name = request.notebooks, request.output, request.name
@@ -650,7 +650,7 @@ def _check_and_exit(request: ConvertRequest) -> NoReturn:
 def _converted(request: ConvertRequest) -> "ConvertResult":
     """The conversion of the request's one notebook (errors as one line)."""
     from nb2prod.convert import convert_with_options
-    from nb2prod.notebook import read_notebook
+    from nb2prod.reading.notebook import read_notebook
 
     (path,) = request.notebooks
     model = _guard(lambda: read_notebook(path), request.verbose)

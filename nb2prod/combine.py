@@ -18,9 +18,9 @@ from typing import NamedTuple
 from nb2prod.convert import convert_notebook
 from nb2prod.emit.imports import narrowed, used_aliases
 from nb2prod.errors import ConversionError
-from nb2prod.notebook import Notebook
 from nb2prod.planning.naming import package_name, unique
 from nb2prod.planning.plan import Plan
+from nb2prod.reading.notebook import Notebook
 from nb2prod.selfcheck import Problem
 
 Package = dict[str, str]

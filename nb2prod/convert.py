@@ -14,12 +14,12 @@ from nb2prod.analysis.secret_places import notebook_redactor
 from nb2prod.collector import survivors_frozen
 from nb2prod.errors import CellSyntaxError
 from nb2prod.nesting import refusing_deep_nesting
-from nb2prod.notebook import Notebook
-from nb2prod.parsing import ParsedCell, parse_notebook
 from nb2prod.planning.build import build_plan
 from nb2prod.planning.normalisation import normalise
 from nb2prod.planning.plan import ConvertOptions, Plan
 from nb2prod.planning.redaction import redact_plan, redact_text_cells
+from nb2prod.reading.notebook import Notebook
+from nb2prod.reading.parsing import ParsedCell, parse_notebook
 from nb2prod.selfcheck import Problem, check_package
 
 
@@ -183,7 +183,7 @@ def check_packages(notebooks: list[str], output: str | None) -> list[StaleReport
     """
     from pathlib import Path
 
-    from nb2prod.notebook import read_notebook
+    from nb2prod.reading.notebook import read_notebook
     from nb2prod.settings import load_convert_settings, recorded_options
     from nb2prod.writer import stale_files
 

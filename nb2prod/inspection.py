@@ -13,8 +13,8 @@ from nb2prod.analysis import NotebookFacts, analyze_parsed
 from nb2prod.analysis.facts import CellFacts, CellFlow
 from nb2prod.analysis.secret_places import notebook_redactor
 from nb2prod.analysis.secrets import Redactor
-from nb2prod.notebook import Cell, CellKind, Notebook
-from nb2prod.parsing import ParsedCell, SyntaxProblem, parse_cell
+from nb2prod.reading.notebook import Cell, CellKind, Notebook
+from nb2prod.reading.parsing import ParsedCell, SyntaxProblem, parse_cell
 
 
 class CellInspection(NamedTuple):

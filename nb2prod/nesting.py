@@ -17,9 +17,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from nb2prod.errors import ConversionError
-from nb2prod.magics import translate_cell
-from nb2prod.notebook import Cell, Notebook
-from nb2prod.positions import split_lines
+from nb2prod.reading.magics import translate_cell
+from nb2prod.reading.notebook import Cell, Notebook
+from nb2prod.reading.positions import split_lines
 
 if TYPE_CHECKING:
     import libcst

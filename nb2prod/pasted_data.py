@@ -26,9 +26,9 @@ from typing import NamedTuple
 
 from nb2prod.analysis.secrets import is_secret_name, text_secrets
 from nb2prod.collector import collection_paused
-from nb2prod.magics import translate_cell
-from nb2prod.notebook import Cell, CellKind, Notebook
-from nb2prod.positions import split_lines
+from nb2prod.reading.magics import translate_cell
+from nb2prod.reading.notebook import Cell, CellKind, Notebook
+from nb2prod.reading.positions import split_lines
 
 #: Characters from which a literal is pasted data rather than code.
 MIN_SIZE = 100_000

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from nb2prod.notebook import Notebook, notebook_from_json
+from nb2prod.reading.notebook import Notebook, notebook_from_json
 
 PYTHON_METADATA: dict[str, Any] = {
     "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},

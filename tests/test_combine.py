@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from nb2prod.combine import combine_notebooks
-from nb2prod.notebook import read_notebook
+from nb2prod.reading.notebook import read_notebook
 from nb2prod.testing import code, md, nb, stream, write_nb
 from nb2prod.writer import write_package
 

@@ -22,8 +22,8 @@ import black
 import pytest
 
 from nb2prod.convert import convert_notebook
-from nb2prod.magics import translate_cell
-from nb2prod.notebook import read_notebook
+from nb2prod.reading.magics import translate_cell
+from nb2prod.reading.notebook import read_notebook
 from nb2prod.writer import write_package
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -21,8 +21,8 @@ import pytest
 from nb2prod.convert import convert_notebook, plan_notebook, with_options
 from nb2prod.emit.docker import DEBIAN_RELEASE, render_docker_files
 from nb2prod.emit.package import template_renderer
-from nb2prod.notebook import read_notebook
 from nb2prod.planning.plan import Plan
+from nb2prod.reading.notebook import read_notebook
 from nb2prod.testing import PYTHON_METADATA, code, md, nb, write_nb
 
 SECRET_VALUE = "sk-live-0123456789abcdefghijklmnop"

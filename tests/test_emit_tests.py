@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nb2prod.convert import convert_notebook, plan_notebook
-from nb2prod.notebook import read_notebook
+from nb2prod.reading.notebook import read_notebook
 from nb2prod.testing import code, md, nb, result, stream, write_nb
 from nb2prod.writer import write_package
 

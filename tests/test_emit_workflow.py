@@ -15,7 +15,7 @@ import yaml
 from nb2prod.combine import combine_notebooks
 from nb2prod.convert import convert_notebook
 from nb2prod.emit.workflow import WORKFLOW
-from nb2prod.notebook import read_notebook
+from nb2prod.reading.notebook import read_notebook
 from nb2prod.testing import PYTHON_METADATA, code, md, nb, write_nb
 
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"

@@ -7,8 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nb2prod.input_cleanup import clean_input
-from nb2prod.magics import SyntaxKind, column_shifts, restore_source, translate_cell
+from nb2prod.reading.input_cleanup import clean_input
+from nb2prod.reading.magics import (
+    SyntaxKind,
+    column_shifts,
+    restore_source,
+    translate_cell,
+)
 
 CELLS = [
     " def compute_z(a, b):\n     return a + b\n print(compute_z(1, 2))",

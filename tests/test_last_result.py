@@ -54,7 +54,7 @@ def test_a_notebook_that_defines_underscore_is_left_alone():
 def test_a_call_made_for_its_effect_stays_a_statement(tmp_path):
     """A cell ending in `model.fit(...)`, `df.to_csv(...)` or a seed shows its result
     only because Jupyter shows the last expression: no log record of it."""
-    from nb2prod.notebook import read_notebook
+    from nb2prod.reading.notebook import read_notebook
     from nb2prod.testing import nb, write_nb
 
     cells = [

@@ -16,7 +16,7 @@ import pytest
 
 from nb2prod.lint.rule import Finding
 from nb2prod.planning.steps import MAX_STEPS, ROLE_TITLES, Section, _merge_tiny
-from nb2prod.positions import _CELL_TYPE, _SOURCE, IpynbLines
+from nb2prod.reading.positions import _CELL_TYPE, _SOURCE, IpynbLines
 from nb2prod.reporters.findings_text import render_findings_text
 from nb2prod.scope_symbols import scope_symbols
 from nb2prod.testing import code, nb
@@ -180,7 +180,7 @@ def test_excerpts_of_many_findings_in_one_cell_show_their_own_lines():
 def test_undocumented_functions_are_found_among_many(tmp_path):
     from nb2prod.lint.engine import lint_notebook
     from nb2prod.lint.registry import rule_class
-    from nb2prod.notebook import notebook_from_json
+    from nb2prod.reading.notebook import notebook_from_json
     from nb2prod.settings import LintSettings
 
     cell = "\n".join(

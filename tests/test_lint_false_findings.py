@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from nb2prod.lint.engine import lint_notebook
 from nb2prod.lint.registry import rule_class
-from nb2prod.notebook import notebook_from_json
+from nb2prod.reading.notebook import notebook_from_json
 from nb2prod.settings import LintSettings
 from nb2prod.testing import md, nb
 

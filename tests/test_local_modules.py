@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nb2prod.convert import convert_notebook
-from nb2prod.notebook import read_notebook
+from nb2prod.reading.notebook import read_notebook
 from nb2prod.testing import assert_transform, code, md, nb, write_nb
 from nb2prod.transforms.local_imports import _LocalImports
 from nb2prod.writer import write_package

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nb2prod.logical_lines import scan_logical_line
+from nb2prod.reading.logical_lines import scan_logical_line
 
 
 @pytest.mark.parametrize(

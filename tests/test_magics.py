@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nb2prod.magics import SyntaxKind, restore_source, translate_cell
-from nb2prod.positions import Span
+from nb2prod.reading.magics import SyntaxKind, restore_source, translate_cell
+from nb2prod.reading.positions import Span
 
 # (cell source, translated Python, [(kind, escape, name, args, target, span)])
 CASES = [

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from nb2prod.analysis import analyze_parsed
-from nb2prod.parsing import parse_notebook
 from nb2prod.planning.normalisation import REWRITES, Rewritten, normalise
+from nb2prod.reading.parsing import parse_notebook
 from nb2prod.testing import notebook
 
 #: rewrite -> (cells before, cells after: only that rewrite applies)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from nb2prod.errors import NotebookReadError
-from nb2prod.notebook import CellKind, notebook_from_json, read_notebook
+from nb2prod.reading.notebook import CellKind, notebook_from_json, read_notebook
 from nb2prod.testing import code, md, nb, result, stream, write_nb
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"

@@ -8,8 +8,8 @@ import libcst
 import pytest
 
 from nb2prod.errors import CellSyntaxError
-from nb2prod.notebook import Cell, CellKind
-from nb2prod.parsing import cst_module, parse_cell, parse_notebook
+from nb2prod.reading.notebook import Cell, CellKind
+from nb2prod.reading.parsing import cst_module, parse_cell, parse_notebook
 from nb2prod.testing import code, md, notebook
 
 

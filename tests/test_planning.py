@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from nb2prod.convert import plan_notebook
-from nb2prod.magics import translate_cell
 from nb2prod.planning.ipython import decide, install_specifiers
 from nb2prod.planning.naming import module_name, package_name, snake_case
 from nb2prod.planning.requirements import distribution_of
+from nb2prod.reading.magics import translate_cell
 from nb2prod.testing import code, md, notebook
 
 

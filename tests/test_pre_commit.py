@@ -58,7 +58,7 @@ def test_lint_hook_passes_a_good_notebook_and_fails_a_bad_one(repo, home):
 
 def test_convert_check_hook_fails_when_the_package_is_stale(repo, home):
     from nb2prod.convert import convert_notebook
-    from nb2prod.notebook import read_notebook
+    from nb2prod.reading.notebook import read_notebook
     from nb2prod.writer import write_package
 
     (repo / "pyproject.toml").write_text(

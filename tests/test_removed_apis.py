@@ -7,7 +7,7 @@ import pytest
 
 from nb2prod.analysis.removed_apis import _as_tuple, removal
 from nb2prod.convert import convert_notebook
-from nb2prod.notebook import read_notebook
+from nb2prod.reading.notebook import read_notebook
 from nb2prod.testing import code, md, nb, write_nb
 
 

@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nb2prod.errors import Nb2ProdError
-from nb2prod.magics import restore_source, translate_cell
-from nb2prod.notebook import Cell, CellKind, Notebook, notebook_from_json
-from nb2prod.parsing import parse_cell
+from nb2prod.reading.magics import restore_source, translate_cell
+from nb2prod.reading.notebook import Cell, CellKind, Notebook, notebook_from_json
+from nb2prod.reading.parsing import parse_cell
 from nb2prod.testing import code, md, nb, notebook, result, stream, write_nb
 
 _JSON = st.recursive(

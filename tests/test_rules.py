@@ -10,7 +10,7 @@ import pytest
 from nb2prod.lint.engine import lint_notebook
 from nb2prod.lint.registry import RULES, all_rules, rule_class
 from nb2prod.lint.rule import Invalid, Rule, Valid
-from nb2prod.notebook import notebook_from_json
+from nb2prod.reading.notebook import notebook_from_json
 from nb2prod.settings import LintSettings
 from nb2prod.testing import nb
 

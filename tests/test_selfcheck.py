@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from nb2prod.convert import convert_notebook
-from nb2prod.notebook import read_notebook
+from nb2prod.reading.notebook import read_notebook
 from nb2prod.selfcheck import _missing_part
 from nb2prod.testing import code, md, nb, write_nb
 

@@ -29,7 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nb2prod.convert import convert_notebook
-from nb2prod.notebook import read_notebook
+from nb2prod.reading.notebook import read_notebook
 from nb2prod.testing import code, md, nb, notebook, write_nb
 from nb2prod.writer import write_package
 

@@ -11,8 +11,8 @@ from nb2prod.analysis.calls import CONVENTIONAL_ALIASES
 from nb2prod.analysis.cells import aliases_of, cell_facts, scan
 from nb2prod.analysis.dataflow import build_dataflow
 from nb2prod.analysis.facts import CellFacts, NotebookFacts
-from nb2prod.notebook import Notebook
-from nb2prod.parsing import ParsedCell, parse_notebook
+from nb2prod.reading.notebook import Notebook
+from nb2prod.reading.parsing import ParsedCell, parse_notebook
 
 __all__ = ["CellFacts", "NotebookFacts", "analyze_notebook", "analyze_parsed"]
 

@@ -21,8 +21,8 @@ from nb2prod.analysis.facts import (
 from nb2prod.analysis.literals import is_absolute_or_user_path, is_url, looks_like_path
 from nb2prod.analysis.scopes import CellScan, RawCall, scan_cell
 from nb2prod.analysis.secret_places import code_secrets, unparsed_secrets
-from nb2prod.magics import IPythonSyntax, SyntaxKind, column_shifts
-from nb2prod.parsing import TOO_NESTED, ParsedCell, SyntaxProblem
+from nb2prod.reading.magics import IPythonSyntax, SyntaxKind, column_shifts
+from nb2prod.reading.parsing import TOO_NESTED, ParsedCell, SyntaxProblem
 
 _NOT_DISPLAYED_CALLS = frozenset({"print", "display"})
 

@@ -10,8 +10,8 @@ from bisect import bisect_left
 from typing import NamedTuple, Protocol, TypeVar
 
 from nb2prod.analysis.secrets import SecretText
-from nb2prod.magics import IPythonSyntax
-from nb2prod.parsing import SyntaxProblem
+from nb2prod.reading.magics import IPythonSyntax
+from nb2prod.reading.parsing import SyntaxProblem
 
 
 class Param(NamedTuple):

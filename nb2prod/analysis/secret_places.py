@@ -27,8 +27,8 @@ from nb2prod.analysis.secrets import (
     text_secrets,
     value_secret,
 )
-from nb2prod.magics import IPythonSyntax, SyntaxKind
-from nb2prod.notebook import Cell, CellKind, Output
+from nb2prod.reading.magics import IPythonSyntax, SyntaxKind
+from nb2prod.reading.notebook import Cell, CellKind, Output
 
 #: An f-string prefix: `f"`, `rf'`, `Fr"`...
 _FSTRING = re.compile(r"(?<!\w)[rR]?[fF][rR]?[\"']")

@@ -14,8 +14,8 @@ import ast
 import libcst as cst
 
 from nb2prod.errors import ConversionError
-from nb2prod.magics import SyntaxKind
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.magics import SyntaxKind
+from nb2prod.reading.parsing import ParsedCell
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 

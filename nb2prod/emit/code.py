@@ -23,9 +23,9 @@ from nb2prod.emit.awaits import (
 from nb2prod.emit.docstrings import in_docstring
 from nb2prod.emit.imports import line_bindings, line_reads, narrowed_line
 from nb2prod.errors import CellSyntaxError
-from nb2prod.magics import SyntaxKind
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import Decision, FunctionPlan, ModuleCode, Plan, Step
+from nb2prod.reading.magics import SyntaxKind
+from nb2prod.reading.parsing import ParsedCell
 from nb2prod.scope_symbols import scope_symbols
 from nb2prod.transforms.cell_parts import hoisted_import, split_cell
 from nb2prod.transforms.class_state import inject_class_state

@@ -11,9 +11,9 @@ from nb2prod.analysis.names import dotted
 from nb2prod.analysis.secret_places import output_secrets, text_cell_secrets
 from nb2prod.analysis.secrets import Redactor
 from nb2prod.lint.rule import Finding, Fix, Rule
-from nb2prod.magics import column_shifts
-from nb2prod.notebook import Cell, Notebook
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.magics import column_shifts
+from nb2prod.reading.notebook import Cell, Notebook
+from nb2prod.reading.parsing import ParsedCell
 from nb2prod.settings import LintSettings
 
 

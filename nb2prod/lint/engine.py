@@ -10,9 +10,9 @@ from nb2prod.analysis import analyze_parsed
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.noqa import without_suppressed
 from nb2prod.lint.rule import Finding, Rule
-from nb2prod.magics import SyntaxKind
-from nb2prod.notebook import Notebook
-from nb2prod.parsing import ParsedCell, parse_notebook
+from nb2prod.reading.magics import SyntaxKind
+from nb2prod.reading.notebook import Notebook
+from nb2prod.reading.parsing import ParsedCell, parse_notebook
 from nb2prod.settings import LintSettings
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from nb2prod.lint.rule import Finding
-from nb2prod.notebook import Cell, CellKind, Notebook
+from nb2prod.reading.notebook import Cell, CellKind, Notebook
 
 _DIRECTIVE = re.compile(
     r"#\s*(?P<ours>nb2prod:\s*)?noqa(?P<cell>-cell)?(?![\w-])\s*:?(?P<codes>[^#\n]*)",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
     from nb2prod.lint.context import RuleContext
-    from nb2prod.parsing import ParsedCell
+    from nb2prod.reading.parsing import ParsedCell
 
 DOCS_URL = "https://github.com/nb2prod/nb2prod/blob/main/docs/rules/{code}.md"
 _CODE = re.compile(r"^NB[0-8]\d\d$")

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from nb2prod.errors import Nb2ProdError
 from nb2prod.lint.cache import CACHE_DIR, FindingsCache
 from nb2prod.lint.rule import Finding
-from nb2prod.notebook import notebook_from_bytes, read_notebook_bytes
+from nb2prod.reading.notebook import notebook_from_bytes, read_notebook_bytes
 from nb2prod.settings import LintSettings
 
 # The engine, the analysis and the rules are imported only when a file is not in the

@@ -17,8 +17,8 @@ from nb2prod.lint.files import discover
 from nb2prod.lint.registry import rule_class, select_codes
 from nb2prod.lint.rule import Finding, Rule
 from nb2prod.lint.runner import FileResult, lint_files
-from nb2prod.notebook import read_notebook
-from nb2prod.positions import IpynbLines
+from nb2prod.reading.notebook import read_notebook
+from nb2prod.reading.positions import IpynbLines
 from nb2prod.settings import LintSettings, load_lint_settings
 
 

@@ -11,7 +11,7 @@ import ast
 from collections import Counter
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 
 def module_aliases(

@@ -9,9 +9,6 @@ from pathlib import Path
 
 from nb2prod.analysis.facts import ImportFact, NotebookFacts
 from nb2prod.analysis.secret_places import notebook_redactor
-from nb2prod.magics import SyntaxKind
-from nb2prod.notebook import Notebook
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.aliases import module_aliases
 from nb2prod.planning.cell_selection import left_out_cells
 from nb2prod.planning.class_state import (
@@ -73,6 +70,9 @@ from nb2prod.planning.steps import (
     split_into_sections,
     step_subjects,
 )
+from nb2prod.reading.magics import SyntaxKind
+from nb2prod.reading.notebook import Notebook
+from nb2prod.reading.parsing import ParsedCell
 
 ROLE_MODULES = {
     "data": "data",

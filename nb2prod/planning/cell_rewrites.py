@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import ast
 
-from nb2prod.notebook import Notebook
-from nb2prod.parsing import ParsedCell
-from nb2prod.positions import split_lines
+from nb2prod.reading.notebook import Notebook
+from nb2prod.reading.parsing import ParsedCell
+from nb2prod.reading.positions import split_lines
 
 
 def ipython_lines(item: ParsedCell) -> set[int]:

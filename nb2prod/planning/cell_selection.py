@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.notebook import Cell, CellKind, Notebook
 from nb2prod.planning.plan import LeftOut, LeftOutReason, Warning
+from nb2prod.reading.notebook import Cell, CellKind, Notebook
 
 SKIP_TAGS = frozenset({"skip", "exploration"})
 SKIP_COMMENT = "# nb2prod: skip"

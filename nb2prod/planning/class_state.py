@@ -19,7 +19,7 @@ from typing import NamedTuple
 from nb2prod.analysis.dataflow import build_dataflow
 from nb2prod.analysis.facts import ClassFacts, NotebookFacts
 from nb2prod.analysis.literals import is_literal
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 #: Bases that build their own constructor.
 _FIXED_SHAPE = frozenset(

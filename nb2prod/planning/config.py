@@ -23,10 +23,10 @@ from nb2prod.analysis.literals import (
     literal_value,
     looks_like_path,
 )
-from nb2prod.magics import IPythonSyntax
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.ipython import env_assignment, is_env_secret
 from nb2prod.planning.plan import ConfigKind, ConfigValue, Secret
+from nb2prod.reading.magics import IPythonSyntax
+from nb2prod.reading.parsing import ParsedCell
 
 DATA_DIR = "DATA_DIR"
 #: The cell tag papermill reads: every `name = literal` of such a cell is a setting.

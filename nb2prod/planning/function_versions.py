@@ -16,11 +16,11 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
-from nb2prod.notebook import Notebook
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.cell_rewrites import edited_source, global_reference_edits
 from nb2prod.planning.naming import unique
 from nb2prod.planning.plan import Warning
+from nb2prod.reading.notebook import Notebook
+from nb2prod.reading.parsing import ParsedCell
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SCOPES = (

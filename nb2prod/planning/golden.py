@@ -17,9 +17,9 @@ from collections.abc import Iterable
 
 from nb2prod.analysis.facts import CellFacts, FunctionFacts, NotebookFacts
 from nb2prod.analysis.secret_places import notebook_redactor
-from nb2prod.notebook import Cell, Output
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ConfigValue, FunctionPlan, GoldenCase, GoldenKind
+from nb2prod.reading.notebook import Cell, Output
+from nb2prod.reading.parsing import ParsedCell
 
 #: IPython magics that print timings into the cell's output.
 _TIMING = frozenset({"time", "timeit", "prun"})

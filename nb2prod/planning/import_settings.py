@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import ast
 
-from nb2prod.magics import SyntaxKind
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.ipython import env_assignment, is_env_secret
+from nb2prod.reading.magics import SyntaxKind
+from nb2prod.reading.parsing import ParsedCell
 
 
 def import_settings(cells: list[ParsedCell]) -> tuple[tuple[str, str], ...]:

@@ -29,13 +29,13 @@ from nb2prod.analysis.literals import (
     literal_value,
     looks_like_path,
 )
-from nb2prod.notebook import Notebook
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.cell_rewrites import ipython_lines, with_sources
 from nb2prod.planning.config import module_bindings
 from nb2prod.planning.model import NOT_MODELS, imported_paths, resolved_path
 from nb2prod.planning.naming import is_safe_identifier
-from nb2prod.positions import split_lines
+from nb2prod.reading.notebook import Notebook
+from nb2prod.reading.parsing import ParsedCell
+from nb2prod.reading.positions import split_lines
 
 #: Libraries whose classes are estimators: their keyword literals are hyper-parameters.
 ESTIMATOR_LIBRARIES = frozenset(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from nb2prod.notebook import CellKind, Notebook
+from nb2prod.reading.notebook import CellKind, Notebook
 
 LIMIT = 600
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")

@@ -10,9 +10,9 @@ import shlex
 from typing import NamedTuple
 
 from nb2prod.analysis.secrets import Redactor, text_secrets, value_secret
-from nb2prod.magics import IPythonSyntax, SyntaxKind
 from nb2prod.output.paths import is_contained
 from nb2prod.planning.plan import Decision, DecisionAction
+from nb2prod.reading.magics import IPythonSyntax, SyntaxKind
 
 #: UI-only magics: they change how the notebook looks, not what it computes.
 DROPPED_MAGICS = frozenset(

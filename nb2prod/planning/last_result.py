@@ -12,9 +12,9 @@ from __future__ import annotations
 import ast
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.notebook import Cell, Notebook
-from nb2prod.parsing import ParsedCell
-from nb2prod.positions import split_lines
+from nb2prod.reading.notebook import Cell, Notebook
+from nb2prod.reading.parsing import ParsedCell
+from nb2prod.reading.positions import split_lines
 
 LAST = "_"
 

@@ -16,12 +16,12 @@ import ast
 from typing import NamedTuple
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.notebook import Notebook
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.cell_rewrites import ipython_lines, with_sources
 from nb2prod.planning.naming import unique
 from nb2prod.planning.plan import Warning
-from nb2prod.positions import split_lines
+from nb2prod.reading.notebook import Notebook
+from nb2prod.reading.parsing import ParsedCell
+from nb2prod.reading.positions import split_lines
 
 
 class LateDefaults(NamedTuple):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Mapping
 
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import (
     ConfigValue,
     FunctionPlan,
@@ -16,6 +15,7 @@ from nb2prod.planning.plan import (
     Plan,
     Warning,
 )
+from nb2prod.reading.parsing import ParsedCell
 
 #: IPython lines that set the session up and leave nothing for a pipeline to do.
 _SETUP_MAGICS = frozenset(

@@ -15,12 +15,12 @@ from __future__ import annotations
 import ast
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.notebook import Notebook
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.cell_rewrites import ipython_lines, with_sources
 from nb2prod.planning.model import imported_paths, is_metric_call, resolved_path
 from nb2prod.planning.naming import unique
-from nb2prod.positions import split_lines
+from nb2prod.reading.notebook import Notebook
+from nb2prod.reading.parsing import ParsedCell
+from nb2prod.reading.positions import split_lines
 
 #: Functions that show their arguments.
 SHOWING = frozenset({"print", "display"})

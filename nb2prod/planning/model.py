@@ -21,7 +21,6 @@ from typing import NamedTuple, TypedDict
 from nb2prod.analysis.facts import CellFacts, ImportFact, NotebookFacts
 from nb2prod.analysis.names import dotted
 from nb2prod.errors import ConversionError
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.model_inputs import last_predictions, trace_inputs
 from nb2prod.planning.plan import ModelPlan, Step
 from nb2prod.planning.statements import (
@@ -31,6 +30,7 @@ from nb2prod.planning.statements import (
     notebook_level,
     target_names,
 )
+from nb2prod.reading.parsing import ParsedCell
 
 #: Top-level import names of libraries whose fitted objects are models.
 MODEL_LIBRARIES = {

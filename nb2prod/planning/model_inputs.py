@@ -15,8 +15,8 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.statements import Position, Statements
+from nb2prod.reading.parsing import ParsedCell
 
 #: Methods whose result is the transformer's output for their first argument.
 _TRANSFORMING = frozenset({"transform", "fit_transform"})

@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 from nb2prod.analysis import analyze_parsed
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.notebook import Notebook
-from nb2prod.parsing import ParsedCell, parse_notebook
 from nb2prod.planning.plan import Warning
+from nb2prod.reading.notebook import Notebook
+from nb2prod.reading.parsing import ParsedCell, parse_notebook
 
 
 class Rewritten(NamedTuple):

@@ -16,11 +16,11 @@ import ast
 from typing import NamedTuple
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.notebook import Notebook
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.cell_rewrites import with_sources
 from nb2prod.planning.naming import unique
-from nb2prod.positions import split_lines
+from nb2prod.reading.notebook import Notebook
+from nb2prod.reading.parsing import ParsedCell
+from nb2prod.reading.positions import split_lines
 
 RESULT = "result"
 #: Builtins a cell ends with to look at something, not to compute it.

@@ -18,11 +18,11 @@ import re
 from collections.abc import Callable, Iterable
 
 from nb2prod.analysis.facts import CellFacts
-from nb2prod.magics import SyntaxKind
-from nb2prod.notebook import Cell
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.model import imported_paths_of, resolved_path
 from nb2prod.planning.plan import PrintedLine
+from nb2prod.reading.magics import SyntaxKind
+from nb2prod.reading.notebook import Cell
+from nb2prod.reading.parsing import ParsedCell
 from nb2prod.transforms.effect_calls import displays_a_value
 
 #: Printed lines that cannot repeat between runs (timings, addresses, progress, dates).

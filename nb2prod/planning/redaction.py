@@ -15,8 +15,8 @@ from typing import Any
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.analysis.secret_places import text_cell_secrets
 from nb2prod.analysis.secrets import Redactor
-from nb2prod.notebook import CellKind, Notebook
 from nb2prod.planning.plan import Plan, Warning
+from nb2prod.reading.notebook import CellKind, Notebook
 
 
 def redact_text_cells(notebook: Notebook) -> Notebook:

@@ -20,9 +20,9 @@ import ast
 from collections.abc import Callable
 from typing import NamedTuple
 
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import ModelPlan, SearchPlan, SearchUse
 from nb2prod.planning.statements import statement_binds
+from nb2prod.reading.parsing import ParsedCell
 
 #: Search classes of scikit-learn, scikit-optimize and tune-sklearn.
 SEARCH_CLASSES = frozenset(

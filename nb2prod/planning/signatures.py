@@ -12,8 +12,8 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from nb2prod.analysis.facts import CellFacts, FunctionFacts, NotebookFacts
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.plan import StarImport
+from nb2prod.reading.parsing import ParsedCell
 
 
 class Signature(NamedTuple):

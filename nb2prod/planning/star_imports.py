@@ -17,8 +17,6 @@ import sys
 from pathlib import Path
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.notebook import Notebook
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.cell_rewrites import (
     edited_source,
     global_reference_edits,
@@ -26,6 +24,8 @@ from nb2prod.planning.cell_rewrites import (
 )
 from nb2prod.planning.naming import unique
 from nb2prod.planning.plan import RecordedEnvironment, StarImport, Warning
+from nb2prod.reading.notebook import Notebook
+from nb2prod.reading.parsing import ParsedCell
 
 
 def resolve_star_imports(

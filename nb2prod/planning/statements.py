@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 #: (cell, line): where a notebook-level statement runs, in notebook order.
 Position = tuple[int, int]

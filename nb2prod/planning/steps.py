@@ -13,10 +13,10 @@ from collections import Counter
 from typing import NamedTuple
 
 from nb2prod.analysis.literals import is_literal
-from nb2prod.magics import is_ipython_call
-from nb2prod.notebook import Cell, CellKind, Notebook
-from nb2prod.parsing import ParsedCell
 from nb2prod.planning.ipython import decide
+from nb2prod.reading.magics import is_ipython_call
+from nb2prod.reading.notebook import Cell, CellKind, Notebook
+from nb2prod.reading.parsing import ParsedCell
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _METRICS = re.compile(

@@ -15,9 +15,9 @@ from nb2prod.analysis.facts import CellFacts, CellFlow, Dataflow, SecretFact
 from nb2prod.analysis.secret_places import output_secrets
 from nb2prod.analysis.secrets import Redactor
 from nb2prod.inspection import CellInspection, Inspection
-from nb2prod.magics import IPythonSyntax
-from nb2prod.parsing import SyntaxProblem
 from nb2prod.plain import plain
+from nb2prod.reading.magics import IPythonSyntax
+from nb2prod.reading.parsing import SyntaxProblem
 
 SCHEMA_VERSION = 1
 

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from nb2prod.inspection import CellInspection, Inspection
-from nb2prod.magics import IPythonSyntax, SyntaxKind
+from nb2prod.reading.magics import IPythonSyntax, SyntaxKind
 
 _SOURCE_WIDTH = 48
 

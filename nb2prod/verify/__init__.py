@@ -96,8 +96,8 @@ def _verify(
     from nb2prod.analysis import analyze_parsed
     from nb2prod.convert import plan_notebook
     from nb2prod.errors import ConfigError
-    from nb2prod.notebook import read_notebook
-    from nb2prod.parsing import parse_notebook
+    from nb2prod.reading.notebook import read_notebook
+    from nb2prod.reading.parsing import parse_notebook
     from nb2prod.settings import recorded_options
     from nb2prod.verify.runs import RunSettings, run_notebook, run_package
 

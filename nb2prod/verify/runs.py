@@ -324,7 +324,7 @@ def child_environment(scratch: Path) -> dict[str, str]:
 def notebook_printed_lines(document: dict[str, Any]) -> list[str]:
     """What the notebook's Python printed: not our capture cells, and not cells with
     shell escapes or help (their output is the shell's; the package drops them)."""
-    from nb2prod.magics import translate_cell
+    from nb2prod.reading.magics import translate_cell
 
     lines = []
     for cell in document.get("cells", []):

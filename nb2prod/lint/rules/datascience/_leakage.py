@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rules.datascience._helpers import call_name, method, statements
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 #: Modules of stateful preprocessors whose statistics come from the data they fit.
 _MODULES = (

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.datascience._helpers import call_name, keywords
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 _READERS = frozenset({"read_csv", "read_table", "read_excel", "read_fwf"})
 _TYPED = frozenset({"dtype", "converters", "**"})

@@ -11,7 +11,7 @@ from nb2prod.lint.rules.datascience._helpers import (
     keywords,
     method,
 )
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 _KEYS = frozenset({"on", "left_on", "right_on", "left_index", "right_index"})
 #: Keywords only `DataFrame.join` takes (`str.join` and `os.path.join` take none).

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.datascience._helpers import method
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _CLEARS = frozenset({"zero_grad", "zero_", "clear_grad", "clear_gradients"})

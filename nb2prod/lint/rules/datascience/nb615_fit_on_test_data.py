@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.datascience._helpers import call_name, keywords, method
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 _FITS = frozenset({"fit", "fit_transform", "fit_predict"})
 #: Name segments that mark held-out data. `X_train_val` (train and validation joined

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from nb2prod.notebook import Cell, CellKind, Notebook
+from nb2prod.reading.notebook import Cell, CellKind, Notebook
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)", re.MULTILINE)
 _SETEXT = re.compile(r"^[^\n]*\S[^\n]*\n {0,3}(=+|-+)[ \t]*$", re.MULTILINE)

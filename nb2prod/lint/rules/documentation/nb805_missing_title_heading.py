@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.documentation._helpers import heading_levels, non_blank
-from nb2prod.notebook import Cell, CellKind
+from nb2prod.reading.notebook import Cell, CellKind
 from nb2prod.testing import md, nb
 
 #: pynblint's window: the title must be among the first three cells.

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.documentation._helpers import non_blank
-from nb2prod.notebook import CellKind
+from nb2prod.reading.notebook import CellKind
 from nb2prod.testing import md, nb
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 
 class UndocumentedFunction(Rule):

@@ -6,7 +6,7 @@ import ast
 import re
 
 from nb2prod.lint.context import RuleContext
-from nb2prod.notebook import Cell
+from nb2prod.reading.notebook import Cell
 
 _COMMENT_OR_BLANK = re.compile(r"\s*(#[^\n]*)?")
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.execution._helpers import executed, has_code, ran
-from nb2prod.notebook import Cell
+from nb2prod.reading.notebook import Cell
 from nb2prod.testing import code as code_cell
 from nb2prod.testing import md, nb
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
-from nb2prod.magics import SyntaxKind
+from nb2prod.reading.magics import SyntaxKind
 from nb2prod.testing import nb
 
 _MAGICS = (SyntaxKind.LINE_MAGIC, SyntaxKind.AUTOMAGIC)

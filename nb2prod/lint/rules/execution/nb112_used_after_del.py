@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
-from nb2prod.magics import SyntaxKind
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.magics import SyntaxKind
+from nb2prod.reading.parsing import ParsedCell
 from nb2prod.testing import nb
 
 #: After these, names may exist that no cell shows: forget what was deleted.

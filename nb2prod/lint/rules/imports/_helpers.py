@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 
 from nb2prod.lint.context import RuleContext
-from nb2prod.magics import SyntaxKind
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.magics import SyntaxKind
+from nb2prod.reading.parsing import ParsedCell
 
 #: Calls that make local code importable by editing the import path.
 PATH_EDITS = frozenset(

@@ -6,8 +6,8 @@ import ast
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rules.imports._helpers import PATH_EDITS, qualified
-from nb2prod.magics import SyntaxKind
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.magics import SyntaxKind
+from nb2prod.reading.parsing import ParsedCell
 
 #: Set-up that must run before some imports (as ruff's E402 allows), by qualified name.
 _SETUP_PREFIXES = ("sys.path", "os.environ", "warnings.", "os.chdir", "os.putenv")

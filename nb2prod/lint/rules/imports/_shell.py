@@ -6,7 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from nb2prod.magics import IPythonSyntax, SyntaxKind
+from nb2prod.reading.magics import IPythonSyntax, SyntaxKind
 
 _INSTALLERS = frozenset(
     "pip pip2 pip3 conda mamba micromamba uv apt apt-get yum dnf brew apk".split()

@@ -6,7 +6,7 @@ import ast
 import re
 
 from nb2prod.lint.context import RuleContext
-from nb2prod.magics import SyntaxKind
+from nb2prod.reading.magics import SyntaxKind
 
 #: Modules imported for what importing them does (register an accessor, a projection,
 #: a pandas engine, a style), so they need not be used by name.

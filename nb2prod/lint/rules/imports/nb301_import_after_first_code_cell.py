@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
-from nb2prod.magics import is_ipython_call
+from nb2prod.reading.magics import is_ipython_call
 from nb2prod.testing import md, nb
 
 

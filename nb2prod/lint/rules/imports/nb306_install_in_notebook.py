@@ -13,7 +13,7 @@ from nb2prod.lint.rules.imports._shell import (
     install_command,
     shell_lines,
 )
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 
 class InstallInNotebook(Rule):

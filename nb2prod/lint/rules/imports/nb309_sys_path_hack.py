@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.imports._helpers import PATH_EDITS, qualified
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 _PATH_METHODS = frozenset(name.rpartition(".")[2] for name in PATH_EDITS)
 

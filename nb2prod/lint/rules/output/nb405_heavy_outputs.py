@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
-from nb2prod.notebook import Output
+from nb2prod.reading.notebook import Output
 from nb2prod.testing import code as code_cell
 from nb2prod.testing import nb, stream
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
-from nb2prod.magics import IPythonSyntax, SyntaxKind
+from nb2prod.reading.magics import IPythonSyntax, SyntaxKind
 
 
 def syntax_facts(

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.parsing._helpers import quoted, syntax_facts
-from nb2prod.magics import SyntaxKind
+from nb2prod.reading.magics import SyntaxKind
 
 _WHAT = {
     SyntaxKind.LINE_MAGIC: "line magic",

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rules.output._helpers import call_name
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 ALL_GENERATORS = _ALL = frozenset({"random", "numpy", "torch", "tensorflow"})
 #: Libraries that draw from NumPy's global generator.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.reproducibility._helpers import network_fetch
-from nb2prod.magics import IPythonSyntax, SyntaxKind
+from nb2prod.reading.magics import IPythonSyntax, SyntaxKind
 
 _SHELL = re.compile(r"^(?:sudo\s+)?(wget|curl|gdown|aria2c|kaggle\s.*\bdownload\b)")
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.output._helpers import call_name
-from nb2prod.magics import SyntaxKind
+from nb2prod.reading.magics import SyntaxKind
 
 _MAGICS = frozenset({"cd", "pushd"})  # `%popd` goes back to where `%pushd` left
 _CWD_CALLS = frozenset({"os.getcwd", "os.getcwdb", "pathlib.Path.cwd"})

@@ -12,7 +12,7 @@ from nb2prod.lint.rules.reproducibility._helpers import (
     track_times,
     uses_clock,
 )
-from nb2prod.magics import SyntaxKind
+from nb2prod.reading.magics import SyntaxKind
 from nb2prod.testing import nb
 
 _SINKS = frozenset("print display pprint pprint.pprint IPython.display.display".split())

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
 from nb2prod.lint.rules.datascience._helpers import call_name, is_true, keywords
-from nb2prod.magics import IPythonSyntax, SyntaxKind
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.magics import IPythonSyntax, SyntaxKind
+from nb2prod.reading.parsing import ParsedCell
 
 _DESTRUCTIVE = frozenset(
     {"rm", "rmdir", "mv", "cp", "dd", "chmod", "chown", "shred", "truncate", "unlink"}

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from nb2prod.lint.context import RuleContext
-from nb2prod.parsing import ParsedCell
+from nb2prod.reading.parsing import ParsedCell
 
 #: Methods that train a model: slow, and not something importing a module should do.
 _TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 
 from nb2prod.lint.context import RuleContext
 from nb2prod.lint.rule import Finding, Invalid, Rule, Valid
-from nb2prod.magics import SyntaxKind
+from nb2prod.reading.magics import SyntaxKind
 
 
 class CellTooLong(Rule):

@@ -19,9 +19,9 @@ import warnings
 from typing import TYPE_CHECKING, NamedTuple
 
 from nb2prod.errors import CellSyntaxError
-from nb2prod.magics import TranslatedCell, translate_cell
-from nb2prod.notebook import Cell, CellKind, Notebook
-from nb2prod.positions import split_lines
+from nb2prod.reading.magics import TranslatedCell, translate_cell
+from nb2prod.reading.notebook import Cell, CellKind, Notebook
+from nb2prod.reading.positions import split_lines
 
 if TYPE_CHECKING:
     import libcst

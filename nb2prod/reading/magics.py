@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from enum import Enum
 from typing import NamedTuple
 
-from nb2prod.input_cleanup import clean_input
-from nb2prod.logical_lines import scan_logical_line
-from nb2prod.positions import Span, split_lines
+from nb2prod.reading.input_cleanup import clean_input
+from nb2prod.reading.logical_lines import scan_logical_line
+from nb2prod.reading.positions import Span, split_lines
 
 
 class SyntaxKind(str, Enum):

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from nb2prod.errors import NotebookReadError
-from nb2prod.positions import line_column
+from nb2prod.reading.positions import line_column
 
 if TYPE_CHECKING:
-    from nb2prod.notebook import Cell, Notebook
+    from nb2prod.reading.notebook import Cell, Notebook
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _FIX = "the file spells it as a JSON escape that Jupyter cannot save; replace it"

@@ -19,8 +19,8 @@ from nb2prod.errors import (
     UnsupportedFormatError,
     UnsupportedKernelError,
 )
-from nb2prod.positions import split_lines
-from nb2prod.unicode_text import require_unicode
+from nb2prod.reading.positions import split_lines
+from nb2prod.reading.unicode_text import require_unicode
 
 #: Kernel languages that mean "Python" in the wild (xeus-python says "python", old
 #: IPython kernels "ipython"; some files carry the kernelspec name as language).
