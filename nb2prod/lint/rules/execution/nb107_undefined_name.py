@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 
@@ -26,7 +27,10 @@ class UndefinedName(Rule):
     Restart & Run All stops here with a `NameError`: the name came from a cell since
     deleted, from another notebook, or from a typo. NameError is the second cause of
     failed re-runs after missing modules: 14.5 % (Pimentel et al., MSR 2019).
-    Notebooks that `%run` other code or `exec` strings are left alone after that cell.
+    A name a method reads counts once the class is used: a name bound in the class body
+    (`from collections import OrderedDict` under `class`) is a class attribute, which
+    methods do not see. Notebooks that `%run` other code or `exec` strings are left
+    alone after that cell.
     What a `%%cython` cell defines counts as defined, and branches that run only on
     Python 2 (`if sys.version_info < (3, 0):`, `if six.PY2:`) are not read.
 
@@ -60,12 +64,31 @@ class UndefinedName(Rule):
         Valid(nb("%store -r df", "df.head()")),
         Valid(nb("print 'x'\nseed = 3", "print(seed)")),
         Valid("display(In[1], _sh)"),
+        # a method reading a name a later cell defines, before the class is used
+        Valid(
+            nb("class A:\n    def f(self):\n        return RATE", "RATE = 2", "A().f()")
+        ),
+        # a class nothing uses: its methods never run
+        Valid("class B:\n    def f(self):\n        return missing"),
+        # the class body reading its own names, and a method setting a global first
+        Valid(
+            nb(
+                "class C:\n    n = 2\n    m = n * 2\n    def f(self):\n"
+                "        global seen\n        seen = 1\n        return seen",
+                "C().f()",
+            )
+        ),
     ]
     invalid = [
         Invalid(nb("import pandas as pd", "x = 1\ndf_clean.plot()"), at=(1, 2, 0),
                 message="`df_clean` is never defined in the notebook"),
         Invalid("for i in xrange(3):\n    pass", at=(0, 1, 9)),
         Invalid(nb("def f():\n    return cfg", "f()"), at=(1, 1, 0)),
+        Invalid(nb("class Seq:\n    from collections import OrderedDict\n"
+                   "    def __init__(self, d):\n        self.ok = isinstance(d, OrderedDict)",
+                   "Seq({})"), at=(0, 4, 32),
+                message="`OrderedDict` is never defined in the notebook (a method of "
+                "`Seq` reads it; names of the class body are not seen in its methods)"),
     ]  # fmt: skip
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -85,6 +108,98 @@ class UndefinedName(Rule):
                 why = "; it was a Python 2 builtin"
             line, column = ctx.need_site(use.cell, use.name)
             yield ctx.finding(self, use.cell, line, column, name=use.name, why=why)
+        yield from self._method_reads(ctx, opaque_from, unparsed)
+
+    def _method_reads(
+        self, ctx: RuleContext, opaque_from: float, unparsed: str
+    ) -> Iterator[Finding]:
+        """Names the methods of a used class read that no cell defines, at the read."""
+        if any(cell.star_imports for cell in ctx.cell_facts()):
+            return  # a star import may give any name
+        defined = {n for cell in ctx.cell_facts() for n in cell.defines}
+        defined |= {
+            n
+            for cell in ctx.cell_facts()
+            for function in cell.functions
+            for n in function.globals_written
+        }
+        mentioned = {n for cell in ctx.cell_facts() for n in (*cell.reads, *cell.calls)}
+        for facts in ctx.cell_facts():
+            parsed = ctx.parsed_cell(facts.index)
+            if parsed is None or parsed.tree is None or facts.index >= opaque_from:
+                continue
+            for cls in facts.classes:
+                if cls.name not in mentioned and not any(
+                    cls.name in other.bases
+                    for cell in ctx.cell_facts()
+                    for other in cell.classes
+                ):
+                    continue  # never used: its methods never run
+                missing = [
+                    name
+                    for name in cls.globals_read
+                    if name not in defined
+                    and name not in _IPYTHON_NAMES
+                    and not re.search(rf"(?<![\w.]){re.escape(name)}\b", unparsed)
+                ]
+                node = _class_node(parsed.tree, cls.line)
+                if not missing or node is None:
+                    continue
+                declared = {
+                    n
+                    for s in ast.walk(node)
+                    if isinstance(s, ast.Global)
+                    for n in s.names
+                }
+                for name in missing:
+                    read = _method_read(node, name)
+                    if read is None or name in declared:
+                        continue
+                    why = (
+                        f" (a method of `{cls.name}` reads it; names of the class body "
+                        "are not seen in its methods)"
+                        if _bound_in_body(node, name)
+                        else f" (a method of `{cls.name}` reads it)"
+                    )
+                    yield ctx.node_finding(self, parsed, read, name=name, why=why)
+
+
+def _class_node(tree: ast.Module, line: int) -> ast.ClassDef | None:
+    """The top-level class defined at `line`."""
+    return next(
+        (n for n in tree.body if isinstance(n, ast.ClassDef) and n.lineno == line), None
+    )
+
+
+def _method_read(node: ast.ClassDef, name: str) -> ast.Name | None:
+    """The first load of `name` inside a method of the class."""
+    for statement in node.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for inner in ast.walk(statement):
+                if (
+                    isinstance(inner, ast.Name)
+                    and inner.id == name
+                    and isinstance(inner.ctx, ast.Load)
+                ):
+                    return inner
+    return None
+
+
+def _bound_in_body(node: ast.ClassDef, name: str) -> bool:
+    """Whether the class body itself (not a method) binds `name`."""
+    for statement in node.body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            if any((a.asname or a.name.split(".")[0]) == name for a in statement.names):
+                return True
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            targets = (
+                statement.targets
+                if isinstance(statement, ast.Assign)
+                else [statement.target]
+            )
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                return True
+    return False
 
 
 def _opaque_from(ctx: RuleContext) -> float:
