@@ -11,6 +11,7 @@ from typing import NamedTuple
 from nb2prod.analysis import analyze_parsed
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.analysis.secret_places import notebook_redactor
+from nb2prod.analysis.secrets import Redactor
 from nb2prod.collector import survivors_frozen
 from nb2prod.errors import CellSyntaxError
 from nb2prod.nesting import refusing_deep_nesting
@@ -36,6 +37,10 @@ class Planned(NamedTuple):
     plan: Plan
     parsed: dict[int, ParsedCell]
     facts: NotebookFacts
+    #: every secret value the notebook's code held, before normalisation too (an unread
+    #: credential is gone from `facts`, not from the outputs that may repeat it): the
+    #: net under the plan's redaction, replaced wherever a file would carry one
+    net: Redactor
 
 
 @refusing_deep_nesting  # issue 12: deep code is an error with a cell and line
@@ -64,6 +69,7 @@ def plan_notebook(
                 column=problem.column,
             )
     facts = analyze_parsed(notebook.path, parsed)
+    found = facts.cells  # the secrets of the code as written
     normalised = normalise(notebook, parsed, facts)
     notebook, parsed, facts = normalised.notebook, normalised.parsed, normalised.facts
     options = options or ConvertOptions()
@@ -74,8 +80,13 @@ def plan_notebook(
         plan = plan._replace(warnings=plan.warnings + normalised.warnings)
     if normalised.result is not None and normalised.result in plan.outputs:
         plan = plan._replace(result=normalised.result)
-    plan = redact_plan(plan, notebook_redactor(original.cells, facts.cells), facts)
-    return Planned(plan, {item.cell.index: item for item in parsed}, facts)
+    known = (*found, *facts.cells)
+    plan = redact_plan(plan, notebook_redactor(original.cells, known), facts)
+    net = Redactor(
+        (s.value for cell in known for s in cell.secrets if s.value is not None),
+        key_values=False,
+    )
+    return Planned(plan, {item.cell.index: item for item in parsed}, facts, net)
 
 
 @refusing_deep_nesting
@@ -118,16 +129,33 @@ def _converted(
     notebook: Notebook, package: str | None, options: ConvertOptions
 ) -> ConvertResult:
     from nb2prod.emit.code import with_module_code
-    from nb2prod.emit.package import render_package, secrets_net
+    from nb2prod.emit.package import render_package
 
     planned = plan_notebook(notebook, package, options)
     plan = with_options(planned.plan, options.serve, options.schedule)
     with survivors_frozen():  # the parsed cells and facts: not walked by each pass
-        plan = with_module_code(plan, planned.parsed, planned.facts)
-        files = render_package(plan, secrets_net(planned.facts))
+        plan = _redacted_code(
+            with_module_code(plan, planned.parsed, planned.facts), planned.net
+        )
+        files = render_package(plan, planned.net)
         sources = {cell.index: cell.source for cell in notebook.cells}
         problems = check_package(files, plan, sources)
     return ConvertResult(plan, files, tuple(problems))
+
+
+def _redacted_code(plan: Plan, net: Redactor) -> Plan:
+    """`plan` with the net applied to its module code: a secret's value the code
+    repeats (`print("connected as <password>")`) is in no plan, JSON or file."""
+    return plan._replace(
+        code=tuple(
+            module._replace(
+                imports=tuple(net(line) for line in module.imports),
+                code=net(module.code),
+                docstring=net(module.docstring),
+            )
+            for module in plan.code
+        )
+    )
 
 
 def with_options(plan: Plan, serve: bool, schedule: bool) -> Plan:

@@ -24,7 +24,10 @@ PIPELINE = (
     ),
     code(f'API_KEY = "{KEY}"\nDATA = "data/customers.csv"\ntest_size = 0.25'),
     md("## Load"),
-    code("df = pd.read_csv(DATA)\nprint(len(df))", outputs=[stream("40\n")]),
+    code(
+        "df = pd.read_csv(DATA, storage_options={'token': API_KEY})\nprint(len(df))",
+        outputs=[stream("40\n")],
+    ),
     md("## Train"),
     code(
         "X, y = df[['age', 'spend']], df['churned']\n"
@@ -50,7 +53,18 @@ IPYTHON = (
     code("%time total = sum(values)\ntotal"),
 )
 
+PASSWORD = "Tr0ub4dor#3x!"
+#: a credential whose value other code and an output repeat
+REPEATED = (
+    code(f"db_password = {PASSWORD!r}\nuser = 'ann'"),
+    code(
+        f"print('connected as {PASSWORD}')\nprint(user)",
+        outputs=[stream(f"connected as {PASSWORD}\nann\n")],
+    ),
+)
+
 CASES = {
+    "secret repeated": (REPEATED, {}),
     "pipeline": (PIPELINE, {}),
     "pipeline served": (PIPELINE, {"serve": True}),
     "pipeline scheduled": (PIPELINE, {"schedule": True}),
@@ -67,6 +81,14 @@ def test_a_plan_read_back_from_its_json_renders_the_same_files(case):
     assert back == converted.plan
     # no secrets net here: the plan alone renders the package, so it holds no secret
     assert render_package(back) == converted.package
+
+
+def test_no_plan_json_holds_a_secret_the_code_repeats():
+    converted = convert_notebook(notebook(*REPEATED, path="db.ipynb"))
+    text = render_plan_json(converted.plan)
+    assert PASSWORD not in text
+    assert not any(PASSWORD in content for content in converted.package.values())
+    assert "connected as" in text  # the line stays, the value is redacted
 
 
 def test_the_json_shows_the_code_decided_for_each_module():

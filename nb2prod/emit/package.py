@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from nb2prod._version import __version__
-from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.analysis.secrets import Redactor
 from nb2prod.emit.code import LOGGER
 from nb2prod.emit.docker import render_docker_files
 from nb2prod.emit.docstrings import in_docstring
@@ -148,15 +146,6 @@ def _finished(
     )
     net = net or (lambda text: text)
     return format_files({path: net(text) for path, text in sorted(files.items())})
-
-
-def secrets_net(facts: NotebookFacts) -> Redactor:
-    """The net under the plan's redaction: every secret value the notebook's code
-    holds, replaced wherever a file would carry it."""
-    return Redactor(
-        (s.value for c in facts.cells for s in c.secrets if s.value is not None),
-        key_values=False,
-    )
 
 
 def _local_modules(plan: Plan, source: str, files: Package) -> Package:

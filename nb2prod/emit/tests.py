@@ -45,6 +45,7 @@ def render_test_files(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
             model=plan.model,
             serve=plan.serve,
             printed=plan.printed,
+            secrets=plan.secrets,
         ),
     }
     if plan.golden:

@@ -3,8 +3,9 @@ before the one parse and analysis the plan is built from.
 
 Each rewrite reads the cells as they are after the ones before it (parsed, with their
 facts) and gives the rewritten notebook, or None when it has nothing to change; only a
-rewrite that changed something costs a parse and an analysis. The order matters: `_`
-is bound before functions are versioned, a builtin separated from a star import
+rewrite that changed something costs a parse and an analysis. The order matters: an
+unread credential goes first (nothing after it should see it), `_` is bound before
+functions are versioned, a builtin separated from a star import
 before late defaults read the names, metrics and the final result bound before the
 inline settings are named.
 """
@@ -43,6 +44,16 @@ class Normalised(NamedTuple):
     warnings: tuple[Warning, ...]
     result: str | None
     applied: tuple[str, ...]  # the names of the rewrites that changed something
+
+
+def _unread_secrets(
+    notebook: Notebook, parsed: Cells, facts: NotebookFacts
+) -> Rewritten | None:
+    """`API_KEY = "sk-..."` and nothing reads `API_KEY`: the binding is left out."""
+    from nb2prod.planning.unread_secrets import drop_unread_secrets
+
+    dropped = drop_unread_secrets(notebook, parsed, facts)
+    return Rewritten(dropped.notebook, dropped.warnings) if dropped else None
 
 
 def _last_results(
@@ -123,6 +134,7 @@ def _inline_settings(
 
 #: Every rewrite, in the order they run (see the module docstring for why).
 REWRITES: tuple[tuple[str, Rewrite], ...] = (
+    ("unread secrets", _unread_secrets),
     ("last results", _last_results),
     ("function versions", _function_versions),
     ("shadowed builtins", _shadowed_builtins),
