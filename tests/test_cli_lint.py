@@ -165,6 +165,20 @@ def test_invalid_pyproject_setting_is_exit_2(run_cli, project):
     )
 
 
+def test_a_pyproject_without_nb2prod_settings_is_not_read(run_cli, project):
+    """Another tool's pyproject.toml (even one that is not valid TOML) sets nothing and
+    stops nothing; a broken `[tool.nb2prod]` table is still one error line."""
+    (project / "pyproject.toml").write_text(
+        "[tool.black]\nline-length = 88\n[[broken\n"
+    )
+    write_nb(project / "a.ipynb", CLEAN)
+    assert run_cli("lint", "a.ipynb").exit_code == 0
+    (project / "pyproject.toml").write_text("[tool.nb2prod]\nmax-cells = \n")
+    outcome = run_cli("lint", "a.ipynb")
+    assert outcome.exit_code == 2
+    assert "pyproject.toml: invalid TOML" in outcome.stderr
+
+
 def test_json_output_matches_schema(run_cli, project):
     write_nb(project / "prints.ipynb", PRINTS)
     found = json.loads(run_cli("lint", "-f", "json", "prints.ipynb").stdout)
