@@ -70,12 +70,18 @@ def _rebuild(kind: Any, data: Any, names: dict[str, Any], where: str) -> Any:
         unknown = set(data) - set(kind._fields)
         if unknown:
             raise ValueError(f"{where}: unknown fields {sorted(unknown)}")
-        return kind(
-            **{
-                field: _rebuild(hints[field], value, names, f"{where}.{field}")
-                for field, value in data.items()
-            }
-        )
+        values = {
+            field: _rebuild(hints[field], value, names, f"{where}.{field}")
+            for field, value in data.items()
+        }
+        missing = [
+            name
+            for name in kind._fields
+            if name not in values and name not in kind._field_defaults
+        ]
+        if missing:
+            raise ValueError(f"{where}: missing fields {missing}")
+        return kind(**values)
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind(data)
     if kind is float and isinstance(data, int) and not isinstance(data, bool):
