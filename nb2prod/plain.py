@@ -74,10 +74,9 @@ def _rebuild(kind: Any, data: Any, names: dict[str, Any], where: str) -> Any:
             field: _rebuild(hints[field], value, names, f"{where}.{field}")
             for field, value in data.items()
         }
+        defaults = getattr(kind, "_field_defaults", {})
         missing = [
-            name
-            for name in kind._fields
-            if name not in values and name not in kind._field_defaults
+            name for name in kind._fields if name not in values and name not in defaults
         ]
         if missing:
             raise ValueError(f"{where}: missing fields {missing}")
