@@ -6,10 +6,20 @@ cells they rewrote."""
 from __future__ import annotations
 
 import ast
+from typing import NamedTuple
 
+from nb2prod.planning.plan import Warning
 from nb2prod.reading.notebook import Notebook
 from nb2prod.reading.parsing import ParsedCell
 from nb2prod.reading.positions import split_lines
+
+
+class Rewritten(NamedTuple):
+    """What one rewrite changed: the notebook, and what the plan must know of it."""
+
+    notebook: Notebook
+    warnings: tuple[Warning, ...] = ()
+    result: str | None = None  # the name now holding the value the notebook ends on
 
 
 def ipython_lines(item: ParsedCell) -> set[int]:

@@ -17,18 +17,20 @@ from typing import NamedTuple
 
 from nb2prod.analysis import analyze_parsed
 from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.planning.cell_rewrites import Rewritten
+from nb2prod.planning.function_versions import version_functions, version_warnings
+from nb2prod.planning.inline_settings import inline_settings
+from nb2prod.planning.last_result import bind_last_results
+from nb2prod.planning.late_defaults import late_defaults
+from nb2prod.planning.metric_bindings import bind_metrics
+from nb2prod.planning.notebook_result import bind_notebook_result
 from nb2prod.planning.plan import Warning
+from nb2prod.planning.star_imports import separate_shadowed_builtins
+from nb2prod.planning.unread_secrets import drop_unread_secrets
 from nb2prod.reading.notebook import Notebook
 from nb2prod.reading.parsing import ParsedCell, parse_notebook
 
-
-class Rewritten(NamedTuple):
-    """What one rewrite changed: the notebook, and what the plan must know of it."""
-
-    notebook: Notebook
-    warnings: tuple[Warning, ...] = ()
-    result: str | None = None  # the name now holding the value the notebook ends on
-
+__all__ = ["REWRITES", "Normalised", "Rewrite", "Rewritten", "normalise"]
 
 Cells = tuple[ParsedCell, ...]
 #: A rewrite: the cells as they stand (notebook, parsed cells, facts) -> its change.
@@ -46,100 +48,62 @@ class Normalised(NamedTuple):
     applied: tuple[str, ...]  # the names of the rewrites that changed something
 
 
-def _unread_secrets(
-    notebook: Notebook, parsed: Cells, facts: NotebookFacts
-) -> Rewritten | None:
-    """`API_KEY = "sk-..."` and nothing reads `API_KEY`: the binding is left out."""
-    from nb2prod.planning.unread_secrets import drop_unread_secrets
+def _text_only(
+    rewrite: Callable[[Notebook, Cells, NotebookFacts], Notebook | None],
+) -> Rewrite:
+    """A rewrite that gives only the new notebook (no warnings, no result)."""
 
-    dropped = drop_unread_secrets(notebook, parsed, facts)
-    return Rewritten(dropped.notebook, dropped.warnings) if dropped else None
+    def rewritten(
+        notebook: Notebook, parsed: Cells, facts: NotebookFacts
+    ) -> Rewritten | None:
+        changed = rewrite(notebook, parsed, facts)
+        return Rewritten(changed) if changed is not None else None
 
-
-def _last_results(
-    notebook: Notebook, parsed: Cells, facts: NotebookFacts
-) -> Rewritten | None:
-    """A cell reads `_`, IPython's last displayed value: bind it."""
-    from nb2prod.planning.last_result import bind_last_results
-
-    rebound = bind_last_results(notebook, parsed, facts)
-    return Rewritten(rebound) if rebound is not None else None
+    return rewritten
 
 
 def _function_versions(
     notebook: Notebook, parsed: Cells, facts: NotebookFacts
 ) -> Rewritten | None:
     """A function redefined with different code: each version its own name."""
-    from nb2prod.planning.function_versions import version_functions, version_warnings
-
     versions = version_functions(notebook, parsed)
     if versions is None:
         return None
     return Rewritten(versions.notebook, version_warnings(versions))
 
 
-def _shadowed_builtins(
-    notebook: Notebook, parsed: Cells, facts: NotebookFacts
-) -> Rewritten | None:
-    """`sum` read before `from numpy import *` and after it: two names."""
-    from nb2prod.planning.star_imports import separate_shadowed_builtins
-
-    separated = separate_shadowed_builtins(notebook, parsed, facts)
-    return Rewritten(separated) if separated is not None else None
-
-
 def _late_defaults(
     notebook: Notebook, parsed: Cells, facts: NotebookFacts
 ) -> Rewritten | None:
     """`def f(url=URL)`: a default that reads notebook state is read when called."""
-    from nb2prod.planning.late_defaults import late_defaults
-
     defaults = late_defaults(notebook, parsed, facts)
-    if defaults is None:
-        return None
-    return Rewritten(defaults.notebook, defaults.warnings)
-
-
-def _metrics(
-    notebook: Notebook, parsed: Cells, facts: NotebookFacts
-) -> Rewritten | None:
-    """`print(roc_auc_score(...))`: a metric bound to a variable the package keeps."""
-    from nb2prod.planning.metric_bindings import bind_metrics
-
-    bound = bind_metrics(notebook, parsed, facts)
-    return Rewritten(bound) if bound is not None else None
+    return Rewritten(defaults.notebook, defaults.warnings) if defaults else None
 
 
 def _final_result(
     notebook: Notebook, parsed: Cells, facts: NotebookFacts
 ) -> Rewritten | None:
     """The notebook ends by showing what it computed: bound, so `run()` returns it."""
-    from nb2prod.planning.notebook_result import bind_notebook_result
-
     result = bind_notebook_result(notebook, parsed, facts)
-    if result is None:
-        return None
-    return Rewritten(result.notebook, result=result.name)
+    return Rewritten(result.notebook, result=result.name) if result else None
 
 
 def _inline_settings(
     notebook: Notebook, parsed: Cells, facts: NotebookFacts
 ) -> Rewritten | None:
     """`test_size=0.2` in a call: a setting named TEST_SIZE."""
-    from nb2prod.planning.inline_settings import inline_settings
-
     settings = inline_settings(notebook, parsed, facts)
     return Rewritten(settings.notebook) if settings is not None else None
 
 
 #: Every rewrite, in the order they run (see the module docstring for why).
 REWRITES: tuple[tuple[str, Rewrite], ...] = (
-    ("unread secrets", _unread_secrets),
-    ("last results", _last_results),
+    ("unread secrets", drop_unread_secrets),  # `API_KEY = "sk-..."`, never read
+    ("last results", _text_only(bind_last_results)),  # a cell reads `_`
     ("function versions", _function_versions),
-    ("shadowed builtins", _shadowed_builtins),
+    ("shadowed builtins", _text_only(separate_shadowed_builtins)),  # `sum` after `*`
     ("late defaults", _late_defaults),
-    ("metrics", _metrics),
+    ("metrics", _text_only(bind_metrics)),  # `print(roc_auc_score(...))`
     ("final result", _final_result),
     ("inline settings", _inline_settings),
 )

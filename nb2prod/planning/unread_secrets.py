@@ -8,10 +8,9 @@ import ast
 import re
 from collections import Counter
 from itertools import pairwise
-from typing import NamedTuple
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.planning.cell_rewrites import ipython_lines, with_sources
+from nb2prod.planning.cell_rewrites import Rewritten, ipython_lines, with_sources
 from nb2prod.planning.plan import Warning
 from nb2prod.reading.notebook import Notebook
 from nb2prod.reading.parsing import ParsedCell
@@ -20,14 +19,9 @@ from nb2prod.reading.positions import split_lines
 _IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 
 
-class UnreadSecrets(NamedTuple):
-    notebook: Notebook
-    warnings: tuple[Warning, ...]
-
-
 def drop_unread_secrets(
     notebook: Notebook, parsed: tuple[ParsedCell, ...], facts: NotebookFacts
-) -> UnreadSecrets | None:
+) -> Rewritten | None:
     """The notebook without the cell-level `NAME = "<secret>"` statements whose name
     no code mentions again (a read, an f-string, `$NAME` in a shell line, even a
     comment counts as a mention), with a warning for each; None when there are none."""
@@ -75,7 +69,7 @@ def drop_unread_secrets(
         ]
     if not sources:
         return None
-    return UnreadSecrets(with_sources(notebook, sources), tuple(warnings))
+    return Rewritten(with_sources(notebook, sources), tuple(warnings))
 
 
 def _unread_binding(

@@ -114,7 +114,12 @@ class UndefinedName(Rule):
         self, ctx: RuleContext, opaque_from: float, unparsed: str
     ) -> Iterator[Finding]:
         """Names the methods of a used class read that no cell defines, at the read."""
-        if any(cell.star_imports for cell in ctx.cell_facts()):
+        cells = ctx.cell_facts()
+        if not any(
+            name for cell in cells for c in cell.classes for name in c.globals_read
+        ):
+            return  # no method reads a notebook name: nothing to look up
+        if any(cell.star_imports for cell in cells):
             return  # a star import may give any name
         defined = {n for cell in ctx.cell_facts() for n in cell.defines}
         defined |= {
