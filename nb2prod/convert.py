@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from nb2prod.analysis import analyze_parsed
+from nb2prod.analysis import Walks, analyze_parsed
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.analysis.secret_places import notebook_redactor
 from nb2prod.analysis.secrets import Redactor
@@ -68,9 +68,10 @@ def plan_notebook(
                 line=problem.line,
                 column=problem.column,
             )
-    facts = analyze_parsed(notebook.path, parsed)
+    walks = Walks()
+    facts = analyze_parsed(notebook.path, parsed, walks)
     found = facts.cells  # the secrets of the code as written
-    normalised = normalise(notebook, parsed, facts)
+    normalised = normalise(notebook, parsed, facts, walks=walks)
     notebook, parsed, facts = normalised.notebook, normalised.parsed, normalised.facts
     options = options or ConvertOptions()
     plan = build_plan(notebook, parsed, facts, package, options)._replace(
@@ -129,7 +130,8 @@ def _converted(
     notebook: Notebook, package: str | None, options: ConvertOptions
 ) -> ConvertResult:
     from nb2prod.emit.code import with_module_code
-    from nb2prod.emit.package import render_package
+    from nb2prod.emit.formatting import start_formatting
+    from nb2prod.emit.package import render_files
 
     planned = plan_notebook(notebook, package, options)
     plan = with_options(planned.plan, options.serve, options.schedule)
@@ -137,9 +139,19 @@ def _converted(
         plan = _redacted_code(
             with_module_code(plan, planned.parsed, planned.facts), planned.net
         )
-        files = render_package(plan, planned.net)
+        unformatted = render_files(plan, planned.net)
         sources = {cell.index: cell.source for cell in notebook.cells}
-        problems = check_package(files, plan, sources)
+        # checked while ruff formats: formatting keeps the syntax tree, so the
+        # problems are the same; only their lines move
+        formatting = start_formatting(unformatted)
+        try:
+            problems = check_package(unformatted, plan, sources)
+        finally:
+            files = formatting.result()
+        if problems:  # their files checked again, for the lines as written
+            problems = check_package(
+                files, plan, sources, only={problem.path for problem in problems}
+            )
     return ConvertResult(plan, files, tuple(problems))
 
 

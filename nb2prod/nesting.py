@@ -1,8 +1,8 @@
 """Code nested deeper than conversion can follow: one error naming the cell and line.
 
 CPython parses up to 200 nested brackets and chains of about a thousand operators.
-libcst and black, which rewrite and format the code, walk their trees recursively and
-can run out of Python's stack sooner (a chain of 600 `+` or `and` does), at a depth
+libcst, which rewrites the code, walks its trees recursively and can run out of
+Python's stack sooner (a chain of 600 `+` or `and` does), at a depth
 that depends on the kind of node and on the rewrites a cell needs. So no depth is
 guessed in advance: conversion runs, and a `RecursionError` becomes a `ConversionError`
 at the most deeply nested place of the notebook, measured only then. When no cell is

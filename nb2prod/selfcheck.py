@@ -10,11 +10,12 @@ not a fix.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.machinery
 import importlib.util
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import NamedTuple
 
 from nb2prod.analysis.removed_apis import REMOVED, installed_has_removed, removal
@@ -56,18 +57,24 @@ class Problem(NamedTuple):
 
 
 def check_package(
-    package: dict[str, str], plan: Plan, sources: dict[int, str]
+    package: dict[str, str],
+    plan: Plan,
+    sources: dict[int, str],
+    only: Collection[str] | None = None,
 ) -> list[Problem]:
-    """The problems of `package`, in file and line order.
+    """The problems of `package` (of its files in `only`, when given), in file and
+    line order.
 
     `sources` maps a cell index to its source, to name the cell a problem comes from.
     """
+    _missing_part.cache_clear()  # what is installed is looked up once per check
     problems: list[Problem] = []
-    for path, text in sorted(package.items()):
+    own = _OwnNames(package)
+    for path in sorted(package if only is None else only):
         if not path.endswith(".py"):
             continue
         try:
-            tree = ast.parse(text, filename=path)
+            tree = own.tree(path)
         except (SyntaxError, ValueError) as error:
             line = getattr(error, "lineno", None) or 1
             problems.append(Problem(path, line, f"does not compile: {error}", None))
@@ -77,7 +84,7 @@ def check_package(
             found += _unresolved_imports(
                 tree, plan.package.split(".")[0], _pinned_imports(plan)
             )
-            found += _missing_own_names(tree, package)
+            found += _missing_own_names(tree, own)
         for line, message, name in found:
             cell = _cell_of(path, name, plan, sources)
             problems.append(Problem(path, line, message, cell))
@@ -151,15 +158,40 @@ def _pinned_imports(plan: Plan) -> frozenset[str]:
     )
 
 
+class _OwnNames:
+    """The package's modules, each parsed once, and the names each binds at its top
+    level (many modules import from the same few)."""
+
+    def __init__(self, package: dict[str, str]) -> None:
+        self._package = package
+        self._trees: dict[str, ast.Module] = {}
+        self._names: dict[str, set[str] | None] = {}
+
+    def tree(self, path: str) -> ast.Module:
+        """The module's tree (SyntaxError or ValueError when it does not parse)."""
+        if path not in self._trees:
+            self._trees[path] = ast.parse(self._package[path], filename=path)
+        return self._trees[path]
+
+    def of(self, path: str) -> set[str] | None:
+        """None when the package has no such module (or it does not parse)."""
+        if path not in self._names:
+            try:
+                tree = self.tree(path) if path in self._package else None
+            except (SyntaxError, ValueError):
+                tree = None
+            self._names[path] = None if tree is None else _top_level_names(tree)
+        return self._names[path]
+
+
 def _missing_own_names(
-    tree: ast.Module, package: dict[str, str]
+    tree: ast.Module, own: _OwnNames
 ) -> Iterator[tuple[int, str, str]]:
     """`from PKG.module import name` where the generated module defines no `name`."""
     for node in tree.body:
         if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
             continue
-        path = f"src/{node.module.replace('.', '/')}.py"
-        defined = _top_level_names(package[path]) if path in package else None
+        defined = own.of(f"src/{node.module.replace('.', '/')}.py")
         if defined is None:
             continue
         for alias in node.names:
@@ -170,12 +202,8 @@ def _missing_own_names(
                 ), alias.name
 
 
-def _top_level_names(text: str) -> set[str] | None:
-    """Names a module binds at its top level (None when it does not parse)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return None
+def _top_level_names(tree: ast.Module) -> set[str]:
+    """Names a module binds at its top level."""
     names: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -217,6 +245,7 @@ def _optional_import_lines(tree: ast.Module) -> set[int]:
     return lines
 
 
+@functools.cache
 def _missing_part(module: str) -> str | None:
     """The first dotted prefix of `module` that cannot be found, without running it.
 

@@ -1,6 +1,6 @@
 """End to end: convert the example notebooks and check the packages with real tools.
 
-Each output must compile, be black-stable and `ruff --select E9,F` clean, import
+Each output must compile, be stable under the formatter and `ruff --select E9,F` clean, import
 without running notebook work, be identical on a second run, install with pip, pass
 its own tests, and compute what the notebook computed (printed lines in the logs).
 """
@@ -18,10 +18,10 @@ import sys
 import sysconfig
 from pathlib import Path
 
-import black
 import pytest
 
 from nb2prod.convert import convert_notebook
+from nb2prod.emit.formatting import format_file
 from nb2prod.reading.magics import translate_cell
 from nb2prod.reading.notebook import read_notebook
 from nb2prod.writer import write_package
@@ -40,7 +40,7 @@ def converted(request, tmp_path_factory):
 
 
 @pytest.mark.slow  # over half a second: fuzzing or many conversions
-def test_every_python_file_compiles_and_is_black_stable(converted):
+def test_every_python_file_compiles_and_is_format_stable(converted):
     _, result, _ = converted
     python = {
         path: text for path, text in result.package.items() if path.endswith(".py")
@@ -48,7 +48,7 @@ def test_every_python_file_compiles_and_is_black_stable(converted):
     assert python
     for path, text in python.items():
         compile(text, path, "exec")
-        assert black.format_str(text, mode=black.Mode()) == text, path
+        assert format_file("src/pkg/module.py", text) == text, path
 
 
 @pytest.mark.slow  # starts an interpreter

@@ -1,18 +1,18 @@
-"""Black formatting of generated files: two processes give exactly what one gives, and a
-file that does not compile is reported whichever process formatted it."""
+"""Formatting of generated files with ruff's formatter: black's style, stable, the
+files kept in order, a file that does not compile reported by name, and nothing of
+the user's configuration or code read or written outside the call."""
 
 from __future__ import annotations
 
-import black
+import subprocess
+
 import pytest
 
+from nb2prod.convert import plan_notebook
 from nb2prod.emit import formatting
+from nb2prod.emit.code import with_module_code
 from nb2prod.emit.formatting import GeneratedCodeError, format_files
 from nb2prod.emit.package import template_renderer
-
-needs_fork = pytest.mark.skipif(
-    not formatting._spare_core(), reason="needs fork and a second CPU"
-)
 
 
 def _module(index: int, lines: int) -> str:
@@ -25,48 +25,154 @@ def _module(index: int, lines: int) -> str:
 
 
 def _files() -> dict[str, str]:
-    files = {f"src/pkg/m{i}.py": _module(i, 60 + 20 * i) for i in range(6)}
+    files = {f"src/pkg/m{i}.py": _module(i, 6 + 2 * i) for i in range(6)}
     files["README.md"] = "# pkg\n\nsome  'text'   kept as written\n"
     files["Dockerfile"] = "FROM python:3.11-slim\n"
     return files
 
 
-@pytest.mark.slow  # starts an interpreter
-@needs_fork
-def test_two_processes_format_exactly_like_one():
+def test_python_files_are_formatted_in_black_style_and_others_kept_in_order():
     files = _files()
-    assert sum(t.count("\n") for t in files.values()) >= formatting.PARALLEL_MIN_LINES
-    serial = format_files(files, parallel=False)
-    parallel = format_files(files)
-    assert parallel == serial
-    assert list(parallel) == list(files)  # order kept
-    assert parallel["README.md"] == files["README.md"]
-    mode = black.Mode()
-    for path, text in parallel.items():
-        if path.endswith(".py"):
-            assert text != files[path]
-            assert black.format_str(text, mode=mode) == text
+    done = format_files(files)
+    assert list(done) == list(files)
+    assert done["README.md"] == files["README.md"]
+    assert done["Dockerfile"] == files["Dockerfile"]
+    assert done["src/pkg/m0.py"] == (
+        "import os\n\n\n"
+        "def f_0_0(a, b=0):\n"
+        '    return {"k": a + b * 0, "name": "x0"}\n\n\n'
+        "def f_0_1(a, b=1):\n"
+        '    return {"k": a + b * 1, "name": "x1"}\n\n\n'
+        "def f_0_2(a, b=2):\n"
+        '    return {"k": a + b * 2, "name": "x2"}\n'
+    )
 
 
-@pytest.mark.slow  # over half a second: fuzzing or many conversions
-@pytest.mark.parametrize("parallel", [False, pytest.param(True, marks=needs_fork)])
+def test_formatting_is_stable():
+    once = format_files(_files())
+    assert format_files(once) == once
+
+
+def test_long_lines_are_split_at_88_columns():
+    call = "result = compute(" + ", ".join(f"argument_{n}" for n in range(12)) + ")\n"
+    done = format_files({"src/pkg/long.py": call})["src/pkg/long.py"]
+    assert max(len(line) for line in done.splitlines()) <= 88
+    assert done.startswith("result = compute(\n")
+
+
+def test_the_users_configuration_is_not_read(tmp_path, monkeypatch):
+    """A ruff.toml where convert runs (line length 40, single quotes) changes nothing."""
+    (tmp_path / "ruff.toml").write_text(
+        'line-length = 40\n[format]\nquote-style = "single"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    done = format_files(_files())["src/pkg/m1.py"]
+    assert '{"k": a + b * 0, "name": "x0"}' in done  # double quotes, one line
+
+
 @pytest.mark.parametrize("broken", ["src/pkg/m0.py", "src/pkg/m5.py"])
-def test_code_that_does_not_compile_is_an_error_naming_the_file(parallel, broken):
+def test_code_that_does_not_compile_is_an_error_naming_the_file(broken):
     files = _files()
     files[broken] = files[broken] + "def g(:\n    pass\n"
     with pytest.raises(GeneratedCodeError, match=broken):
-        format_files(files, parallel=parallel)
+        format_files(files)
 
 
-@pytest.mark.slow  # over half a second: fuzzing or many conversions
+def test_code_ruff_parses_but_python_rejects_is_an_error():
+    """ruff's parser accepts `return` outside a function; compiling it does not."""
+    with pytest.raises(GeneratedCodeError, match=r"src/pkg/top\.py"):
+        format_files({"src/pkg/top.py": "return 1\n"})
+
+
 def test_a_written_data_file_that_is_not_python_is_kept():
     files = {"data/script.py": "echo 'not python' && exit 1\n", **_files()}
     assert format_files(files)["data/script.py"] == files["data/script.py"]
 
 
+def test_a_written_data_file_that_is_python_is_formatted():
+    done = format_files({"data/script.py": "x=[1,2]\n"})
+    assert done["data/script.py"] == "x = [1, 2]\n"
+
+
+def test_a_big_file_goes_through_the_pipes_whole():
+    """Larger than a pipe's buffer both ways (64 KiB on Linux)."""
+    text = _module(0, 6000)
+    assert len(text) > 128 * 1024
+    done = format_files({"src/pkg/big.py": text})["src/pkg/big.py"]
+    assert done.count("\ndef f_0_") == 3000
+    assert done.endswith('"name": "x2999"}\n')
+
+
+def test_ruff_is_the_one_installed_with_nb2prod():
+    program = formatting._ruff()
+    version = subprocess.run(
+        [program, "--version"], capture_output=True, text=True, check=True
+    )
+    assert version.stdout.startswith("ruff ")
+
+
 @pytest.mark.parametrize("template", ["logs.py.j2", "figures.py.j2", "conftest.py.j2"])
-def test_templates_without_notebook_data_are_already_black_clean(template):
-    """Black formats a file it changes twice: templates it has nothing to change in
-    cost one pass."""
+def test_templates_without_notebook_data_are_already_formatted(template):
+    """Templates are written in the style they come out in."""
     text = template_renderer()(template, package="a_package")
-    assert black.format_str(text, mode=black.Mode()) == text
+    assert format_files({"src/a_package/t.py": text})["src/a_package/t.py"] == text
+
+
+def _as_a_file(path: str, text: str) -> str:
+    """ruff's formatting of `text` as the file `path`, one process (the oracle)."""
+    completed = subprocess.run(
+        [formatting._ruff(), *formatting.RUFF_FORMAT, "--stdin-filename", path, "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return completed.stdout
+
+
+#: Modules ruff formats differently as a notebook cell than as a file, and near misses.
+CELL_VERSUS_FILE = {
+    "docstring_then_code": "'''Doc.'''\nimport os\nx=1\n",
+    "docstring_then_two_blank_lines": "'''Doc.'''\n\n\nx=1\n",
+    "docstring_then_comment": "'''Doc.'''\n# a note\nx=1\n",
+    "comment_docstring_code": "# lead\n'''Doc.'''\nimport os\n",
+    "trailing_semicolon": "import os\nx = 1  ;  # c\n",
+    "semicolon_before_comment_lines": "x = 1;\n# the end\n",
+    "blank_lines_only": "\n\n",
+    "empty": "",
+    "docstring_alone": "'''Doc.'''\n\n\n\n",
+    "docstring_then_def": "'''Doc.'''\ndef f(): pass\n",
+    "semicolon_in_a_string": 'QUERY = """\nselect 1;\n"""\n',
+    "docstring_blank_comment_code": "'''Doc.'''\n\n# note\nx = 1\n",
+    "raw_docstring_with_quotes": 'r"""A \\""" quote."""\nx = 1\n',
+    "one_quote_docstring": "'Doc.'\nx = 1\n",
+    "string_that_is_no_docstring": "'a' + b\nx = 1\n",
+    "docstring_then_class": '"""Doc."""\n\nclass A:\n    pass\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(CELL_VERSUS_FILE))
+def test_every_module_comes_out_as_ruff_formats_it_as_a_file(name):
+    source = CELL_VERSUS_FILE[name]
+    files = {f"src/pkg/{name}.py": source, "src/pkg/other.py": "y=[1,2]\n"}
+    done = format_files(files)
+    assert done[f"src/pkg/{name}.py"] == _as_a_file(f"src/pkg/{name}.py", source)
+    assert done["src/pkg/other.py"] == "y = [1, 2]\n"
+
+
+def test_the_examples_modules_come_out_as_ruff_formats_each_file():
+    """One process formats the modules as notebook cells: the text is a file's."""
+    from pathlib import Path
+
+    from nb2prod.emit.package import render_files
+    from nb2prod.reading.notebook import read_notebook
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    for notebook in ("churn_messy.ipynb", "churn_tidy.ipynb"):
+        planned = plan_notebook(read_notebook(examples / notebook))
+        plan = with_module_code(planned.plan, planned.parsed, planned.facts)
+        files = render_files(plan)
+        done = format_files(files)
+        for path, text in files.items():
+            if path.endswith(".py"):
+                assert done[path] == _as_a_file(path, text), path

@@ -1,5 +1,5 @@
 """Pasted data (literal containers of 100 kB or more) goes through `convert` verbatim,
-without libcst, rewrites or black touching it, and with the same values.
+without libcst, rewrites or the formatter touching it, and with the same values.
 
 The size threshold is lowered here so that the fixture literals stay small.
 """
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import ast
 
-import black
 import pytest
 
 from nb2prod import pasted_data
 from nb2prod.convert import convert_notebook
+from nb2prod.emit.formatting import format_file
 from nb2prod.pasted_data import mask_pasted_data, restore_pasted_data
 from nb2prod.testing import notebook
 
@@ -43,14 +43,14 @@ def _literal_value(code, name):
     raise AssertionError(f"no assignment to {name}")
 
 
-def test_pasted_records_are_kept_verbatim_black_stable_and_equal():
+def test_pasted_records_are_kept_verbatim_format_stable_and_equal():
     source = f"RECORDS = [\n{RECORDS}]\nprint(len(RECORDS), 'records')"
     result = convert_notebook(notebook(source))
     code = _module(result, "RECORDS = [")
     assert "    # fmt: off\n    RECORDS = [\n        {'id': 0, 'name': 'item 0'" in code
     assert "    ]\n    # fmt: on\n" in code
     assert _literal_value(code, "RECORDS") == _literal_value(source, "RECORDS")
-    assert black.format_str(code, mode=black.Mode()) == code
+    assert format_file("src/pkg/module.py", code) == code
     assert not result.problems
 
 
@@ -81,7 +81,7 @@ def test_every_kind_of_display_comes_back_with_its_value(literal, kind):
     value = _literal_value(code, "DATA")
     assert isinstance(value, kind) and value == _literal_value(source, "DATA")
     assert "# fmt: off" in code
-    assert black.format_str(code, mode=black.Mode()) == code
+    assert format_file("src/pkg/module.py", code) == code
 
 
 def test_an_unparenthesised_tuple_gets_parentheses():
@@ -141,6 +141,6 @@ def test_data_in_a_default_or_a_call_keeps_its_statement_unformatted():
     result = convert_notebook(notebook(source))
     for path, code in result.package.items():
         if path.endswith(".py") and "fmt: off" in code:
-            assert black.format_str(code, mode=black.Mode()) == code
+            assert format_file("src/pkg/module.py", code) == code
             compile(code, path, "exec")
     assert sum(code.count("# fmt: off") for code in result.package.values()) == 2

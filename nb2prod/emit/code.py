@@ -104,16 +104,16 @@ def render_module_code(
     modules: dict[str, ModuleCode] = {}
     for module in plan.modules:
         steps = [step for step in plan.steps if step.module == module]
-        functions = [d for f, d in definitions if f.module == module]
+        functions = [d for d in definitions if d.function.module == module]
         step_defs = [_step_function(step, cells, rewrites) for step in steps]
         result_types = [
             cst.parse_statement(_result_type(step))
             for step in steps
             if _returns_record(step)
         ]
-        alias = _config_alias(functions)
+        alias = _config_alias([d.code for d in functions])
         definitions_code, config_reads = read_config_defaults(
-            "\n\n".join(tidy_definition(node) for node in functions),
+            "\n\n".join(tidy_definition(d.node, d.code) for d in functions),
             config,
             alias,
         )
@@ -184,12 +184,9 @@ def _cell_parts(
     return _Cell(parts.imports, parts.definitions, body, parts.trailing, words, awaits)
 
 
-def _config_alias(
-    functions: list[cst.SimpleStatementLine | cst.BaseCompoundStatement],
-) -> str:
-    """`Config`, unless the notebook's own code has a `Config` of its own."""
-    code = "\n".join(cst.Module(body=[node]).code for node in functions)
-    return "PipelineConfig" if re.search(r"\bConfig\b", code) else CONFIG
+def _config_alias(codes: list[str]) -> str:
+    """`Config`, unless the notebook's own code (`codes`) has a `Config` of its own."""
+    return "PipelineConfig" if re.search(r"\bConfig\b", "\n".join(codes)) else CONFIG
 
 
 def _capture_target(parsed: ParsedCell) -> str | None:
@@ -371,9 +368,18 @@ def _modules_printing_pieces(plan: Plan, parsed: dict[int, ParsedCell]) -> set[s
     return modules
 
 
+class _Definition(NamedTuple):
+    """A notebook function or class as its module holds it, with its code (generated
+    once: the config alias, the tidy-up and the config reads all read it)."""
+
+    function: FunctionPlan
+    node: cst.SimpleStatementLine | cst.BaseCompoundStatement
+    code: str
+
+
 def _definitions(
     plan: Plan, cells: dict[int, _Cell], rewrites: _Rewrites
-) -> list[tuple[FunctionPlan, cst.SimpleStatementLine | cst.BaseCompoundStatement]]:
+) -> list[_Definition]:
     result = []
     named = _definitions_by_name(cells)
     for function in plan.functions:
@@ -388,23 +394,29 @@ def _definitions(
             node = _statement(
                 node.visit(GlobalsToReturns(rewrites.returned[function.name]))
             )
-        node = _statement(
+        code = _code_of(node)
+        rewritten = _statement(
             _rewrite(
                 node,
                 function.name,
                 rewrites,
                 function.module in rewrites.exact,
-                _words_of(node),  # its own names: a big cell holds many definitions
+                frozenset(_WORD.findall(code)),  # its own names, not its cell's
             )
         )
         if function.kind == "class" and function.extra_params:
             # after the calls in its methods were given their arguments: those that
             # are notebook variables come from the instance too
-            assert isinstance(node, cst.ClassDef)
-            node = inject_class_state(
-                node, function.extra_params, function.inherited, dict(function.keywords)
+            assert isinstance(rewritten, cst.ClassDef)
+            rewritten = inject_class_state(
+                rewritten,
+                function.extra_params,
+                function.inherited,
+                dict(function.keywords),
             )
-        result.append((function, node))
+        if rewritten is not node:
+            code = _code_of(rewritten)
+        result.append(_Definition(function, rewritten, code))
     return result
 
 
@@ -451,10 +463,15 @@ def _rewrite_statements(
     return result
 
 
-def _words_of(node: cst.CSTNode) -> frozenset[str]:
+def _words_of(node: cst.BaseStatement) -> frozenset[str]:
     """The identifiers in a statement's code (a code generation costs a tenth of a
     rewrite's walk)."""
-    return frozenset(_WORD.findall(cst.Module(body=[node]).code))  # type: ignore[list-item]
+    return frozenset(_WORD.findall(_code_of(node)))
+
+
+def _code_of(node: cst.BaseStatement) -> str:
+    """A statement's code, as the first statement of a module."""
+    return cst.Module(body=[_statement(node)]).code
 
 
 def _transformers(

@@ -1,5 +1,5 @@
 """Turn a plan into a package in memory (relative path -> text), every file from a
-template, every Python file formatted with black and compiled as a guard."""
+template, every Python file formatted (ruff format) and compiled as a guard."""
 
 from __future__ import annotations
 
@@ -30,9 +30,15 @@ Package = dict[str, str]
 
 def render_package(plan: Plan, net: Callable[[str], str] | None = None) -> Package:
     """All files of the package, by relative path, from the plan alone (its module
-    code made by `with_module_code`). `net` is applied to every file before formatting:
-    convert passes a redactor of the notebook's secret values, the net under the
-    plan's own redaction (the plan holds none of them)."""
+    code made by `with_module_code`), the Python formatted. `net` is applied to every
+    file before formatting: convert passes a redactor of the notebook's secret values,
+    the net under the plan's own redaction (the plan holds none of them)."""
+    return format_files(render_files(plan, net))
+
+
+def render_files(plan: Plan, net: Callable[[str], str] | None = None) -> Package:
+    """`render_package` before formatting (convert checks these files while ruff
+    formats them)."""
     render = template_renderer()
     if plan.kind == "library":
         return _finished(plan, _library(plan, render), render, net)
@@ -118,8 +124,7 @@ def _finished(
     render: Callable[..., str],
     net: Callable[[str], str] | None,
 ) -> Package:
-    """`files` with requirements, pyproject and README added, `net` applied and the
-    Python formatted."""
+    """`files` with requirements, pyproject and README added and `net` applied."""
     library = plan.kind == "library"
     files["requirements.txt"] = render(
         "requirements.txt.j2",
@@ -145,7 +150,7 @@ def _finished(
         else render("README.md.j2", **readme_context(plan))
     )
     net = net or (lambda text: text)
-    return format_files({path: net(text) for path, text in sorted(files.items())})
+    return {path: net(text) for path, text in sorted(files.items())}
 
 
 def _local_modules(plan: Plan, source: str, files: Package) -> Package:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from nb2prod.analysis import analyze_parsed
+from nb2prod.analysis import Walks, analyze_parsed
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.planning.cell_rewrites import Rewritten
 from nb2prod.planning.function_versions import version_functions, version_warnings
@@ -114,8 +114,12 @@ def normalise(
     parsed: Cells,
     facts: NotebookFacts,
     rewrites: tuple[tuple[str, Rewrite], ...] = REWRITES,
+    walks: Walks | None = None,
 ) -> Normalised:
-    """`notebook` (already parsed and analysed) through every rewrite in order."""
+    """`notebook` (already parsed and analysed, with `walks` when given) through
+    every rewrite in order; after a change, only the changed cells are parsed and
+    walked again."""
+    walks = walks or Walks()
     warnings: tuple[Warning, ...] = ()
     result: str | None = None
     applied: list[str] = []
@@ -125,8 +129,8 @@ def normalise(
             continue
         applied.append(name)
         notebook = done.notebook
-        parsed = parse_notebook(notebook)
-        facts = analyze_parsed(notebook.path, parsed)
+        parsed = parse_notebook(notebook, parsed)
+        facts = analyze_parsed(notebook.path, parsed, walks)
         warnings += done.warnings
         result = done.result or result
     return Normalised(notebook, parsed, facts, warnings, result, tuple(applied))

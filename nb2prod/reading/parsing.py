@@ -54,11 +54,24 @@ class ParsedCell(NamedTuple):
 TOO_NESTED = "too deeply nested to parse (Python's own parser gives up on it too)"
 
 
-def parse_notebook(notebook: Notebook) -> tuple[ParsedCell, ...]:
-    """Parse every code cell of `notebook`, in document order."""
+def parse_notebook(
+    notebook: Notebook, previous: tuple[ParsedCell, ...] = ()
+) -> tuple[ParsedCell, ...]:
+    """Parse every code cell of `notebook`, in document order. A cell equal to the
+    cell at its index in `previous` keeps that parse (normalisation parses again
+    after a rewrite that changed a few cells)."""
+    before = {item.cell.index: item for item in previous}
     return tuple(
-        parse_cell(cell) for cell in notebook.cells if cell.kind is CellKind.CODE
+        _parsed_again(cell, before.get(cell.index))
+        for cell in notebook.cells
+        if cell.kind is CellKind.CODE
     )
+
+
+def _parsed_again(cell: Cell, before: ParsedCell | None) -> ParsedCell:
+    if before is not None and (before.cell is cell or before.cell == cell):
+        return before
+    return parse_cell(cell)
 
 
 def parse_cell(cell: Cell) -> ParsedCell:

@@ -68,11 +68,13 @@ def _rewritten(chunk: str) -> str:
     return cst.parse_module(chunk).visit(_explicit(chunk, ast.parse(chunk))).code
 
 
-def tidy_definition(node: cst.BaseStatement) -> str:
+def tidy_definition(node: cst.BaseStatement, code: str | None = None) -> str:
     """The code of a top-level definition (a step, a notebook function) with its
-    unused names made explicit: the node is rewritten as it is, no parse needed."""
+    unused names made explicit: the node is rewritten as it is, no parse needed.
+    `code` is the node's code when the caller has it already."""
     assert isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-    code = cst.Module(body=[node]).code
+    if code is None:
+        code = cst.Module(body=[node]).code
     unused = unused_locals(code)
     if not unused and " as " not in code:
         return code
