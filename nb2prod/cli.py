@@ -328,7 +328,7 @@ def _render_lint(report, output_format: LintFormat, statistics: bool) -> str:
 
     return render_findings_text(
         report.findings,
-        report.sources(),
+        report.excerpts,
         color=color,
         width=width,
         files=len(report.files),

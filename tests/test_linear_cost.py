@@ -14,8 +14,10 @@ import symtable
 import libcst
 import pytest
 
+from nb2prod.lint.excerpts import excerpts_for
 from nb2prod.lint.rule import Finding
 from nb2prod.planning.steps import MAX_STEPS, ROLE_TITLES, Section, _merge_tiny
+from nb2prod.reading.notebook import notebook_from_json
 from nb2prod.reading.positions import _CELL_TYPE, _SOURCE, IpynbLines
 from nb2prod.reporters.findings_text import render_findings_text
 from nb2prod.scope_symbols import scope_symbols
@@ -170,9 +172,17 @@ def test_excerpts_of_many_findings_in_one_cell_show_their_own_lines():
         Finding("nb.ipynb", 0, line, 0, "NB401", "message", "name", None)
         for line in (1, 15, 30)
     ]
-    text = render_findings_text(
-        findings, {("nb.ipynb", 0): source}, color=False, width=80, files=1
+    notebook = notebook_from_json(
+        {
+            "cells": [{"cell_type": "code", "source": source, "metadata": {}}],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+        "nb.ipynb",
     )
+    excerpts = excerpts_for(findings, notebook, lambda text: text)
+    text = render_findings_text(findings, excerpts, color=False, width=80, files=1)
     assert "    14 | x13 = 13\n    15 | x14 = 14\n       | ^\n    16 | x15 = 15" in text
     assert "    29 | x28 = 28\n    30 | x29 = 29\n       | ^" in text
 

@@ -184,3 +184,29 @@ def test_secret_in_an_fstring_is_redacted_and_reported():
     assert GITHUB not in _everything(converted.package)
     assert any("f-string holds a secret" in w.message for w in converted.plan.warnings)
     assert "&q={q}" in _code(converted.package)  # the rest of the f-string stays
+
+
+def test_a_secret_bound_in_one_cell_is_redacted_in_the_excerpts_of_another(
+    tmp_path, monkeypatch, run_cli
+):
+    """The value `db_password` holds, printed by a later cell that lint flags: its
+    excerpt shows no password, in a fresh run or a cached one, and the cache that
+    keeps the excerpts holds none."""
+    monkeypatch.chdir(tmp_path)
+    write_nb(
+        tmp_path / "login.ipynb",
+        nb(
+            md("# Login"),
+            code(f"db_password = {PASSWORD!r}", count=1),
+            code(f'import os\nprint("login", {PASSWORD!r})\nos.chdir("/tmp")', count=2),
+        ),
+    )
+    fresh = run_cli("lint", "login.ipynb")
+    cached = run_cli("lint", "login.ipynb")
+    assert fresh.exit_code == cached.exit_code == 1
+    assert fresh.stdout == cached.stdout
+    assert "     2 | print(\"login\", 'Tr0... (13 characters)')" in fresh.stdout
+    assert PASSWORD not in fresh.stdout
+    stored = [p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.json")]
+    assert stored and not any(PASSWORD in text for text in stored)
+    assert any("Tr0... (13 characters)" in text for text in stored)

@@ -5,15 +5,24 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from nb2prod.analysis import analyze_parsed
 from nb2prod.lint.context import RuleContext
+from nb2prod.lint.excerpts import Excerpt, excerpts_for
 from nb2prod.lint.noqa import without_suppressed
 from nb2prod.lint.rule import Finding, Rule
 from nb2prod.reading.magics import SyntaxKind
 from nb2prod.reading.notebook import Notebook
 from nb2prod.reading.parsing import ParsedCell, parse_notebook
 from nb2prod.settings import LintSettings
+
+
+class Checked(NamedTuple):
+    """The findings on one notebook, and the excerpts the text report shows them with."""
+
+    findings: list[Finding]
+    excerpts: tuple[Excerpt, ...]
 
 
 def lint_notebook(
@@ -23,6 +32,15 @@ def lint_notebook(
 ) -> list[Finding]:
     """The findings of `rules` on `notebook`, suppressions applied, in document order.
     Without `rules`, those `settings` select (by default, the rules on by default)."""
+    return check_notebook(notebook, rules, settings).findings
+
+
+def check_notebook(
+    notebook: Notebook,
+    rules: Sequence[Rule] | None = None,
+    settings: LintSettings | None = None,
+) -> Checked:
+    """`lint_notebook`, with the redacted excerpt of each place a finding points at."""
     settings = settings or LintSettings()
     if rules is None:
         from nb2prod.lint.registry import rule_class, select_codes
@@ -47,7 +65,8 @@ def lint_notebook(
     about_findings = tuple(findings)
     for rule in rules:
         findings.extend(rule.check_findings(ctx, about_findings))
-    return sorted(set(without_suppressed(findings, notebook)), key=Finding.sort_key)
+    kept = sorted(set(without_suppressed(findings, notebook)), key=Finding.sort_key)
+    return Checked(kept, excerpts_for(kept, notebook, ctx.redact))
 
 
 def _walk(

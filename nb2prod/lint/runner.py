@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from nb2prod.errors import Nb2ProdError
 from nb2prod.lint.cache import CACHE_DIR, FindingsCache
+from nb2prod.lint.excerpts import Excerpt
 from nb2prod.lint.rule import Finding
 from nb2prod.reading.notebook import notebook_from_bytes, read_notebook_bytes
 from nb2prod.settings import LintSettings
@@ -33,6 +34,7 @@ class FileResult(NamedTuple):
     error: str | None = None
     cached: bool = False
     digest: str | None = None  # sha256 of the bytes linted (what `--fix` may replace)
+    excerpts: tuple[Excerpt, ...] = ()  # what the text report shows the findings with
 
 
 def lint_files(
@@ -62,7 +64,8 @@ def lint_files(
         key = cache.key(path, content) if use_cache else None
         cached = cache.get(key) if key else None
         if cached is not None:
-            results[path] = FileResult(path, tuple(cached), cached=True)
+            findings, excerpts = cached
+            results[path] = FileResult(path, findings, cached=True, excerpts=excerpts)
         else:
             pending.append((path, file_codes, content, key))
     if progress:
@@ -71,7 +74,7 @@ def lint_files(
     for result, key in _run(pending, settings, jobs, progress):
         results[result.path] = result
         if key and result.error is None:
-            cache.put(key, list(result.findings))
+            cache.put(key, result.findings, result.excerpts)
     return [
         results[path]._replace(digest=digests.get(path))
         for path in paths
@@ -138,7 +141,7 @@ def _run(
 
 def _lint_one(task: tuple[str, tuple[str, ...], bytes, LintSettings]) -> FileResult:
     """Lint one file's bytes (runs in a worker process on multi-file runs)."""
-    from nb2prod.lint.engine import lint_notebook
+    from nb2prod.lint.engine import check_notebook
     from nb2prod.lint.registry import rule_class
 
     path, codes, content, settings = task
@@ -148,7 +151,8 @@ def _lint_one(task: tuple[str, tuple[str, ...], bytes, LintSettings]) -> FileRes
         return FileResult(path, error=error.error_line())
     rules = [rule_class(code)() for code in codes]
     try:
-        return FileResult(path, tuple(lint_notebook(notebook, rules, settings)))
+        checked = check_notebook(notebook, rules, settings)
+        return FileResult(path, tuple(checked.findings), excerpts=checked.excerpts)
     except Exception as error:  # one notebook hitting a bug must not lose the others
         return FileResult(
             path,

@@ -11,13 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from nb2prod.analysis.secret_places import notebook_redactor
-from nb2prod.errors import Nb2ProdError
+from nb2prod.lint.excerpts import Excerpt
 from nb2prod.lint.files import discover
 from nb2prod.lint.registry import rule_class, select_codes
 from nb2prod.lint.rule import Finding, Rule
 from nb2prod.lint.runner import FileResult, lint_files
-from nb2prod.reading.notebook import read_notebook
 from nb2prod.reading.positions import IpynbLines
 from nb2prod.settings import LintSettings, load_lint_settings
 
@@ -45,34 +43,12 @@ class LintReport:
     codes: tuple[str, ...]
     settings: LintSettings = field(compare=False)
     digests: tuple[tuple[str, str], ...] = ()  # (path, sha256 of the bytes linted)
+    excerpts: tuple[Excerpt, ...] = ()  # of the findings, secrets redacted
 
     @property
     def rules(self) -> tuple[type[Rule], ...]:
         """The rule classes that ran (imported only when a reporter needs their docs)."""
         return tuple(rule_class(code) for code in self.codes)
-
-    def sources(self) -> dict[tuple[str, int], str]:
-        """(path, cell) -> cell source, for excerpts of the flagged cells (only those:
-        redacting every cell of a hundred notebooks was most of a cached run)."""
-        flagged: dict[str, set[int]] = {}
-        for finding in self.findings:
-            if finding.cell is not None:
-                flagged.setdefault(finding.path, set()).add(finding.cell)
-        found: dict[tuple[str, int], str] = {}
-        for path in sorted(flagged):
-            try:
-                notebook = read_notebook(path)
-            except Nb2ProdError:
-                continue
-            redact = notebook_redactor(notebook.cells)  # excerpts show no secret
-            found.update(
-                {
-                    (path, cell.index): redact(cell.source)
-                    for cell in notebook.cells
-                    if cell.index in flagged[path]
-                }
-            )
-        return found
 
     def file_lines(self) -> dict[Finding, int]:
         """The line of the .ipynb file each finding points at (for annotations)."""
@@ -129,6 +105,7 @@ def run_lint(
         codes=tuple(codes),
         settings=settings,
         digests=tuple((r.path, r.digest) for r in results if r.digest is not None),
+        excerpts=tuple(excerpt for result in results for excerpt in result.excerpts),
     )
 
 

@@ -4,23 +4,24 @@ each one, then a summary line; `--statistics` as a rich table."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from nb2prod.lint.excerpts import Excerpt
 from nb2prod.lint.rule import Finding
 from nb2prod.reporters.console import text_console
 
 
 def render_findings_text(
     findings: Sequence[Finding],
-    sources: dict[tuple[str, int], str],
+    excerpts: Iterable[Excerpt],
     *,
     color: bool,
     width: int,
     files: int,
     unreadable: int = 0,
 ) -> str:
-    """Findings as text. `sources` maps (path, cell) to the cell's source for excerpts;
+    """Findings as text, each with its excerpt (made by the lint run, redacted);
     `unreadable` files are counted in `files` (their errors go to stderr).
 
     Written with plain ANSI codes rather than rich: this report is what the pre-commit
@@ -29,7 +30,9 @@ def render_findings_text(
     paint = _Paint(color)
     out: list[str] = []
     current = None
-    lines: dict[tuple[str, int], list[str]] = {}  # split once: a big cell has many
+    shown: dict[tuple[str, int | None, int], Excerpt] = {
+        (e.path, e.cell, e.line): e for e in excerpts
+    }
     for finding in findings:
         if finding.path != current:
             if current is not None:
@@ -37,11 +40,9 @@ def render_findings_text(
             out.append(paint(finding.path, "bold", "underline"))
             current = finding.path
         out.append(_headline(finding, paint))
-        if finding.cell is not None and (finding.path, finding.cell) in sources:
-            key = (finding.path, finding.cell)
-            if key not in lines:
-                lines[key] = sources[key].splitlines() or [""]
-            out.extend(_excerpt(lines[key], finding, paint))
+        excerpt = shown.get((finding.path, finding.cell, finding.line))
+        if excerpt is not None:
+            out.extend(_excerpt(excerpt, finding.column, paint))
     if findings:
         out.append("")
     out.append(_summary(findings, files, unreadable, paint))
@@ -101,18 +102,16 @@ def _headline(finding: Finding, paint: _Paint) -> str:
     return text
 
 
-def _excerpt(lines: list[str], finding: Finding, paint: _Paint) -> list[str]:
-    """The flagged line (of the cell's `lines`) with one line of context on each side
-    and a caret."""
-    index = min(max(finding.line - 1, 0), len(lines) - 1)
+def _excerpt(excerpt: Excerpt, column: int, paint: _Paint) -> list[str]:
+    """The excerpt's lines, numbered, the flagged one with a caret under `column`."""
     out = []
-    for number in range(max(index - 1, 0), min(index + 2, len(lines))):
-        gutter = paint(f"  {number + 1:>4} | ", "dim")
-        if number == index:
-            out.append(gutter + lines[number])
-            out.append(paint("       | " + " " * finding.column + "^", "bold", "red"))
+    for number, line in enumerate(excerpt.lines, start=excerpt.first):
+        gutter = paint(f"  {number:>4} | ", "dim")
+        if number == excerpt.flagged:
+            out.append(gutter + line)
+            out.append(paint("       | " + " " * column + "^", "bold", "red"))
         else:
-            out.append(gutter + paint(lines[number], "dim"))
+            out.append(gutter + paint(line, "dim"))
     return out
 
 
