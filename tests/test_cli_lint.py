@@ -305,3 +305,33 @@ def test_process_pool_gives_the_same_findings(project):
     serial = lint_files(paths, ["NB401", "NB101"], settings, use_cache=False, jobs=1)
     assert parallel == serial
     assert sum(len(r.findings) for r in parallel) == 6
+
+
+@pytest.mark.slow  # starts interpreters
+def test_a_lint_process_ends_with_its_exit_status_and_all_its_output(project):
+    """`lint` ends its process without the interpreter's teardown (__main__.py):
+    what it printed is all there, and the exit status is the command's."""
+    import subprocess
+    import sys
+
+    many = nb(md("# Prints"), *(code(f"print({k})", count=k + 1) for k in range(300)))
+    write_nb(project / "prints.ipynb", many)
+
+    def lint(*arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "nb2prod", "lint", "--no-cache", *arguments],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    found = lint("prints.ipynb")
+    assert found.returncode == 1
+    assert found.stdout.count("NB401") == 300  # far more than a pipe's buffer
+    assert found.stdout.endswith("Found 302 findings in 1 of 1 notebook.\n")
+    assert lint("--exit-zero", "prints.ipynb").returncode == 0
+    missing = lint("missing.ipynb")
+    assert missing.returncode == 2
+    assert missing.stderr == "error: missing.ipynb: no such file or directory\n"
+    bad = lint("--select", "NB9999", "prints.ipynb")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ")
