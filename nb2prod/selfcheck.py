@@ -80,11 +80,10 @@ def check_package(
             problems.append(Problem(path, line, f"does not compile: {error}", None))
             continue
         found = list(_unbound_names(tree, path))
+        top = plan.package.split(".")[0]
         if path.startswith("src/"):
-            found += _unresolved_imports(
-                tree, plan.package.split(".")[0], _pinned_imports(plan)
-            )
-            found += _missing_own_names(tree, own)
+            found += _unresolved_imports(tree, top, _pinned_imports(plan))
+        found += _missing_own_names(tree, own, top)
         for line, message, name in found:
             cell = _cell_of(path, name, plan, sources)
             problems.append(Problem(path, line, message, cell))
@@ -173,6 +172,14 @@ class _OwnNames:
             self._trees[path] = ast.parse(self._package[path], filename=path)
         return self._trees[path]
 
+    def module_path(self, module: str) -> str | None:
+        """The file of the package's module `module` (dotted), None when it has none."""
+        base = f"src/{module.replace('.', '/')}"
+        for path in (f"{base}.py", f"{base}/__init__.py"):
+            if path in self._package:
+                return path
+        return None
+
     def of(self, path: str) -> set[str] | None:
         """None when the package has no such module (or it does not parse)."""
         if path not in self._names:
@@ -185,21 +192,36 @@ class _OwnNames:
 
 
 def _missing_own_names(
-    tree: ast.Module, own: _OwnNames
+    tree: ast.Module, own: _OwnNames, top: str
 ) -> Iterator[tuple[int, str, str]]:
-    """`from PKG.module import name` where the generated module defines no `name`."""
-    for node in tree.body:
-        if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+    """Imports from the package itself (`top`) of a module it does not have, or of a
+    name its module does not define (nor is a submodule of it)."""
+    for node in ast.walk(tree):
+        imported: list[tuple[str, tuple[str, ...]]]
+        if isinstance(node, ast.Import):
+            imported = [(alias.name, ()) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            imported = [(node.module, tuple(alias.name for alias in node.names))]
+        else:
             continue
-        defined = own.of(f"src/{node.module.replace('.', '/')}.py")
-        if defined is None:
-            continue
-        for alias in node.names:
-            if alias.name != "*" and alias.name not in defined:
+        for module, names in imported:
+            if module.split(".")[0] != top:
+                continue
+            path = own.module_path(module)
+            if path is None:
                 yield node.lineno, (
-                    f"`{alias.name}` is imported from `{node.module}`, "
-                    "which does not define it"
-                ), alias.name
+                    f"`{module}` is imported, and the package has no such module"
+                ), (names[0] if names else module.split(".")[-1])
+                continue
+            defined = own.of(path) or set()
+            for name in names:
+                if name == "*" or name in defined:
+                    continue
+                if own.module_path(f"{module}.{name}") is None:
+                    yield node.lineno, (
+                        f"`{name}` is imported from `{module}`, "
+                        "which does not define it"
+                    ), name
 
 
 def _top_level_names(tree: ast.Module) -> set[str]:

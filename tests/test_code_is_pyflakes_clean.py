@@ -512,3 +512,58 @@ def test_a_class_without_self_calling_a_function_that_reads_a_setting(tmp_path):
     source = "\n".join(modules.values())
     assert "data_load(DATA_CSV=Config.DATA_CSV)" in source
     assert "def train():" in source and "def report():" in source
+
+
+def test_the_notebooks_own_names_like_nb2prods_helpers_import_nothing(tmp_path):
+    """Names of the package's helpers (`save_figure`, `secret`, `captured_output`,
+    `print_to_log`) and of modules nb2prod may add (`typing`), used by the notebook's
+    own code: nothing is imported for them (the package has no figures module here;
+    an import of it failed when the module was loaded)."""
+    findings, modules = converted(
+        tmp_path,
+        md("# Names"),
+        code(
+            "def save_figure(name):\n    return 'saved ' + name\n\n\n"
+            "def secret(x):\n    return x * 2"
+        ),
+        md("## Use"),
+        code(
+            "captured_output = [save_figure('a'), secret(3)]\n"
+            "print_to_log = len(captured_output)\ntyping = 'dynamic'\n"
+            "print(captured_output, print_to_log, typing)"
+        ),
+    )
+    assert findings == []
+    imports = [line for line in modules["use"].splitlines() if "import" in line]
+    assert imports == ["import logging"]
+    assert "'saved a', 6" in run_package(tmp_path)
+
+
+def test_what_nb2prods_changes_call_is_imported(tmp_path):
+    """`%env` becomes `os.environ[...]`, `plt.show()` a `save_figure`, a `%%capture`
+    cell a `with captured_output()`: each module imports what its code now calls."""
+    findings, modules = converted(
+        tmp_path,
+        md("# Plot"),
+        code(
+            "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt"
+        ),
+        code("%env MODE=fast\nplt.plot([1, 2])\nplt.show()"),
+        code("%%capture out\nprint('hidden')"),
+        code("print(len(out.stdout))"),
+    )
+    assert findings == []
+    code_text = "\n".join(modules.values())
+    assert 'os.environ["MODE"] = "fast"' in code_text
+    assert (
+        'save_figure("' in code_text and "with captured_output() as out:" in code_text
+    )
+    imports = {
+        line
+        for text in modules.values()
+        for line in text.splitlines()
+        if "import" in line
+    }
+    assert "import os" in imports
+    assert "from study.figures import save_figure" in imports
+    assert "from study.logs import captured_output" in imports

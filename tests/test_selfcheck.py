@@ -12,7 +12,7 @@ import pytest
 from nb2prod.convert import convert_notebook
 from nb2prod.reading.notebook import read_notebook
 from nb2prod.selfcheck import _missing_part
-from nb2prod.testing import code, md, nb, write_nb
+from nb2prod.testing import code, md, nb, notebook, write_nb
 
 BROKEN = {
     "a module that is not installed": (
@@ -139,3 +139,43 @@ def test_an_import_for_one_platform_is_not_a_problem(tmp_path):
     )
     write_nb(notebook, nb(md("# T"), code(guarded, count=1)))
     assert read_problems(notebook) == ()
+
+
+def _package_check(files: dict[str, str]) -> list[str]:
+    from nb2prod.planning.plan import Plan
+    from nb2prod.selfcheck import check_package
+
+    plan = convert_notebook(notebook(md("# T"), code("x = 1"))).plan
+    assert isinstance(plan, Plan)
+    return [
+        p.describe() for p in check_package(files, plan._replace(package="pkg"), {})
+    ]
+
+
+def test_an_import_of_a_module_the_package_does_not_have_is_a_problem():
+    files = {
+        "src/pkg/__init__.py": "",
+        "src/pkg/steps.py": "from pkg.figures import save_figure\n\nsave_figure()\n",
+        "tests/test_steps.py": "import pkg.missing\n",
+    }
+    assert _package_check(files) == [
+        "src/pkg/steps.py:1: `pkg.figures` is imported, and the package has no such "
+        "module",
+        "tests/test_steps.py:1: `pkg.missing` is imported, and the package has no "
+        "such module",
+    ]
+
+
+def test_imports_of_the_packages_modules_and_submodules_are_no_problem():
+    files = {
+        "src/pkg/__init__.py": "VERSION = 1\n",
+        "src/pkg/steps.py": "def run():\n    return 1\n",
+        "src/pkg/_local/__init__.py": "",
+        "src/pkg/_local/helpers.py": "def helper():\n    return 2\n",
+        "src/pkg/pipeline.py": (
+            "from pkg import VERSION, steps\nfrom pkg._local import helpers\n"
+            "from pkg.steps import run\nimport pkg._local.helpers\n\n"
+            "print(VERSION, steps, helpers, run, pkg)\n"
+        ),
+    }
+    assert _package_check(files) == []

@@ -54,6 +54,7 @@ class _Cell(NamedTuple):
     trailing: list[cst.EmptyLine]
     words: frozenset[str]  # every identifier in the cell: which rewrites can apply
     awaits: bool = False  # top-level `await`: the step runs in an event loop
+    needs: frozenset[str] = frozenset()  # what nb2prod's changes to it read (_IMPORTS)
 
 
 _WORD = re.compile(r"[^\W\d]\w*")
@@ -105,7 +106,11 @@ def render_module_code(
     for module in plan.modules:
         steps = [step for step in plan.steps if step.module == module]
         functions = [d for d in definitions if d.function.module == module]
-        step_defs = [_step_function(step, cells, rewrites) for step in steps]
+        made = [_step_function(step, cells, rewrites) for step in steps]
+        step_defs = [function for function, _ in made]
+        needs = frozenset().union(
+            *(step_needs for _, step_needs in made), *(d.needs for d in functions)
+        )
         result_types = [
             cst.parse_statement(_result_type(step))
             for step in steps
@@ -124,8 +129,10 @@ def render_module_code(
                 + [rename_rebound_names(tidy_definition(n)) for n in step_defs]
             )
         )
+        if result_types:
+            needs |= {"typing"}
         imports = _imports_used(
-            code, notebook_imports, plan, module, alias if config_reads else None
+            code, notebook_imports, plan, module, needs, alias if config_reads else None
         )
         titles = ", ".join(f'"{step.title}"' for step in steps)
         modules[module] = ModuleCode(
@@ -157,7 +164,11 @@ def _cell_parts(
         for secret in plan.secrets
         if secret.cell == parsed.cell.index and secret.source == "literal"
     }
-    module = replace_literals(module, secrets)
+    module, replaced = replace_literals(module, secrets)
+    needs = {"secret"} if replaced else set()
+    for decision in plan.decisions:
+        if decision.cell == parsed.cell.index and decision.action == "translated":
+            needs.update(decision.needs)
     cell_facts = facts.cell(parsed.cell.index)
     found = cell_facts.secrets if cell_facts is not None else ()
     if any(secret.place == "comment" for secret in found):
@@ -168,6 +179,7 @@ def _cell_parts(
     parts = split_cell(module, config, frozenset(plan.aliases))
     captured = _capture_target(parsed)
     if captured is not None:  # an empty `%%capture out` cell still defines `out`
+        needs.add("captured_output")
         statements = parts.body or [cst.SimpleStatementLine([cst.Pass()])]
         parts = parts._replace(body=[_captured(statements, captured)])
     marker = cst.EmptyLine(
@@ -181,7 +193,15 @@ def _cell_parts(
         )
     words = frozenset(_WORD.findall(source))
     awaits = awaits_at_top_level(parsed)
-    return _Cell(parts.imports, parts.definitions, body, parts.trailing, words, awaits)
+    return _Cell(
+        parts.imports,
+        parts.definitions,
+        body,
+        parts.trailing,
+        words,
+        awaits,
+        frozenset(needs),
+    )
 
 
 def _config_alias(codes: list[str]) -> str:
@@ -375,6 +395,7 @@ class _Definition(NamedTuple):
     function: FunctionPlan
     node: cst.SimpleStatementLine | cst.BaseCompoundStatement
     code: str
+    needs: frozenset[str]  # what nb2prod's changes to it read (see `_IMPORTS`)
 
 
 def _definitions(
@@ -395,15 +416,14 @@ def _definitions(
                 node.visit(GlobalsToReturns(rewrites.returned[function.name]))
             )
         code = _code_of(node)
-        rewritten = _statement(
-            _rewrite(
-                node,
-                function.name,
-                rewrites,
-                function.module in rewrites.exact,
-                frozenset(_WORD.findall(code)),  # its own names, not its cell's
-            )
+        visited, needs = _rewrite(
+            node,
+            function.name,
+            rewrites,
+            function.module in rewrites.exact,
+            frozenset(_WORD.findall(code)),  # its own names, not its cell's
         )
+        rewritten = _statement(visited)
         if function.kind == "class" and function.extra_params:
             # after the calls in its methods were given their arguments: those that
             # are notebook variables come from the instance too
@@ -416,7 +436,8 @@ def _definitions(
             )
         if rewritten is not node:
             code = _code_of(rewritten)
-        result.append(_Definition(function, rewritten, code))
+        needs |= cells[function.cell].needs
+        result.append(_Definition(function, rewritten, code, needs))
     return result
 
 
@@ -426,14 +447,17 @@ def _rewrite(
     rewrites: _Rewrites,
     exact: bool,
     words: frozenset[str],
-) -> cst.CSTNode:
+) -> tuple[cst.CSTNode, frozenset[str]]:
     """The code-wide rewrites, each a walk of the tree, skipped when none of the names
-    it rewrites occurs in the code (`words`): most cells need one or two of them."""
+    it rewrites occurs in the code (`words`): most cells need one or two of them. With
+    the node, what the rewritten code reads that the module must import."""
+    needs: set[str] = set()
     for transformer in _transformers(label, rewrites, exact, words):
         visited = node.visit(transformer)
         assert isinstance(visited, cst.CSTNode)  # rewrites keep the node they are given
         node = visited
-    return node
+        needs.update(getattr(transformer, "needs", ()))  # those that add calls say so
+    return node, frozenset(needs)
 
 
 def _statement(node: object) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
@@ -449,18 +473,22 @@ def _rewrite_statements(
     rewrites: _Rewrites,
     exact: bool,
     words: frozenset[str],
-) -> list[cst.BaseStatement]:
+) -> tuple[list[cst.BaseStatement], frozenset[str]]:
     """`_rewrite` statement by statement, each with the rewrites of the names it holds:
     most statements of a big cell (its data, its plain assignments) need none, and a
     walk of the whole step per rewrite was the costliest part of converting it."""
     if not _transformers(label, rewrites, exact, words):
-        return statements
+        return statements, frozenset()
     result: list[cst.BaseStatement] = []
+    needs: set[str] = set()
     for statement in statements:
-        rewritten = _rewrite(statement, label, rewrites, exact, _words_of(statement))
+        rewritten, needed = _rewrite(
+            statement, label, rewrites, exact, _words_of(statement)
+        )
         assert isinstance(rewritten, cst.BaseStatement)  # rewrites keep statements
         result.append(rewritten)
-    return result
+        needs |= needed
+    return result, frozenset(needs)
 
 
 def _words_of(node: cst.BaseStatement) -> frozenset[str]:
@@ -498,7 +526,8 @@ def _transformers(
 
 def _step_function(
     step: Step, cells: dict[int, _Cell], rewrites: _Rewrites
-) -> cst.FunctionDef:
+) -> tuple[cst.FunctionDef, frozenset[str]]:
+    """The step's function, and what nb2prod's changes to its code read."""
     body: list[cst.BaseStatement] = []
     pending: list[cst.EmptyLine] = []
     for index in step.cells:
@@ -517,9 +546,10 @@ def _step_function(
             DropRepeatedImports(rewrites.hoisted)
         )
         body = list(module.body)
-    rewritten = _rewrite_statements(
+    rewritten, needs = _rewrite_statements(
         body, step.name, rewrites, step.module in rewrites.exact, words
     )
+    needs = needs.union(*(cells[index].needs for index in step.cells))
     first_cell, last_cell = step.cells[0] + 1, step.cells[-1] + 1
     where = (
         f"cell {first_cell}"
@@ -556,7 +586,8 @@ def _step_function(
     )
     if any(cells[index].awaits for index in step.cells):
         function = run_in_event_loop(function, words)
-    return function
+        needs |= {"asyncio"}
+    return function, needs
 
 
 #: Values a step returns as a tuple; more come in a named record (issue 15).
@@ -586,18 +617,41 @@ def _result_type(step: Step) -> str:
     )
 
 
+#: The import of each helper of the generated package nb2prod's changes to the code
+#: may call (`needs`); any other name they need is a module of the standard library.
+_HELPERS = {
+    "print_to_log": "from {package}.logs import print_to_log",
+    "captured_output": "from {package}.logs import captured_output",
+    "save_figure": "from {package}.figures import save_figure",
+    "secret": "from {package}.config import secret",
+}
+
+
 def _imports_used(
     code: str,
     notebook_imports: list[str],
     plan: Plan,
     module: str,
+    needs: frozenset[str],
     config_alias: str | None = None,
 ) -> tuple[str, ...]:
     """The import lines this module's code needs: notebook imports it uses, notebook
-    functions from other modules, and what the rewrites introduced."""
+    functions from other modules, and what nb2prod's changes to the code asked for
+    (`needs`: a name is imported only when a change put it there, never because the
+    notebook's own code happens to use it; and only when the module reads it, as a
+    change may be in another module made from the same cell)."""
     used = _names_used(code)
+    wanted = needs & used
+
+    def helpers(*names: str) -> list[str]:
+        return [
+            _HELPERS[name].format(package=plan.package)
+            for name in names
+            if name in wanted
+        ]
+
     lines = ["import logging"]
-    if "functools" in used:
+    if "functools" in wanted:
         lines.append("import functools")
     lines += _live_imports(notebook_imports, used, _defined_names(code))
     elsewhere: dict[str, list[str]] = {}
@@ -606,21 +660,15 @@ def _imports_used(
             elsewhere.setdefault(function.module, []).append(function.name)
     for other, names in sorted(elsewhere.items()):
         lines.append(f"from {plan.package}.{other} import {', '.join(sorted(names))}")
-    if "print_to_log" in used:
-        lines.append(f"from {plan.package}.logs import print_to_log")
+    lines += helpers("print_to_log")
     if config_alias is not None:  # classes and defaults read the config's defaults
         alias = "" if config_alias == CONFIG else f" as {config_alias}"
         lines.append(f"from {plan.package}.config import {CONFIG}{alias}")
-    if "captured_output" in used:
-        lines.append(f"from {plan.package}.logs import captured_output")
-    if "save_figure" in used:
-        lines.append(f"from {plan.package}.figures import save_figure")
-    if "secret" in used:
-        lines.append(f"from {plan.package}.config import secret")
-    # os.environ, asyncio.run, typing.NamedTuple: code nb2prod adds
-    for module in ("os", "asyncio", "typing"):
-        if module in used and not any(line_bindings(line) & {module} for line in lines):
-            lines.append(f"import {module}")
+    lines += helpers("captured_output", "save_figure", "secret")
+    # os.environ (`%env`), asyncio.run (top-level await), typing.NamedTuple (records)
+    for name in sorted(wanted - _HELPERS.keys() - {"functools"}):
+        if not any(line_bindings(line) & {name} for line in lines):
+            lines.append(f"import {name}")
     return tuple(dict.fromkeys(lines))
 
 

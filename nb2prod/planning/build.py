@@ -419,7 +419,9 @@ def _ipython(parsed: tuple[ParsedCell, ...], warnings: list[Warning]):
     for item in parsed:
         for fact in item.translation.syntax:
             handling = decide(item.cell.index, fact)
-            decision = handling.decision._replace(code=handling.code)
+            decision = handling.decision._replace(
+                code=handling.code, needs=handling.needs
+            )
             decisions.append(decision)
             installs.extend(handling.requirements)
             if decision.action == "todo":

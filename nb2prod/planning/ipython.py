@@ -38,6 +38,7 @@ class Handling(NamedTuple):
     decision: Decision
     requirements: tuple[str, ...] = ()  # pip specifiers from an install line
     code: str | None = None  # Python that replaces the syntax (None: a comment)
+    needs: tuple[str, ...] = ()  # what `code` reads: see `Decision.needs`
 
 
 def decide(cell: int, fact: IPythonSyntax) -> Handling:
@@ -68,7 +69,9 @@ def decide(cell: int, fact: IPythonSyntax) -> Handling:
             )
         if name == "capture" and fact.target:
             code = f"with captured_output() as {fact.target}:"
-            return Handling(decision("translated", code), code=code)
+            return Handling(
+                decision("translated", code), code=code, needs=("captured_output",)
+            )
         if fact.body_language == "python":
             return Handling(decision("unwrapped"))
         return Handling(decision("todo", f"a `%%{name}` cell is not Python"))
@@ -157,9 +160,9 @@ def _environment(fact: IPythonSyntax, decision) -> Handling:
         # the package never sets a secret: it reads it, and says which one is missing
         detail = f"secret({key!r}): read from the environment variable {key}"
         code = f"secret({key!r})  # nb2prod: `%{fact.name} {key}` held a secret"
-        return Handling(decision("translated", detail), code=code)
+        return Handling(decision("translated", detail), code=code, needs=("secret",))
     code = f"os.environ[{key!r}] = {value!r}"
-    return Handling(decision("translated", code), code=code)
+    return Handling(decision("translated", code), code=code, needs=("os",))
 
 
 def env_assignment(fact: IPythonSyntax) -> tuple[str, str] | None:

@@ -63,6 +63,9 @@ class Decision(NamedTuple):
     #: the Python that replaces the syntax in the package (None: a comment, or none);
     #: rendering reads it here, in the order of the cell's syntax, and decides nothing
     code: str | None = None
+    #: what `code` reads that the module must import: a module (`os`) or one of the
+    #: package's helpers (`secret`, `captured_output`)
+    needs: tuple[str, ...] = ()
 
 
 class Warning(NamedTuple):

@@ -14,6 +14,7 @@ class ShowToSave(cst.CSTTransformer):
         super().__init__()
         self.name = name
         self.saved = 0
+        self.needs: set[str] = set()  # what the rewritten code reads (see emit/code.py)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = updated.func
@@ -23,8 +24,10 @@ class ShowToSave(cst.CSTTransformer):
         label = cst.Arg(cst.SimpleString(repr(self.name)))
         if isinstance(receiver, cst.Name) and receiver.value in _PYPLOT_NAMES:
             self.saved += 1
+            self.needs.add("save_figure")
             return cst.Call(cst.Name("save_figure"), [label])
         if isinstance(receiver, cst.Name) and receiver.value.lower().startswith("fig"):
             self.saved += 1
+            self.needs.add("save_figure")
             return cst.Call(cst.Name("save_figure"), [label, cst.Arg(receiver)])
         return updated

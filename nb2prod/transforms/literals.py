@@ -9,12 +9,13 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 def replace_literals(
     module: cst.Module, replacements: dict[tuple[int, int], cst.BaseExpression]
-) -> cst.Module:
-    """`module` with the string literals starting at (line, column) replaced."""
+) -> tuple[cst.Module, int]:
+    """`module` with the string literals starting at (line, column) replaced, and how
+    many were."""
     if not replacements:
-        return module
-    wrapper = MetadataWrapper(module)
-    return wrapper.visit(_Replace(replacements))
+        return module, 0
+    replace = _Replace(replacements)
+    return MetadataWrapper(module).visit(replace), replace.replaced
 
 
 class _Replace(cst.CSTTransformer):
@@ -23,9 +24,14 @@ class _Replace(cst.CSTTransformer):
     def __init__(self, replacements: dict[tuple[int, int], cst.BaseExpression]) -> None:
         super().__init__()
         self.replacements = replacements
+        self.replaced = 0
 
     def leave_SimpleString(
         self, original: cst.SimpleString, updated: cst.SimpleString
     ) -> cst.BaseExpression:
         start = self.get_metadata(PositionProvider, original).start
-        return self.replacements.get((start.line, start.column), updated)
+        replacement = self.replacements.get((start.line, start.column))
+        if replacement is None:
+            return updated
+        self.replaced += 1
+        return replacement

@@ -57,6 +57,7 @@ class PassArguments(cst.CSTTransformer):
         self.extra = extra
         self.keywords = keywords or {}  # callee -> variable -> its keyword
         self.partials = 0
+        self.needs: set[str] = set()  # what the rewritten code reads (see emit/code.py)
         self.stored: set[int] = set()  # ids of names being bound, never rewritten
         self.scopes: list[set[str]] = []  # names each enclosing function binds itself
 
@@ -128,6 +129,7 @@ class PassArguments(cst.CSTTransformer):
         if id(value) in self.stored or self._shadowed(value.value):
             return value
         self.partials += 1
+        self.needs.add("functools")
         renamed = self.keywords.get(value.value, {})
         keywords = [
             cst.Arg(keyword=cst.Name(renamed.get(n, n)), value=cst.Name(n))

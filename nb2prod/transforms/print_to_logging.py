@@ -44,6 +44,7 @@ class PrintToLogging(cst.CSTTransformer):
             exact  # print_to_log(logger, ...), for code building lines in pieces
         )
         self.rewritten = 0
+        self.needs: set[str] = set()  # what the rewritten code reads (see emit/code.py)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = updated.func
@@ -68,6 +69,7 @@ class PrintToLogging(cst.CSTTransformer):
     def _print(self, call: cst.Call) -> cst.Call | None:
         keywords = {arg.keyword.value: arg.value for arg in call.args if arg.keyword}
         if self.exact and _not_a_file(keywords.get("file")):
+            self.needs.add("print_to_log")
             logger = cst.Arg(cst.parse_expression(self.logger))
             return call.with_changes(
                 func=cst.Name("print_to_log"), args=[logger, *call.args]
