@@ -88,6 +88,26 @@ def read_pyproject(folder: Path) -> dict | None:  # type: ignore[type-arg]
         return None
 
 
+def pyproject_valid(folder: Path) -> bool:
+    """The package's pyproject.toml is TOML, and every requirement it declares is one
+    pip reads (PEP 508): `pip install .` refuses the package otherwise."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    data = read_pyproject(folder)
+    if data is None:
+        return False
+    project = data.get("project", {})
+    declared = list(project.get("dependencies", []))
+    for group in project.get("optional-dependencies", {}).values():
+        declared += group
+    try:
+        for requirement in declared:
+            Requirement(requirement)
+    except InvalidRequirement:
+        return False
+    return True
+
+
 def extra_names(folder: Path) -> set[str]:
     """Distributions the package's optional extras name."""
     data = read_pyproject(folder) or {}
@@ -239,7 +259,7 @@ def check_emitted(results: dict, python: str | None) -> None:  # type: ignore[ty
             folder, entry["package"], mapping
         )
         entry["golden"] = golden_tests(folder)
-        entry["pyproject_valid"] = read_pyproject(folder) is not None
+        entry["pyproject_valid"] = pyproject_valid(folder)
     converted = [e for e in results.values() if e.get("status") == "converted"]
     workflows = workflow_problems([Path(e["folder"]) for e in converted])
     for entry in converted:
@@ -260,7 +280,7 @@ def summarise_emitted(results: dict) -> tuple[dict, list[str]]:  # type: ignore[
         "hadolint clean": (
             f"{clean}/{len(linted)}" if linted else "hadolint not installed"
         ),
-        "pyproject.toml valid TOML": f"{toml}/{len(converted)}",
+        "pyproject.toml valid (TOML, PEP 508 requirements)": f"{toml}/{len(converted)}",
         "CI workflow valid (GitHub's schema)": (
             f"{valid}/{len(checked)}" if checked else "check-jsonschema not installed"
         ),

@@ -224,3 +224,42 @@ def test_a_constant_bound_twice_is_not_reused_for_a_literal():
     )
     assert "random_state=SEED)" not in source
     assert config["RANDOM_FOREST_SEED"] == 42 and "SEED" not in config
+
+
+@pytest.mark.slow  # starts an interpreter
+def test_the_run_makes_the_folder_an_output_setting_writes_into(tmp_path):
+    """`open("models/lin_reg.bin", "wb")`: the notebook's machine had `models/`, a
+    fresh checkout does not; the run makes it (and a setting pointing elsewhere)."""
+    defaults, _, result = convert(
+        "import pickle\nmodel = {'a': 1}",
+        "with open('models/lin_reg.bin', 'wb') as f_out:\n    pickle.dump(model, f_out)",
+    )
+    (name,) = [key for key, value in defaults.items() if value == "models/lin_reg.bin"]
+    assert result.plan.output_settings == (name,)
+    for path, text in result.package.items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    script = (
+        "import sys\nfrom fx.config import Config\nfrom fx.pipeline import run\n"
+        f"run(Config({name}=sys.argv[1]))"
+    )
+    for written in ("models/lin_reg.bin", "elsewhere/deep/model.bin"):
+        subprocess.run(
+            [sys.executable, "-c", script, written],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(Path(tmp_path) / "src")},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert (tmp_path / written).stat().st_size > 0
+
+
+def test_no_folder_is_made_for_inputs_or_files_in_the_working_folder():
+    _, _, result = convert(
+        "import pandas as pd\ndf = pd.read_csv('data/train.csv')",
+        "df.to_csv('predictions.csv')",
+    )
+    assert result.plan.output_settings == ()
+    assert "mkdir" not in result.package["src/fx/pipeline.py"]

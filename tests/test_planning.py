@@ -139,6 +139,28 @@ def test_install_lines_give_requirement_specifiers():
 
 
 @pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # a comment's words (with an apostrophe shlex alone cannot split) were names
+        (
+            "install torchmetrics==0.9.3 # the version we're using (later ones: here)",
+            ["torchmetrics==0.9.3"],
+        ),
+        ("install a 'b>=1,<2' && pip install c", ["a", "b>=1,<2"]),
+        ("install -q torch==2.0.1+cpu > /dev/null 2>&1", ["torch==2.0.1+cpu"]),
+        ("install pandas | tail -1", ["pandas"]),
+        (
+            "install git+https://github.com/o/r.git 'transformers[torch]~=4.0'",
+            ["git+https://github.com/o/r.git", "transformers[torch]~=4.0"],
+        ),
+        ("install (later 'versions:' numpy", ["numpy"]),  # no stray word is a name
+    ],
+)
+def test_only_requirements_pip_would_read_come_from_an_install_line(args, expected):
+    assert install_specifiers(args) == expected
+
+
+@pytest.mark.parametrize(
     ("dotted", "distribution"),
     [("sklearn.model_selection", "scikit-learn"), ("cv2", "opencv-python-headless"),
      ("PIL.Image", "Pillow"), ("yaml", "PyYAML"), ("google.cloud.storage", "google-cloud-storage")],

@@ -318,8 +318,10 @@ def _pipeline(plan: Plan) -> dict[str, Any]:
         calls.append(
             {"name": step.name, "targets": targets, "arguments": ", ".join(arguments)}
         )
+    passed = {name for step in plan.steps for name in step.params}
     return {
         "package": plan.package,
+        "output_folders": [name for name in plan.output_settings if name in passed],
         "schedule": _schedule(plan, calls),
         "uses_os": any(v.original is not None for v in plan.config),
         "uses_figures": plan.uses_figures,

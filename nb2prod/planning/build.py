@@ -296,6 +296,7 @@ def build_plan(
         model=model,
         kind=kind,
         written=_written(facts, code_cells, config),
+        output_settings=_output_settings(config),
         left_out=tuple(sorted(left_out)),
         parameters_cells=tuple(
             index
@@ -393,6 +394,28 @@ def _written(
             and not path.startswith("~")
         )
     )
+
+
+def _output_settings(config: list[ConfigValue]) -> tuple[str, ...]:
+    """Path settings named as outputs whose default is a file inside a relative
+    folder (`OUTPUT_LIN_REG_BIN = "models/lin_reg.bin"`)."""
+    names = []
+    for value in config:
+        if value.kind != "path" or value.original is not None:
+            continue
+        if not _OUTPUT_NAME.search(value.name):
+            continue
+        with contextlib.suppress(ValueError, SyntaxError):
+            path = ast.literal_eval(value.value)
+            if (
+                isinstance(path, str)
+                and "://" not in path
+                and not path.startswith(("/", "~"))
+                and Path(path).suffix
+                and Path(path).parent != Path(".")
+            ):
+                names.append(value.name)
+    return tuple(names)
 
 
 #: Setting names that hold where the notebook writes, not what it reads.

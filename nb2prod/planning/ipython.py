@@ -180,17 +180,35 @@ def is_env_secret(key: str, value: str) -> bool:
     return bool(text_secrets(f"{key}={value}")) or value_secret(key, value) is not None
 
 
+#: A requirement as pip reads it: a name with extras and versions (PEP 508, without
+#: markers), or a URL, VCS link or archive.
+_SPECIFIER = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,\s-]*\])?"
+    r"(?:\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[A-Za-z0-9.*+!_-]+"
+    r"(?:\s*,\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[A-Za-z0-9.*+!_-]+)*)?"
+    r"|(?:git\+|hg\+|svn\+|bzr\+)?https?://\S+|\S+\.(?:whl|tar\.gz|zip)"
+)
+#: Shell syntax that ends the install command (`&& pip install b`, `> log`, `| tail`).
+_SHELL_ENDS = frozenset({"&&", "||", ";", "|", ">", ">>", "2>", "2>&1", "&>", "&"})
+
+
 def install_specifiers(args: str) -> list[str]:
-    """`install -q -U pandas==2.2 "scikit-learn>=1.3"` -> the requirement specifiers."""
+    """`install -q -U pandas==2.2 "scikit-learn>=1.3"` -> the requirement specifiers.
+
+    A `# comment` and what follows shell syntax (`&&`, `>`, `|`) are not requirements,
+    and neither is a word that is no requirement pip would read: a requirements file
+    that names a stray word installs whatever package has that name."""
     try:
-        words = shlex.split(args)
-    except ValueError:
-        words = args.split()
+        words = shlex.split(args, comments=True)
+    except ValueError:  # an unbalanced quote: cut at the comment by hand
+        words = args.split(" #", 1)[0].split()
     specs, skip = [], False
     for word in words[1:]:
         if skip:
             skip = False
             continue
+        if word in _SHELL_ENDS or word.startswith((">", "2>", "|", "&")):
+            break
         if word in (
             "-r",
             "--requirement",
@@ -208,5 +226,6 @@ def install_specifiers(args: str) -> list[str]:
             continue
         if word.startswith("-") or word in (".", "-e") or "{" in word or "$" in word:
             continue
-        specs.append(word)
+        if _SPECIFIER.fullmatch(word):
+            specs.append(word)
     return specs

@@ -295,6 +295,9 @@ class Plan(NamedTuple):
     # library: the notebook only defines functions and classes (planning/library.py)
     kind: PackageKind = "pipeline"
     written: tuple[str, ...] = ()  # relative paths the notebook writes (the README)
+    #: path settings the run writes to inside a folder (`models/lin_reg.bin`): the run
+    #: makes the folder first, as the notebook's machine had it and a checkout does not
+    output_settings: tuple[str, ...] = ()
     left_out: tuple[LeftOut, ...] = ()  # code cells not in the package, with why
     searches: tuple[SearchPlan, ...] = ()  # hyper-parameter searches, and their use
     options: ConvertOptions = ConvertOptions()  # what convert was asked for
