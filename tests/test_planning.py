@@ -179,6 +179,26 @@ def test_requirements_skip_stdlib_and_honour_install_lines():
     assert not any(name.split("=")[0] in ("os", "json") for name in names)
 
 
+@pytest.mark.parametrize(
+    ("source", "needed", "absent"),
+    [
+        ("df = pd.read_parquet('trips.parquet')", {"pyarrow"}, set()),
+        ("pd.read_excel('a.xlsx').to_parquet('b.parquet')", {"openpyxl", "pyarrow"}, set()),
+        ("df = pd.read_parquet('t.parquet', engine='fastparquet')", {"fastparquet"}, {"pyarrow"}),
+        ("df = pd.read_excel('old.xls', engine='xlrd')", {"xlrd"}, {"openpyxl"}),
+        ("print(pd.DataFrame({'a': [1]}).to_markdown())", {"tabulate"}, set()),
+        ("df = pd.read_csv('a.csv')", set(), {"pyarrow", "openpyxl"}),
+    ],
+)  # fmt: skip
+def test_the_engines_pandas_reads_and_writes_with_are_requirements(
+    source, needed, absent
+):
+    """No cell imports pyarrow, yet `pd.read_parquet` fails without it."""
+    plan = plan_of(f"import pandas as pd\n{source}")
+    names = {r.name.split("=")[0] for r in plan.requirements}
+    assert needed <= names and not absent & names
+
+
 def test_names_are_safe_identifiers():
     assert snake_case("## 2. Load the Data!") == "load_the_data"
     assert snake_case("Évaluation du modèle") == "evaluation_du_modele"

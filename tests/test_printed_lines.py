@@ -198,3 +198,51 @@ def test_nothing_after_a_network_is_built_without_a_seed_is_expected():
     assert _printed(data, network) == [(0, "rows 3")]
     seeded = code("import torch\ntorch.manual_seed(0)", outputs=[])
     assert _printed(data, seeded, network) == [(0, "rows 3"), (2, "loss 0.79")]
+
+
+@pytest.mark.parametrize(
+    ("seed", "draw", "repeats"),
+    [
+        ("import random\nrandom.seed(42)", "torch.randint(0, 10, (32,))", False),
+        ("np.random.seed(0)", "torch.randn(3)", False),
+        ("torch.cuda.manual_seed(0)", "torch.rand(2)", False),  # the GPU's only
+        ("torch.manual_seed(0)", "torch.randint(0, 10, (32,))", True),
+        ("import random\nrandom.seed(1)", "random.shuffle(items)", True),
+        ("np.random.seed(0)", "np.random.default_rng().normal()", False),
+        ("import transformers\ntransformers.set_seed(0)", "torch.randn(3)", True),
+    ],
+)  # fmt: skip
+def test_a_seed_makes_only_its_own_generators_draws_repeat(seed, draw, repeats):
+    """`random.seed(42)` then minibatches from `torch.randint`: the model and every
+    line printed after differ from run to run (the karpathy makemore notebooks)."""
+    cells = (
+        code("import numpy as np\nimport torch\nitems = [1, 2, 3]"),
+        code(seed),
+        code(f"{draw}\nprint('done')", outputs=[stream("done\n")]),
+    )
+    assert _printed(*cells) == ([(2, "done")] if repeats else [])
+
+
+def test_lines_naming_the_device_are_left_out():
+    """`cuda` where the notebook ran, `cpu` on the machine running the tests."""
+    lines = _printed(
+        code(
+            "import torch\ndevice = 'cuda' if torch.cuda.is_available() else 'cpu'\n"
+            "print(device)\nprint('Using GPU:', True)\nprint(28, 'ok')",
+            outputs=[stream("cuda\nUsing GPU: True\n28 ok\n")],
+        )
+    )
+    assert lines == [(0, "28 ok")]
+
+
+def test_a_draw_from_a_generator_it_is_given_repeats():
+    """`torch.randint(..., generator=g)` with `g = torch.Generator().manual_seed(...)`
+    (karpathy's makemore): no global seed is needed."""
+    cells = (
+        code("import torch\ng = torch.Generator().manual_seed(2147483647)"),
+        code(
+            "ix = torch.randint(0, 10, (32,), generator=g)\nprint('batch', 32)",
+            outputs=[stream("batch 32\n")],
+        ),
+    )
+    assert _printed(*cells) == [(1, "batch 32")]

@@ -45,6 +45,38 @@ SEEDING_CALLS = frozenset(
         "transformers.set_seed",
     }
 )
+#: The global generators each seeding call seeds: `random.seed` does not make torch's
+#: draws repeat, and `torch.cuda.manual_seed` seeds only the GPU's.
+SEEDED_LIBRARIES: dict[str, frozenset[str]] = {
+    "numpy.random.seed": frozenset({"numpy"}),
+    "random.seed": frozenset({"random"}),
+    "torch.manual_seed": frozenset({"torch"}),
+    "torch.cuda.manual_seed": frozenset(),
+    "torch.cuda.manual_seed_all": frozenset(),
+    "tensorflow.random.set_seed": frozenset({"tensorflow"}),
+    "tensorflow.set_random_seed": frozenset({"tensorflow"}),
+    "tensorflow.compat.v1.set_random_seed": frozenset({"tensorflow"}),
+    "keras.utils.set_random_seed": frozenset({"random", "numpy", "tensorflow"}),
+    "tensorflow.keras.utils.set_random_seed": frozenset(
+        {"random", "numpy", "tensorflow"}
+    ),
+    "lightning.seed_everything": frozenset({"random", "numpy", "torch"}),
+    "pytorch_lightning.seed_everything": frozenset({"random", "numpy", "torch"}),
+    "transformers.set_seed": frozenset({"random", "numpy", "torch", "tensorflow"}),
+}
+
+
+def rng_library(name: str) -> str:
+    """The global generator a random call draws from (`torch.randint`: torch); an
+    estimator without `random_state` draws from numpy's."""
+    top = name.split(".")[0]
+    if top in ("keras", "tensorflow"):
+        return "tensorflow"
+    if top in ("random", "torch"):
+        return top
+    return "numpy"
+
+
 #: Generators that are seeded when given an argument (`default_rng(42)`).
 GENERATORS = frozenset(
     {

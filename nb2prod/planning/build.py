@@ -53,7 +53,11 @@ from nb2prod.planning.plan import (
     Warning,
 )
 from nb2prod.planning.printed_lines import expected_printed_lines, logged_displays
-from nb2prod.planning.requirements import requirements_for, target_python
+from nb2prod.planning.requirements import (
+    engine_needs,
+    requirements_for,
+    target_python,
+)
 from nb2prod.planning.searches import find_searches, search_warning
 from nb2prod.planning.signatures import (
     assigned_results,
@@ -266,6 +270,9 @@ def build_plan(
             (
                 *(("typer",) if kind == "pipeline" else ()),
                 *(("matplotlib",) if uses_figures else ()),
+                *engine_needs(
+                    item.tree for item in code_cells.values() if item.tree is not None
+                ),
                 *(
                     ("joblib",)
                     if model and (model.saved_as == "joblib" or model.saved_beside)

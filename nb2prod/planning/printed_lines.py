@@ -17,6 +17,7 @@ import ast
 import re
 from collections.abc import Callable, Iterable
 
+from nb2prod.analysis.calls import SEEDED_LIBRARIES, rng_library
 from nb2prod.analysis.facts import CellFacts
 from nb2prod.planning.model import imported_paths_of, resolved_path
 from nb2prod.planning.plan import PrintedLine
@@ -25,10 +26,12 @@ from nb2prod.reading.notebook import Cell
 from nb2prod.reading.parsing import ParsedCell
 from nb2prod.transforms.effect_calls import displays_a_value
 
-#: Printed lines that cannot repeat between runs (timings, addresses, progress, dates).
+#: Printed lines that cannot repeat between runs (timings, addresses, progress, dates)
+#: or between machines (the device: `cuda` where the notebook ran, `cpu` in CI).
 UNSTABLE = re.compile(
     r"0x[0-9a-f]{6,}|wall time|cpu times|\d+(\.\d+)? ?(ms|µs|us|ns|s) (per loop|±)|"
-    r"\d+ loops?, best of|it/s|s/it|\d{4}-\d\d-\d\d[ T]\d\d:\d\d|elapsed|seconds?\b",
+    r"\d+ loops?, best of|it/s|s/it|\d{4}-\d\d-\d\d[ T]\d\d:\d\d|elapsed|seconds?\b|"
+    r"\b(cuda|mps|gpu|tpu)\b",
     re.IGNORECASE,
 )
 #: Code showing the environment it runs in (`np.__version__`, `sys.version`,
@@ -175,19 +178,28 @@ def _python_output(parsed: ParsedCell) -> bool:
 def _first_unseeded_draw(
     cells: dict[int, ParsedCell], facts: Iterable[CellFacts]
 ) -> float:
-    """The first cell drawing random numbers with no seed set before it (any seed
-    counts: the test must not fail on a stable run), or infinity. Building a network
+    """The first cell drawing random numbers from a generator no seed set before it
+    seeds (`random.seed` does not seed torch's), or infinity. Building a network
     draws its initial weights: a torch.nn layer or keras layer counts as a draw."""
     ordered = sorted(facts, key=lambda item: item.index)
     imports = imported_paths_of(ordered)
     networks = _network_classes(cells, imports)
-    seeded = False
+    seeded: set[str] = set()
+    everything = {"random", "numpy", "torch", "tensorflow"}
     for cell in ordered:
+        parsed = cells.get(cell.index)
         for call in cell.randomness:
-            seeded = seeded or call.kind == "seed"
-            if not seeded and _draws(call.kind, cells.get(cell.index), call.line):
+            if call.kind == "seed":  # an unknown seeding call: seeds all, as it may
+                seeded |= SEEDED_LIBRARIES.get(call.name, everything)
+            elif call.kind == "unseeded_rng":  # a generator seeded from the system
+                if call.name != "torch.Generator":  # (torch's has a fixed seed)
+                    return cell.index
+            elif rng_library(call.name) not in seeded and _draws(
+                call.kind, parsed, call.line
+            ):
                 return cell.index
-        if not seeded and _builds_network(cells.get(cell.index), imports, networks):
+        built = _builds_network(parsed, imports, networks)
+        if built is not None and built not in seeded:
             return cell.index
     return float("inf")
 
@@ -199,39 +211,50 @@ _WEIGHTS = re.compile(
 
 
 def _builds_network(
-    parsed: ParsedCell | None, imports: dict[str, str], networks: set[str]
-) -> bool:
+    parsed: ParsedCell | None, imports: dict[str, str], networks: dict[str, str]
+) -> str | None:
+    """The library whose generator the cell's first network draws its weights from
+    (torch or tensorflow), or None when the cell builds none."""
     if parsed is None or parsed.tree is None:
-        return False
+        return None
     for node in ast.walk(parsed.tree):
         if isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name) and node.func.id in networks:
-                return True
-            if _WEIGHTS.match(resolved_path(node.func, imports) or ""):
-                return True
-    return False
+                return networks[node.func.id]
+            path = resolved_path(node.func, imports) or ""
+            if _WEIGHTS.match(path):
+                return rng_library(path)
+    return None
 
 
-def _network_classes(cells: dict[int, ParsedCell], imports: dict[str, str]) -> set[str]:
-    """Notebook classes built on a torch.nn or keras class, and on those."""
-    found: set[str] = set()
+def _network_classes(
+    cells: dict[int, ParsedCell], imports: dict[str, str]
+) -> dict[str, str]:
+    """Notebook classes built on a torch.nn or keras class, and on those, with the
+    library of their weights."""
+    found: dict[str, str] = {}
     for index in sorted(cells):
         tree = cells[index].tree
         for node in tree.body if tree is not None else []:
-            if isinstance(node, ast.ClassDef) and any(
-                (isinstance(base, ast.Name) and base.id in found)
-                or _WEIGHTS.match(resolved_path(base, imports) or "")
-                for base in node.bases
-            ):
-                found.add(node.name)
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for base in node.bases:
+                path = resolved_path(base, imports) or ""
+                if isinstance(base, ast.Name) and base.id in found:
+                    found[node.name] = found[base.id]
+                    break
+                if _WEIGHTS.match(path):
+                    found[node.name] = rng_library(path)
+                    break
     return found
 
 
 def _draws(kind: str, parsed: ParsedCell | None, line: int) -> bool:
-    """Whether a random call draws unseeded numbers (a seed keyword seeds its call)."""
-    if kind in ("rng", "unseeded_rng"):
+    """Whether a random call draws unseeded numbers (a seed keyword seeds its call:
+    `torch.randint(..., generator=g)` draws from `g`, not from torch's generator)."""
+    if kind == "unseeded_rng":
         return True
-    return kind == "missing_random_state" and not _seeded_call(parsed, line)
+    return kind in ("rng", "missing_random_state") and not _seeded_call(parsed, line)
 
 
 def _seeded_call(parsed: ParsedCell | None, line: int) -> bool:

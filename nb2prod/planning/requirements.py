@@ -5,13 +5,17 @@ Import names map to distributions through a curated table of the well-known mism
 (sklearn -> scikit-learn, cv2 -> opencv-python-headless...) and then through
 `importlib.metadata.packages_distributions()` of the running environment; versions are
 pinned to what is installed there, unless the notebook's own install line says otherwise.
+The engines pandas reads and writes some formats with (pyarrow for parquet, openpyxl for
+Excel) are requirements too: no cell imports them, and the call fails without them.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 import sys
+from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
 
@@ -123,6 +127,59 @@ def requirements_for(
         imports_of = previous.imports if previous else ()
         found[key] = Requirement(specifier, "pip_install", imports_of, False)
     return tuple(found[key] for key in sorted(found))
+
+
+#: pandas methods that need a library pandas does not install, and its default engine
+#: (the `engine=` a call names wins): the package needs it although no cell imports it.
+PANDAS_ENGINES = {
+    "read_parquet": "pyarrow",
+    "to_parquet": "pyarrow",
+    "read_feather": "pyarrow",
+    "to_feather": "pyarrow",
+    "read_orc": "pyarrow",
+    "read_excel": "openpyxl",
+    "to_excel": "openpyxl",
+    "read_hdf": "tables",
+    "to_hdf": "tables",
+    "read_html": "lxml",
+    "read_xml": "lxml",
+    "to_xml": "lxml",
+    "to_markdown": "tabulate",
+}
+#: `engine="..."` values and the distribution each needs.
+ENGINE_DISTRIBUTIONS = {
+    "pyarrow": "pyarrow",
+    "fastparquet": "fastparquet",
+    "openpyxl": "openpyxl",
+    "xlsxwriter": "xlsxwriter",
+    "odf": "odfpy",
+    "xlrd": "xlrd",
+    "pyxlsb": "pyxlsb",
+    "calamine": "python-calamine",
+    "lxml": "lxml",
+    "bs4": "beautifulsoup4",
+    "html5lib": "html5lib",
+}
+
+
+def engine_needs(trees: Iterable[ast.AST]) -> tuple[str, ...]:
+    """The distributions pandas needs for the reads and writes in `trees` (the cells'
+    syntax trees): `pd.read_parquet(...)` runs only with pyarrow installed."""
+    needed: set[str] = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in PANDAS_ENGINES
+            ):
+                continue
+            engine = PANDAS_ENGINES[node.func.attr]
+            for keyword in node.keywords:
+                if keyword.arg == "engine" and isinstance(keyword.value, ast.Constant):
+                    engine = ENGINE_DISTRIBUTIONS.get(str(keyword.value.value), engine)
+            needed.add(engine)
+    return tuple(sorted(needed))
 
 
 def target_python(recorded: RecordedEnvironment | None = None) -> str:
