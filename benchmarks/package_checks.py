@@ -324,7 +324,10 @@ def run_package_tests(entry: dict, python: str, data: Path, timeout: int = 900) 
 #: notebook's predictions again from its raw rows, the golden cases.
 _COUNTED = {
     "pipeline": ("test_pipeline", "test_run_returns_every_result"),
-    "predictions": ("test_pipeline", "test_saved_model_predicts_what_the_notebook"),
+    "predictions": (
+        "test_pipeline",
+        "test_the_model_saved_and_loaded_predicts_what_the_run",
+    ),
     "golden": ("test_golden", "test_"),
     "printed": ("test_pipeline", "test_the_run_prints_what_the_notebook_printed"),
 }

@@ -486,7 +486,9 @@ def test_the_saved_pipeline_predicts_from_raw_rows_what_the_notebook_did(tmp_pat
     )  # fmt: skip
     assert tests.returncode == 0, tests.stdout
     source = (folder / "tests" / "test_pipeline.py").read_text()
-    assert "def test_saved_model_predicts_what_the_notebook_predicted" in source
+    assert (
+        "def test_the_model_saved_and_loaded_predicts_what_the_run_predicted" in source
+    )
     expected = 3 if _has("fastapi") else 2  # the service answers from raw rows too
     assert f"{expected} passed" in tests.stdout
 
