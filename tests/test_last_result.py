@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -122,3 +123,32 @@ def test_the_notebook_result_is_saved_as_a_table(tmp_path):
     assert run.returncode == 0, run.stderr
     saved = pd.read_csv(tmp_path / "out" / "result.csv", index_col=0)
     assert list(saved.columns) == ["a_x", "a_y"] and saved["a_x"].tolist() == [1, 0, 1]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "notebook_login()",
+        "trainer.push_to_hub()",
+        "mlflow.log_metric('rmse', 0.5)",
+        "save_checkpoint(model, 'ckpt.pt')",
+        "plot_history(history)",
+    ],
+)
+def test_signing_in_publishing_and_helpers_named_for_an_effect_are_no_values(call):
+    """`logger.debug("notebook_login() = %s", notebook_login())` signed in from a debug
+    log call, and `trainer.push_to_hub()` uploaded a model from one."""
+    from nb2prod.transforms.effect_calls import displays_a_value
+
+    (statement,) = ast.parse(call).body
+    assert isinstance(statement, ast.Expr)
+    assert not displays_a_value(statement.value)
+
+
+@pytest.mark.parametrize("call", ["trainer.evaluate()", "df.set_index('a')", "len(x)"])
+def test_calls_that_return_what_the_cell_shows_are_values(call):
+    from nb2prod.transforms.effect_calls import displays_a_value
+
+    (statement,) = ast.parse(call).body
+    assert isinstance(statement, ast.Expr)
+    assert displays_a_value(statement.value)

@@ -43,9 +43,17 @@ EFFECT_CALLS = frozenset(
         # changing a container in place
         "append", "extend", "insert", "update", "clear", "sort", "reverse", "add",
         "discard", "setdefault", "rename_axis", "sleep",
+        # signing in and publishing (huggingface_hub, kaggle, wandb, mlflow)
+        "login", "notebook_login", "logout", "push_to_hub", "upload", "upload_file",
+        "upload_folder", "log_param", "log_params", "log_metric", "log_metrics",
+        "log_artifact", "log_artifacts", "log_model", "log_figure", "log_dict",
+        "log_text", "log_image", "set_tracking_uri", "set_experiment", "autolog",
+        "end_run", "watch", "finish",
     }
 )
 # fmt: on
+#: Name prefixes of calls made for their effect (`save_checkpoint`, `plot_history`).
+EFFECT_PREFIXES = ("save_", "plot_", "show_", "upload_", "download_", "push_")
 
 
 def displays_a_value(expression: ast.expr) -> bool:
@@ -67,4 +75,4 @@ def displays_a_value(expression: ast.expr) -> bool:
         if isinstance(func, ast.Attribute)
         else func.id if isinstance(func, ast.Name) else None
     )
-    return name not in EFFECT_CALLS
+    return name not in EFFECT_CALLS and not (name or "").startswith(EFFECT_PREFIXES)
