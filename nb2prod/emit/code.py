@@ -77,7 +77,13 @@ def render_module_code(
     """Module name -> its code, for every step module of the plan."""
     config = frozenset(value.name for value in plan.config)
     cells = {
-        index: _cell_parts(parsed[index], plan, facts, config)
+        index: _cell_parts(
+            parsed[index],
+            plan,
+            facts,
+            config,
+            step.name if index in plan.figure_cells else None,
+        )
         for step in plan.steps
         for index in step.cells
     }
@@ -142,9 +148,14 @@ def render_module_code(
 
 
 def _cell_parts(
-    parsed: ParsedCell, plan: Plan, facts: NotebookFacts, config: frozenset[str]
+    parsed: ParsedCell,
+    plan: Plan,
+    facts: NotebookFacts,
+    config: frozenset[str],
+    figures: str | None = None,
 ) -> _Cell:
-    """One cell's code with IPython syntax decided, secrets replaced, displays logged."""
+    """One cell's code with IPython syntax decided, secrets replaced, displays logged;
+    with `figures` (a name), it ends by saving the figures it left open."""
     refuse_awaiting_definitions(parsed, plan.notebook)
     source = _production_source(parsed, plan.decisions)
     try:
@@ -186,6 +197,9 @@ def _cell_parts(
         comment=cst.Comment(f"# notebook cell {parsed.cell.index + 1}")
     )
     body = list(parts.body)
+    if figures is not None and body:  # Jupyter showed and closed them here
+        body.append(cst.parse_statement(f"save_open_figures({figures!r})"))
+        needs.add("save_open_figures")
     if body:
         first = body[0]
         body[0] = first.with_changes(
@@ -623,6 +637,7 @@ _HELPERS = {
     "print_to_log": "from {package}.logs import print_to_log",
     "captured_output": "from {package}.logs import captured_output",
     "save_figure": "from {package}.figures import save_figure",
+    "save_open_figures": "from {package}.figures import save_open_figures",
     "secret": "from {package}.config import secret",
 }
 
@@ -664,7 +679,7 @@ def _imports_used(
     if config_alias is not None:  # classes and defaults read the config's defaults
         alias = "" if config_alias == CONFIG else f" as {config_alias}"
         lines.append(f"from {plan.package}.config import {CONFIG}{alias}")
-    lines += helpers("captured_output", "save_figure", "secret")
+    lines += helpers("captured_output", "save_figure", "save_open_figures", "secret")
     # os.environ (`%env`), asyncio.run (top-level await), typing.NamedTuple (records)
     for name in sorted(wanted - _HELPERS.keys() - {"functools"}):
         if not any(line_bindings(line) & {name} for line in lines):

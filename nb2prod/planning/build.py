@@ -18,6 +18,7 @@ from nb2prod.planning.class_state import (
     with_constructions,
 )
 from nb2prod.planning.config import PARAMETERS_TAG, find_constants, find_secrets
+from nb2prod.planning.figures import figure_cells
 from nb2prod.planning.golden import find_golden_cases
 from nb2prod.planning.import_settings import import_settings
 from nb2prod.planning.introduction import introduction
@@ -243,8 +244,11 @@ def build_plan(
         for module, name in local_imports(found.modules)
         if name not in local
     ]
-    uses_figures = any(cell.plots for cell in facts.cells if cell.index in code_cells)
     kind = package_kind(code_cells, config)
+    drawn = figure_cells(code_cells, facts) if kind == "pipeline" else ()
+    uses_figures = bool(drawn) or any(
+        cell.plots for cell in facts.cells if cell.index in code_cells
+    )
     logged = logged_displays(code_cells, facts.cells)
     if kind == "library":  # constants stay module constants; no --set to warn about
         functions = list(library_functions(functions))
@@ -287,6 +291,7 @@ def build_plan(
         outputs=tuple(dict.fromkeys(n for step in steps for n in step.returns)),
         warnings=tuple(warnings),
         uses_figures=uses_figures,
+        figure_cells=drawn,
         golden=find_golden_cases(code_cells, facts, functions, config),
         printed=expected_printed_lines(
             code_cells,

@@ -276,8 +276,11 @@ class Plan(NamedTuple):
     star_imports: tuple[StarImport, ...]
     outputs: tuple[str, ...]  # names `run()` returns: every value a step hands on
     warnings: tuple[Warning, ...]
-    uses_figures: bool
+    uses_figures: bool  # the package saves figures (figures.py)
     golden: tuple[GoldenCase, ...] = ()  # characterisation tests to generate
+    #: cells that draw figures without showing them: their code ends by saving the
+    #: figures left open, as Jupyter shows and closes them there (planning/figures.py)
+    figure_cells: tuple[int, ...] = ()
     # stable lines the notebook printed: the pipeline test expects them in the run's log
     printed: tuple[PrintedLine, ...] = ()
     inputs: tuple[str, ...] = ()  # files the notebook reads, relative to where it ran

@@ -52,6 +52,21 @@ EFFECT_CALLS = frozenset(
     }
 )
 # fmt: on
+#: Calls that draw a figure (matplotlib, pandas, seaborn): a cell making one shows it
+#: in Jupyter when it ends.
+# fmt: off
+DRAWING_CALLS = frozenset(
+    {
+        "plot", "hist", "scatter", "bar", "barh", "pie", "boxplot", "imshow",
+        "matshow", "contour", "contourf", "fill_between", "errorbar", "stem", "heatmap",
+        "countplot", "barplot", "violinplot", "distplot", "histplot", "kdeplot",
+        "lineplot", "scatterplot", "pairplot", "jointplot", "regplot", "lmplot",
+        "catplot", "relplot", "displot", "stripplot", "swarmplot", "pointplot",
+        "clustermap", "subplots", "figure", "add_subplot", "plot_tree",
+        "scatter_matrix", "spy", "loglog", "semilogx", "semilogy", "hexbin",
+    }
+)
+# fmt: on
 #: Name prefixes of calls made for their effect (`save_checkpoint`, `plot_history`).
 EFFECT_PREFIXES = ("save_", "plot_", "show_", "upload_", "download_", "push_")
 

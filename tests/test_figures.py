@@ -1,0 +1,66 @@
+"""Figures a cell leaves open: Jupyter shows and closes them when the cell ends, so the
+package saves them there (one PNG each), and the next cell draws on a figure of its
+own, as in the notebook."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from nb2prod.convert import convert_notebook, plan_notebook
+from nb2prod.testing import code, md, notebook
+from nb2prod.writer import write_package
+
+IMPORTS = "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt"
+
+
+def _figure_cells(*cells: str) -> tuple[int, ...]:
+    plan = plan_notebook(notebook(md("# Plots"), code(IMPORTS), *map(code, cells))).plan
+    return plan.figure_cells
+
+
+def test_cells_that_draw_without_showing_save_what_they_left_open():
+    assert _figure_cells(
+        "plt.plot([1, 2, 3])",  # drawn, shown by Jupyter at the end of the cell
+        "x = [1, 2]\nprint(len(x))",  # no drawing
+        "fig, ax = plt.subplots()\nax.hist([1, 1, 2])\nplt.show()",  # shown: saved
+        "import pandas as pd\npd.Series([1, 2]).plot(kind='bar')",
+        "def draw(values):\n    plt.scatter(values, values)",  # defines, draws not
+        "draw([1, 2])",  # calls a function that draws
+    ) == (2, 5, 7)
+
+
+def test_a_training_step_is_no_drawing():
+    assert (
+        _figure_cells("import torch\nopt = torch.optim.SGD([], lr=0.1)\nopt.step()")
+        == ()
+    )
+
+
+@pytest.mark.slow  # starts an interpreter
+def test_each_cells_figures_are_saved_apart_as_the_notebook_showed_them(tmp_path):
+    result = convert_notebook(
+        notebook(
+            md("# Plots"),
+            code(IMPORTS),
+            md("## First"),
+            code("plt.plot([1, 2, 3])"),
+            code("plt.plot([3, 2, 1])\nplt.figure()\nplt.bar([0], [1])"),
+            path=str(tmp_path / "plots.ipynb"),
+        )
+    )
+    write_package(result.package, tmp_path / "pkg")
+    completed = subprocess.run(
+        [sys.executable, "-m", "plots"],
+        cwd=tmp_path / "pkg",
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "pkg" / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    saved = sorted(path.name for path in (tmp_path / "pkg" / "outputs").iterdir())
+    assert saved == ["first_1.png", "first_2.png", "first_3.png"]  # not 2: no merging
