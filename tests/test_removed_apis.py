@@ -69,6 +69,8 @@ def test_lint_reports_a_removed_module_once_per_import(run_cli, tmp_path):
         ("sklearn.datasets", "load_boston", True),
         ("sklearn.datasets", "load_iris", False),
         ("sklearn.model_selection", None, False),
+        ("datasets", "load_metric", True),  # huggingface notebooks of 2021-2023
+        ("datasets", "load_dataset", False),
     ],
 )
 def test_removal(module, name, found):

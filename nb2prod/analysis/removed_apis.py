@@ -62,6 +62,12 @@ REMOVED: dict[tuple[str, str | None], Removal] = {
     ("keras.wrappers.scikit_learn", None): Removal(
         "keras", "2.12", "the `scikeras` package"
     ),
+    ("datasets", "load_metric"): Removal(
+        "datasets", "3.0", "the `evaluate` package: `evaluate.load`"
+    ),
+    ("datasets", "list_metrics"): Removal(
+        "datasets", "3.0", "the `evaluate` package: `evaluate.list_evaluation_modules`"
+    ),
 }
 
 
