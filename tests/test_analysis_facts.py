@@ -296,6 +296,20 @@ def test_randomness(source, kinds):
             [("read", "numpy.load", "a.npy")],
         ),
         ("x = json.loads(s)", []),
+        # a dataset of the Hugging Face Hub is downloaded: no file of the notebook's
+        (
+            "from datasets import load_dataset\nd = load_dataset('glue', 'cola')",
+            [("read", "datasets.load_dataset", None)],
+        ),
+        (
+            "from datasets import load_dataset\n"
+            "d = load_dataset('csv', data_files='train.csv')\n"
+            "e = load_dataset('./reviews')",
+            [
+                ("read", "datasets.load_dataset", "train.csv"),
+                ("read", "datasets.load_dataset", "./reviews"),
+            ],
+        ),
     ],
 )
 def test_file_io(source, io):

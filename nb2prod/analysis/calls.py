@@ -224,7 +224,6 @@ _IO_CALLS: dict[str, tuple[str, int]] = {
     "load_workbook": ("read", 0),
     "open_dataset": ("read", 0),
     "read_file": ("read", 0),
-    "load_dataset": ("read", 0),
     "ExcelWriter": ("write", 0),
 }
 #: Names that mean different things on different objects; qualified names decide.
@@ -270,11 +269,43 @@ def file_io(call: RawCall, name: str) -> CallFact | None:
         )
         writes = isinstance(mode, str) and any(flag in mode for flag in "wax+")
         return _fact(call, "write" if writes else "read", name, _path(call, 0))
+    if name.rsplit(".", 1)[-1] == "load_dataset":
+        return _fact(call, "read", name, _dataset_path(call))
     rule = _QUALIFIED_IO.get(name) or _IO_CALLS.get(name.rsplit(".", 1)[-1])
     if rule is None:
         return None
     kind, index = rule
     return _fact(call, kind, name, _path(call, index))
+
+
+#: `load_dataset` builders that read the files `data_files=` names.
+_DATASET_BUILDERS = frozenset(
+    {
+        "csv",
+        "json",
+        "parquet",
+        "text",
+        "arrow",
+        "imagefolder",
+        "audiofolder",
+        "webdataset",
+    }
+)
+
+
+def _dataset_path(call: RawCall) -> str | None:
+    """The local file or folder `load_dataset` reads: `load_dataset("./reviews")`, or
+    `load_dataset("csv", data_files="train.csv")`. A name of the Hugging Face Hub
+    (`"glue"`, `"stanfordnlp/imdb"`) is downloaded, not a file of the notebook's."""
+    first = call.args[0] if call.args else dict(call.keywords).get("path")
+    files = dict(call.keywords).get("data_files")
+    if first in _DATASET_BUILDERS:
+        return files if isinstance(files, str) else None
+    if isinstance(first, str) and (
+        first.startswith(("./", "../", "/", "~")) or "." in first.rsplit("/", 1)[-1]
+    ):
+        return first
+    return None
 
 
 def _path(call: RawCall, index: int) -> str | None:
