@@ -263,3 +263,35 @@ def test_no_folder_is_made_for_inputs_or_files_in_the_working_folder():
     )
     assert result.plan.output_settings == ()
     assert "mkdir" not in result.package["src/fx/pipeline.py"]
+
+
+def test_a_file_handed_to_the_notebooks_own_reader_is_a_setting():
+    """`read_dataframe("./data/jan.parquet")` where `read_dataframe` reads its
+    parameter with pandas (the DataTalksClub courses): a setting and an input, as a
+    direct `pd.read_parquet` would be; the same file read directly is one setting."""
+    defaults, source, result = convert(
+        "import pandas as pd\n\n\ndef read_dataframe(filename):\n"
+        "    return pd.read_parquet(filename)",
+        "sample = pd.read_parquet('./data/jan.parquet')",
+        "df_train = read_dataframe('./data/jan.parquet')\n"
+        "df_val = read_dataframe(filename='./data/feb.parquet')\nprint(len(df_val))",
+    )
+    assert defaults == {
+        "JAN_PARQUET": "./data/jan.parquet",
+        "FEB_PARQUET": "./data/feb.parquet",
+        "OUTPUT_DIR": "outputs",
+    }
+    assert "read_dataframe(JAN_PARQUET)" in source
+    assert "read_dataframe(filename=FEB_PARQUET)" in source
+    assert set(result.plan.inputs) == {"./data/jan.parquet", "./data/feb.parquet"}
+
+
+def test_a_file_handed_to_the_notebooks_own_writer_is_an_output_setting():
+    defaults, source, _ = convert(
+        "import pickle\n\n\ndef save(obj, path):\n"
+        "    with open(path, 'wb') as handle:\n        pickle.dump(obj, handle)",
+        "model = {'a': 1}\nsave(model, 'models/model.pkl')\nlabel = describe('x.txt')",
+    )
+    assert defaults == {"OUTPUT_MODEL_PKL": "models/model.pkl", "OUTPUT_DIR": "outputs"}
+    assert "save(model, OUTPUT_MODEL_PKL)" in source
+    assert 'describe("x.txt")' in source  # no function of the notebook's: left

@@ -180,6 +180,7 @@ def inline_settings(
     secrets = {
         (cell.index, s.line, s.column) for cell in facts.cells for s in cell.secrets
     }
+    paths = _paths(parsed, imports)
     for item in parsed:
         if item.tree is None:
             continue
@@ -187,7 +188,7 @@ def inline_settings(
         edits: list[tuple[ast.expr, str]] = []
         inserts: dict[int, list[str]] = {}
         for statement in item.tree.body:
-            for knob in _knobs(statement, imports):
+            for knob in _knobs(statement, imports, paths):
                 node = knob.node
                 if node.lineno in magic or node.end_lineno != node.lineno:
                     continue  # IPython syntax, or a literal over several lines
@@ -268,8 +269,15 @@ def _decorators(statement: ast.stmt) -> list[ast.expr]:
     return list(getattr(statement, "decorator_list", []) or [])
 
 
-def _knobs(statement: ast.stmt, imports: dict[str, str]) -> list[_Knob]:
-    """The knobs of one top-level statement (class bodies left out), in source order."""
+def _knobs(
+    statement: ast.stmt,
+    imports: dict[str, str],
+    paths: _Paths | None = None,
+) -> list[_Knob]:
+    """The knobs of one top-level statement (class bodies left out), in source order.
+    With `paths`, a file name handed to another call (a notebook function) is a
+    setting too: the same as where it is read or written (one file, one setting), or
+    one of its own when the function reads or writes that parameter as a file."""
     if isinstance(statement, ast.ClassDef):
         return []
     found: list[_Knob] = []
@@ -280,8 +288,98 @@ def _knobs(statement: ast.stmt, imports: dict[str, str]) -> list[_Knob]:
             continue
         if isinstance(node, ast.Call):
             found += _call_knobs(node, imports)
+            if paths is not None:
+                found += _same_paths(node, paths, {id(k.node) for k in found})
         stack.extend(ast.iter_child_nodes(node))
     return sorted(found, key=lambda k: (k.node.lineno, k.node.col_offset))
+
+
+class _Paths(NamedTuple):
+    """What makes a file name a setting beyond the calls that read or write it."""
+
+    known: dict[str, _Knob]  # file name -> the knob of a call reading or writing it
+    #: notebook function -> its parameters a call in its body reads or writes as a
+    #: file (name -> whether it writes), and their order
+    functions: dict[str, tuple[tuple[str, ...], dict[str, bool]]]
+
+
+def _paths(parsed: tuple[ParsedCell, ...], imports: dict[str, str]) -> _Paths:
+    return _Paths(
+        _paths_read_or_written(parsed, imports), _path_parameters(parsed, imports)
+    )
+
+
+def _path_parameters(
+    parsed: tuple[ParsedCell, ...], imports: dict[str, str]
+) -> dict[str, tuple[tuple[str, ...], dict[str, bool]]]:
+    """`def read_dataframe(filename): df = pd.read_parquet(filename)`: filename is a
+    file the function reads."""
+    found: dict[str, tuple[tuple[str, ...], dict[str, bool]]] = {}
+    for item in parsed:
+        for function in item.tree.body if item.tree is not None else []:
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            arguments = function.args
+            names = tuple(a.arg for a in (*arguments.posonlyargs, *arguments.args))
+            files: dict[str, bool] = {}
+            for node in ast.walk(function):
+                if not isinstance(node, ast.Call):
+                    continue
+                path = resolved_path(node.func, imports) or _builtin(node.func)
+                method = (
+                    node.func.attr if isinstance(node.func, ast.Attribute) else None
+                )
+                argument = _path_argument(node, path, method)
+                if argument is None:
+                    continue
+                target, written = argument
+                if isinstance(target, ast.Name) and target.id in names:
+                    files[target.id] = written
+            if files:
+                found[function.name] = (names, files)
+    return found
+
+
+def _paths_read_or_written(
+    parsed: tuple[ParsedCell, ...], imports: dict[str, str]
+) -> dict[str, _Knob]:
+    """File name -> the knob of a call that reads or writes it (the first one)."""
+    found: dict[str, _Knob] = {}
+    for item in parsed:
+        for statement in item.tree.body if item.tree is not None else []:
+            for knob in _knobs(statement, imports):
+                if isinstance(knob.value, str) and knob.keyword is None:
+                    found.setdefault(knob.value, knob)
+    return found
+
+
+def _same_paths(call: ast.Call, paths: _Paths, taken: set[int]) -> list[_Knob]:
+    """Arguments of `call` naming a file another call reads or writes, or handed to
+    a parameter of a notebook function that reads or writes it as a file."""
+    found = []
+    arguments = [(node, index, None) for index, node in enumerate(call.args)] + [
+        (keyword.value, None, keyword.arg) for keyword in call.keywords
+    ]
+    function = call.func.id if isinstance(call.func, ast.Name) else None
+    names, files = paths.functions.get(function or "", ((), {}))
+    for node, index, keyword in arguments:
+        if id(node) in taken:
+            continue
+        value = literal_value(node)
+        if not isinstance(value, str):
+            continue
+        if value in paths.known:
+            known = paths.known[value]
+            found.append(_Knob(node, value, known.role, known.fallback))
+            continue
+        parameter = keyword or (
+            names[index] if index is not None and index < len(names) else None
+        )
+        if parameter in files:
+            knob = _path_knob(node, files[parameter])
+            if knob is not None:
+                found.append(knob)
+    return found
 
 
 def _call_knobs(call: ast.Call, imports: dict[str, str]) -> list[_Knob]:
@@ -348,6 +446,18 @@ def _kind_of_call(path: str | None, method: str | None) -> str | None:
 
 def _path_knobs(call: ast.Call, path: str | None, method: str | None) -> list[_Knob]:
     """File names a call reads or writes."""
+    argument = _path_argument(call, path, method)
+    if argument is None:
+        return []
+    node, written = argument
+    knob = _path_knob(node, written)
+    return [knob] if knob is not None else []
+
+
+def _path_argument(
+    call: ast.Call, path: str | None, method: str | None
+) -> tuple[ast.expr, bool] | None:
+    """The argument naming the file a call reads or writes, and whether it writes."""
     position: int | None = None
     written = False
     if path is not None and READ_CALLS.match(path):
@@ -359,15 +469,19 @@ def _path_knobs(call: ast.Call, path: str | None, method: str | None) -> list[_K
     elif path == "open":
         position, written = 0, not _opens_for_reading(call)
     if position is None or len(call.args) <= position:
-        return []
-    node = call.args[position]
+        return None
+    return call.args[position], written
+
+
+def _path_knob(node: ast.expr, written: bool) -> _Knob | None:
+    """The setting a literal file name makes, named for what it reads or writes."""
     value = literal_value(node)
     if not isinstance(value, str) or not (looks_like_path(value) or is_url(value)):
-        return []
+        return None
     role, fallback = _path_names(value)
     if written and not OUTPUT_WORDS.search(role):  # what it writes, not an input
         role, fallback = f"OUTPUT_{role}", f"OUTPUT_{fallback}"
-    return [_Knob(node, value, role, fallback)]
+    return _Knob(node, value, role, fallback)
 
 
 def _opens_for_reading(call: ast.Call) -> bool:
