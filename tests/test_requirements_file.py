@@ -43,3 +43,25 @@ def test_a_pytorch_build_pin_names_the_index_that_has_it():
         "https://download.pytorch.org/whl/cu121",
     )
     assert extra_indexes(pins[:1]) == ()
+
+
+def test_pyproject_declares_a_build_pin_without_its_local_label():
+    """`torch==2.13.0+cpu` only PyTorch's index has: pyproject.toml declares
+    `torch==2.13.0` (which the installed +cpu build satisfies), so `pip install .`
+    resolves from PyPI; requirements.txt keeps the build and names its index."""
+    from nb2prod.emit.package import render_package
+    from nb2prod.planning.plan import Requirement
+    from nb2prod.settings import toml_parser
+
+    plan = convert_notebook(notebook("import torch\nx = torch.zeros(2)")).plan
+    plan = plan._replace(
+        requirements=(Requirement("torch==2.13.0+cpu", "import", ("torch",)),)
+    )
+    files = render_package(plan)
+    project = toml_parser().loads(files["pyproject.toml"])["project"]
+    assert "torch==2.13.0" in project["dependencies"]
+    assert "torch==2.13.0+cpu" in files["requirements.txt"].splitlines()
+    assert (
+        "--extra-index-url https://download.pytorch.org/whl/cpu"
+        in files["requirements.txt"].splitlines()
+    )

@@ -138,7 +138,7 @@ def _finished(
         package=plan.package,
         description=_text(plan.title),
         python_version=plan.python_version,
-        dependencies=[r.name for r in _requirements(plan)],
+        dependencies=[_declared(r.name) for r in _requirements(plan)],
         script=None if library else _script(plan),
         model=plan.model,
         serve=plan.serve,
@@ -262,7 +262,7 @@ def render_combined_root(name: str, plans: list[Plan]) -> Package:
         package=name,
         description=_text(f"Pipelines converted from {merged.notebook}"),
         python_version=merged.python_version,
-        dependencies=[r.name for r in _requirements(merged)],
+        dependencies=[_declared(r.name) for r in _requirements(merged)],
         script=_script(merged),
         model=merged.model,
         serve=False,
@@ -362,6 +362,14 @@ def _produced(steps: tuple[Any, ...]) -> tuple[str, ...]:
 
 def _requirements(plan: Plan) -> list[Any]:
     return sorted(plan.requirements, key=lambda requirement: requirement.name.lower())
+
+
+def _declared(requirement: str) -> str:
+    """A requirement as pyproject.toml declares it: without a pin's local label
+    (`torch==2.5.1+cpu` -> `torch==2.5.1`), which only its own index has; the
+    installed `+cpu` build satisfies it (requirements.txt, with that index, keeps it).
+    """
+    return re.sub(r"(==\s*[^,;+\s]+)\+[A-Za-z0-9.]+", r"\1", requirement)
 
 
 def _script(plan: Plan) -> str:
