@@ -82,7 +82,9 @@ def check_package(
         found = list(_unbound_names(tree, path))
         top = plan.package.split(".")[0]
         if path.startswith("src/"):
-            found += _unresolved_imports(tree, top, _pinned_imports(plan))
+            found += _unresolved_imports(
+                tree, top, _pinned_imports(plan), frozenset(plan.fetched_modules)
+            )
         found += _missing_own_names(tree, own, top)
         for line, message, name in found:
             cell = _cell_of(path, name, plan, sources)
@@ -111,10 +113,14 @@ def _unbound_names(tree: ast.Module, path: str) -> Iterator[tuple[int, str, str]
 
 
 def _unresolved_imports(
-    tree: ast.Module, own: str, pinned: frozenset[str] = frozenset()
+    tree: ast.Module,
+    own: str,
+    pinned: frozenset[str] = frozenset(),
+    fetched: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[int, str, str]]:
     """Imports that no installed module provides (optional imports, and modules
-    missing here that requirements.txt pins, excepted)."""
+    missing here that requirements.txt pins, excepted); `fetched`: modules the
+    notebook writes itself when it runs."""
     optional = _optional_import_lines(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -131,7 +137,7 @@ def _unresolved_imports(
                 continue
             missing = _missing_part(module)
             if missing is not None and not (missing == top and top in pinned):
-                yield node.lineno, _import_message(module, missing), top
+                yield node.lineno, _import_message(module, missing, fetched), top
             elif missing is None and isinstance(node, ast.ImportFrom):
                 yield from _removed_names(node, module)
 
@@ -293,8 +299,15 @@ def _missing_part(module: str) -> str | None:
     return None
 
 
-def _import_message(module: str, missing: str) -> str:
+def _import_message(
+    module: str, missing: str, fetched: frozenset[str] = frozenset()
+) -> str:
     top = module.split(".")[0]
+    if top in fetched:
+        return (
+            f"`{top}` is a file the notebook writes when it runs (a download): put "
+            f"`{top}.py` next to the notebook and convert again"
+        )
     if missing == top:
         return (
             f"`{module}` is not installed where nb2prod runs, so requirements.txt "

@@ -127,3 +127,32 @@ def test_a_local_module_that_is_not_python_3_is_reported(tmp_path, run_cli):
 )
 def test_imports_of_local_modules_reach_the_copies(before, after):
     assert_transform(_LocalImports("pkg._local", frozenset({"utils"})), before, after)
+
+
+def test_a_module_the_notebook_downloads_is_no_requirement_and_fails_the_check():
+    """`requests.get(...)` written to `helper_functions.py`, then imported (the
+    mrdbourke course): no PyPI requirement is named after it (anyone could publish
+    one), and convert says to put the file next to the notebook."""
+    from nb2prod.testing import notebook
+
+    result = convert_notebook(
+        notebook(
+            code(
+                "import requests\n"
+                "request = requests.get('https://example.org/helper_functions.py')\n"
+                "with open('helper_functions.py', 'wb') as f:\n"
+                "    f.write(request.content)"
+            ),
+            code("from helper_functions import plot_predictions\nplot_predictions()"),
+        )
+    )
+    names = [r.name.split("=")[0] for r in result.plan.requirements]
+    assert "helper-functions" not in names and "helper_functions" not in names
+    assert result.plan.fetched_modules == ("helper_functions",)
+    assert any(
+        "writes `helper_functions.py`" in w.message for w in result.plan.warnings
+    )
+    assert [p.message for p in result.problems] == [
+        "`helper_functions` is a file the notebook writes when it runs (a download): "
+        "put `helper_functions.py` next to the notebook and convert again"
+    ]

@@ -239,6 +239,18 @@ def build_plan(
         for problem in found.problems
     ]
     local = {module.name for module in found.modules}
+    written = _written_modules(facts, local, {i.module for i in imports if i.module})
+    warnings += [
+        Warning(
+            cell,
+            f"writes `{name}.py` (a download?), which the notebook imports: the "
+            f"package cannot import code it fetches when it runs; put `{name}.py` "
+            "next to the notebook and convert again (nb2prod copies local modules "
+            "into the package)",
+        )
+        for name, cell in sorted(written.items())
+    ]
+    local |= set(written)  # no requirement names the notebook's own module
     imports += [
         ImportFact(0, 0, name, None, None, 0, name, False, module)
         for module, name in local_imports(found.modules)
@@ -292,6 +304,7 @@ def build_plan(
         warnings=tuple(warnings),
         uses_figures=uses_figures,
         figure_cells=drawn,
+        fetched_modules=tuple(sorted(written)),
         golden=find_golden_cases(code_cells, facts, functions, config),
         printed=expected_printed_lines(
             code_cells,
@@ -428,6 +441,23 @@ def _output_settings(config: list[ConfigValue]) -> tuple[str, ...]:
             ):
                 names.append(value.name)
     return tuple(names)
+
+
+def _written_modules(
+    facts: NotebookFacts, local: set[str], imported: set[str]
+) -> dict[str, int]:
+    """Modules the notebook imports and writes itself (`open("helpers.py", "wb")`
+    after downloading it), by name, with the cell that writes each."""
+    found: dict[str, int] = {}
+    for cell in facts.cells:
+        for call in cell.io:
+            path = (call.path or "").removeprefix("./")
+            if call.kind != "write" or not path.endswith(".py") or "/" in path:
+                continue
+            name = path.removesuffix(".py")
+            if name in imported and name not in local:
+                found.setdefault(name, cell.index)
+    return found
 
 
 #: Setting names that hold where the notebook writes, not what it reads.

@@ -281,6 +281,8 @@ class Plan(NamedTuple):
     #: cells that draw figures without showing them: their code ends by saving the
     #: figures left open, as Jupyter shows and closes them there (planning/figures.py)
     figure_cells: tuple[int, ...] = ()
+    #: modules the notebook imports and writes itself when it runs (a download)
+    fetched_modules: tuple[str, ...] = ()
     # stable lines the notebook printed: the pipeline test expects them in the run's log
     printed: tuple[PrintedLine, ...] = ()
     inputs: tuple[str, ...] = ()  # files the notebook reads, relative to where it ran
