@@ -275,3 +275,39 @@ def test_with_export_tags_only_the_exported_cells_go_in():
         )
     ).plan
     assert {cell for step in plan.steps for cell in step.cells} == {1, 3}
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [
+        (
+            "git+https://github.com/huggingface/transformers.git@main",
+            "transformers @ git+https://github.com/huggingface/transformers.git@main",
+        ),
+        (
+            "git+https://github.com/o/r.git#egg=mypkg&subdirectory=py",
+            "mypkg @ git+https://github.com/o/r.git#egg=mypkg&subdirectory=py",
+        ),
+        (
+            "https://github.com/o/tool/archive/refs/heads/master.zip",
+            "tool @ https://github.com/o/tool/archive/refs/heads/master.zip",
+        ),
+        ("https://x.org/pkg-1.2.3-py3-none-any.whl", "pkg @ https://x.org/pkg-1.2.3-py3-none-any.whl"),
+        ("numpy==1.2", "numpy==1.2"),
+    ],
+)  # fmt: skip
+def test_a_url_requirement_gets_a_name(url, named):
+    """pyproject.toml refuses a bare URL (PEP 508 wants `name @ url`)."""
+    from nb2prod.planning.requirements import named_url
+
+    assert named_url(url) == named
+
+
+def test_an_install_line_from_a_repository_replaces_the_import_requirement():
+    plan = plan_of(
+        "!pip install -q git+https://github.com/huggingface/transformers.git\n"
+        "import transformers"
+    )
+    names = [r.name for r in plan.requirements]
+    assert "transformers @ git+https://github.com/huggingface/transformers.git" in names
+    assert not any(name.startswith("transformers==") for name in names)

@@ -369,7 +369,7 @@ def _declared(requirement: str) -> str:
     (`torch==2.5.1+cpu` -> `torch==2.5.1`), which only its own index has; the
     installed `+cpu` build satisfies it (requirements.txt, with that index, keeps it).
     """
-    return re.sub(r"(==\s*[^,;+\s]+)\+[A-Za-z0-9.]+", r"\1", requirement)
+    return re.sub(r"((?<![=!<>~])==\s*[^,;+\s=]+)\+[A-Za-z0-9.]+", r"\1", requirement)
 
 
 def _script(plan: Plan) -> str:

@@ -121,12 +121,38 @@ def requirements_for(
         optional = fact.optional and (previous is None or previous.optional)
         imports_of = tuple(sorted({*(previous.imports if previous else ()), name}))
         found[key] = Requirement(line, "import", imports_of, optional)
-    for specifier in installs:
+    for specifier in map(named_url, installs):
         key = _normal(re.split(r"[<>=!~\[;@ ]", specifier, maxsplit=1)[0])
         previous = found.get(key)
         imports_of = previous.imports if previous else ()
         found[key] = Requirement(specifier, "pip_install", imports_of, False)
     return tuple(found[key] for key in sorted(found))
+
+
+def named_url(specifier: str) -> str:
+    """`git+https://github.com/huggingface/transformers.git@main` ->
+    `transformers @ git+https://...`: a dependency that is a URL needs a name (PEP 508;
+    pyproject.toml refuses a bare URL), from its `#egg=` fragment or its repository
+    or archive name. Anything else as it is."""
+    if not re.match(r"(?:git|hg|svn|bzr)\+|https?://", specifier):
+        return specifier
+    egg = re.search(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)", specifier)
+    if egg is not None:
+        return f"{egg.group(1)} @ {specifier}"
+    archive = re.search(
+        r"github\.com/[^/]+/([^/]+)/(?:archive|zipball|tarball)/", specifier
+    )
+    if archive is not None:  # GitHub's archive of a branch or tag: the repository
+        return f"{archive.group(1)} @ {specifier}"
+    path = re.sub(r"[#?].*$", "", specifier).rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    last = re.sub(r"@[^@]*$", "", last) if "@" in last else last
+    name = re.sub(r"(\.git|\.zip|\.tar\.gz|\.whl)$", "", last)
+    if name.endswith(".whl") or re.search(r"-\d", name):  # an archive: name-version
+        name = re.split(r"-\d", name, maxsplit=1)[0]
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
+        return specifier
+    return f"{name} @ {specifier}"
 
 
 #: pandas methods that need a library pandas does not install, and its default engine
