@@ -45,8 +45,7 @@ from benchmarks.package_checks import (
 )
 from benchmarks.run_packages import run_subset, runnable
 from nb2prod.convert import convert_notebook
-from nb2prod.emit.formatting import RUFF_FORMAT
-from nb2prod.emit.formatting import _ruff as ruff_program
+from nb2prod.emit.formatting import RUFF_FORMAT, ruff_program
 from nb2prod.errors import Nb2ProdError
 from nb2prod.reading.notebook import read_notebook
 

@@ -146,8 +146,10 @@ def _converted(
         formatting = start_formatting(unformatted)
         try:
             problems = check_package(unformatted, plan, sources)
-        finally:
-            files = formatting.result()
+        except BaseException:
+            formatting.close()
+            raise
+        files = formatting.result()
         if problems:  # their files checked again, for the lines as written
             problems = check_package(
                 files, plan, sources, only={problem.path for problem in problems}

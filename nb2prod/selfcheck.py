@@ -202,6 +202,7 @@ def _missing_own_names(
 ) -> Iterator[tuple[int, str, str]]:
     """Imports from the package itself (`top`) of a module it does not have, or of a
     name its module does not define (nor is a submodule of it)."""
+    optional = _optional_import_lines(tree)
     for node in ast.walk(tree):
         imported: list[tuple[str, tuple[str, ...]]]
         if isinstance(node, ast.Import):
@@ -209,6 +210,8 @@ def _missing_own_names(
         elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
             imported = [(node.module, tuple(alias.name for alias in node.names))]
         else:
+            continue
+        if node.lineno in optional:
             continue
         for module, names in imported:
             if module.split(".")[0] != top:
@@ -219,7 +222,9 @@ def _missing_own_names(
                     f"`{module}` is imported, and the package has no such module"
                 ), (names[0] if names else module.split(".")[-1])
                 continue
-            defined = own.of(path) or set()
+            defined = own.of(path)
+            if defined is None:  # it does not compile: that problem is reported
+                continue
             for name in names:
                 if name == "*" or name in defined:
                     continue

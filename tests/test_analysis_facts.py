@@ -298,8 +298,9 @@ def test_randomness(source, kinds):
         ("x = json.loads(s)", []),
         # a dataset of the Hugging Face Hub is downloaded: no file of the notebook's
         (
-            "from datasets import load_dataset\nd = load_dataset('glue', 'cola')",
-            [("read", "datasets.load_dataset", None)],
+            "from datasets import load_dataset\nd = load_dataset('glue', 'cola')\n"
+            "e = load_dataset('teknium/OpenHermes-2.5')",
+            [("read", "datasets.load_dataset", None)] * 2,
         ),
         (
             "from datasets import load_dataset\n"

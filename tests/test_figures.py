@@ -64,3 +64,30 @@ def test_each_cells_figures_are_saved_apart_as_the_notebook_showed_them(tmp_path
     assert completed.returncode == 0, completed.stderr
     saved = sorted(path.name for path in (tmp_path / "pkg" / "outputs").iterdir())
     assert saved == ["first_1.png", "first_2.png", "first_3.png"]  # not 2: no merging
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "import torch\ntorch.zeros(3).scatter(0, torch.tensor([0]), 1.0)",
+        "import cv2\ncv2.imshow('w', image)",
+        "from keras.utils import plot_model\nplot_model(model)",
+        "from bokeh.plotting import figure\np = figure()",
+        "values.sort()",
+    ],
+)
+def test_calls_that_draw_nothing_jupyter_shows_are_no_drawing(call):
+    assert _figure_cells(f"image = model = values = None\n{call}") == ()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "import seaborn as sns\nsns.heatmap([[1, 2], [3, 4]])",
+        "fig, axes = plt.subplots(2)\naxes[0].imshow([[1]])",
+        "import pandas as pd\npd.DataFrame({'a': [1]}).plot.bar()",
+        "import pandas as pd\npd.Series([1, 2]).hist()",
+    ],
+)
+def test_pyplot_seaborn_pandas_and_axes_draw(call):
+    assert _figure_cells(call) == (2,)

@@ -104,7 +104,7 @@ def test_a_big_file_goes_through_the_pipes_whole():
 
 
 def test_ruff_is_the_one_installed_with_nb2prod():
-    program = formatting._ruff()
+    program = formatting.ruff_program()
     version = subprocess.run(
         [program, "--version"], capture_output=True, text=True, check=True
     )
@@ -121,7 +121,13 @@ def test_templates_without_notebook_data_are_already_formatted(template):
 def _as_a_file(path: str, text: str) -> str:
     """ruff's formatting of `text` as the file `path`, one process (the oracle)."""
     completed = subprocess.run(
-        [formatting._ruff(), *formatting.RUFF_FORMAT, "--stdin-filename", path, "-"],
+        [
+            formatting.ruff_program(),
+            *formatting.RUFF_FORMAT,
+            "--stdin-filename",
+            path,
+            "-",
+        ],
         input=text,
         capture_output=True,
         text=True,
@@ -148,6 +154,15 @@ CELL_VERSUS_FILE = {
     "one_quote_docstring": "'Doc.'\nx = 1\n",
     "string_that_is_no_docstring": "'a' + b\nx = 1\n",
     "docstring_then_class": '"""Doc."""\n\nclass A:\n    pass\n',
+    # a file normalises its docstring; a cell has none
+    "docstring_with_spaces": '""" spaced name """\n\nx = 1\n',
+    "docstring_ending_in_blank_lines": '"""Doc.\n\n"""\n\nx = 1\n',
+    "docstring_with_indented_lines": '"""Doc:\n    - one\n"""\n\nx = 1\n',
+    "parenthesised_docstring": '("""Doc.""")\n\nx = 1\n',
+    "multi_line_docstring": '"""Doc.\n\nMore.\n"""\n\nx = 1\n',
+    # a cell with IPython's syntax is left alone by ruff, even inside a string
+    "cell_magic_in_a_string": "x = '''\n%%bash\n'''\n",
+    "shell_line_in_a_string": "x = '''\n!ls\n'''\ny=1\n",
 }
 
 
@@ -176,3 +191,12 @@ def test_the_examples_modules_come_out_as_ruff_formats_each_file():
         for path, text in files.items():
             if path.endswith(".py"):
                 assert done[path] == _as_a_file(path, text), path
+
+
+def test_closing_stops_the_processes_and_a_result_is_made_once():
+    pending = formatting.start_formatting(_files())
+    pending.close()  # e.g. the check beside it failed: no process is left running
+    once = format_files(_files())
+    pending = formatting.start_formatting(_files())
+    assert pending.result() == once
+    assert pending.result() is pending.result()

@@ -254,6 +254,13 @@ def test_the_run_makes_the_folder_an_output_setting_writes_into(tmp_path):
             check=True,
         )
         assert (tmp_path / written).stat().st_size > 0
+    subprocess.run(
+        [sys.executable, "-c", "from fx.pipeline import _make_folder_of as m\n"
+         "m('s3://bucket/model.bin')"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(Path(tmp_path) / "src")},
+        check=True,
+    )  # fmt: skip
+    assert not (tmp_path / "s3:").exists()  # a URL is no folder to make
 
 
 def test_no_folder_is_made_for_inputs_or_files_in_the_working_folder():

@@ -154,6 +154,16 @@ def test_install_lines_give_requirement_specifiers():
             ["git+https://github.com/o/r.git", "transformers[torch]~=4.0"],
         ),
         ("install (later 'versions:' numpy", ["numpy"]),  # no stray word is a name
+        ("install pandas; pip install numpy", ["pandas"]),  # `;` ends the command
+        ("install pandas&& echo ok", ["pandas"]),
+        (  # a `#` inside a word is no comment (bash)
+            "install git+https://github.com/o/r.git#subdirectory=py",
+            ["git+https://github.com/o/r.git#subdirectory=py"],
+        ),
+        (
+            "install \"numpy<2; python_version<'3.10'\" scipy",
+            ["numpy<2; python_version<'3.10'", "scipy"],
+        ),
     ],
 )
 def test_only_requirements_pip_would_read_come_from_an_install_line(args, expected):
@@ -188,6 +198,8 @@ def test_requirements_skip_stdlib_and_honour_install_lines():
         ("df = pd.read_excel('old.xls', engine='xlrd')", {"xlrd"}, {"openpyxl"}),
         ("print(pd.DataFrame({'a': [1]}).to_markdown())", {"tabulate"}, set()),
         ("df = pd.read_csv('a.csv')", set(), {"pyarrow", "openpyxl"}),
+        ("import polars as pl\ndf = pl.read_parquet('t.parquet')", set(), {"pyarrow"}),
+        ("t = pd.read_html('a.html', flavor='bs4')", {"beautifulsoup4"}, {"lxml"}),
     ],
 )  # fmt: skip
 def test_the_engines_pandas_reads_and_writes_with_are_requirements(

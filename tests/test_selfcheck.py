@@ -179,3 +179,17 @@ def test_imports_of_the_packages_modules_and_submodules_are_no_problem():
         ),
     }
     assert _package_check(files) == []
+
+
+def test_an_optional_import_and_one_from_a_broken_module_add_no_problem():
+    files = {
+        "src/pkg/__init__.py": "",
+        "src/pkg/broken.py": "def f(:\n",
+        "src/pkg/user.py": (
+            "from pkg.broken import thing\n\n"
+            "try:\n    from pkg.extras import more\nexcept ImportError:\n    more = None\n"
+            "print(thing, more)\n"
+        ),
+    }
+    (problem,) = _package_check(files)
+    assert problem.startswith("src/pkg/broken.py:1: does not compile")

@@ -278,6 +278,8 @@ def file_io(call: RawCall, name: str) -> CallFact | None:
     return _fact(call, kind, name, _path(call, index))
 
 
+#: Files `load_dataset` reads itself (a Hub name may hold a dot: `OpenHermes-2.5`).
+_DATASET_FILES = (".csv", ".tsv", ".json", ".jsonl", ".parquet", ".txt", ".arrow")
 #: `load_dataset` builders that read the files `data_files=` names.
 _DATASET_BUILDERS = frozenset(
     {
@@ -302,7 +304,8 @@ def _dataset_path(call: RawCall) -> str | None:
     if first in _DATASET_BUILDERS:
         return files if isinstance(files, str) else None
     if isinstance(first, str) and (
-        first.startswith(("./", "../", "/", "~")) or "." in first.rsplit("/", 1)[-1]
+        first.startswith(("./", "../", "/", "~"))
+        or first.lower().endswith(_DATASET_FILES)
     ):
         return first
     return None

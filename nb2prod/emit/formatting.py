@@ -11,19 +11,22 @@ the same plan always gives the same text.
 ruff is a native program, and starting it costs more than formatting a module: the
 18 modules of that notebook took 50 ms in 18 processes, most of it starting them. So
 the modules go to one process, as the cells of a notebook. ruff formats a cell as the
-module it would be in a file but for three things, and a module whose cell shows one
-of them is formatted again as a file, in a process of its own:
-- a file's docstring is followed by exactly one blank line (a cell has no module
-  docstring);
+module it would be in a file but for a few things, and a module whose cell may show
+one of them is formatted again as a file, in a process of its own:
+- a file's docstring is normalised (spaces, quotes, indentation) and followed by
+  exactly one blank line: a cell has no module docstring;
 - a trailing `;` is dropped from a file (a notebook keeps it: it hides the output);
-- a file of blank lines keeps a newline.
+- a file of blank lines keeps a newline;
+- a cell with a line IPython would read (`%%bash`, `!ls`, even inside a string) is
+  left as it is.
 The convert report checks every generated file with `ruff format --check` as a file,
-so a fourth difference would show there. `%%writefile` scripts (`data/`) are each
+so another difference would show there. `%%writefile` scripts (`data/`) are each
 formatted as a file, when they are Python.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -58,8 +61,13 @@ _STRING = (
 )
 #: A docstring as a file has it: alone, or followed by one blank line and more.
 _SPACED_DOCSTRING = re.compile(
-    _COMMENTS + _STRING + r"[ \t]*(?:#[^\n]*)?\n(?:\Z|\n(?=[^\n]))"
+    _COMMENTS + "(?P<docstring>" + _STRING + r")[ \t]*(?:#[^\n]*)?\n(?:\Z|\n(?=[^\n]))"
 )
+#: A line IPython would read as its own syntax (`%%bash`, `!ls`, even inside a
+#: string): ruff leaves a cell holding one as it is.
+_IPYTHON_LINE = re.compile(r"^[ \t]*[%!]", re.MULTILINE)
+#: Code starting with a parenthesis (`("""doc""")`): a file may lose it.
+_PARENTHESISED = re.compile(_COMMENTS + r"[ \t]*\(")
 
 
 class GeneratedCodeError(Exception):
@@ -90,27 +98,48 @@ def start_formatting(files: dict[str, str]) -> PendingFormat:
 
 
 class PendingFormat:
-    """Files being formatted by ruff processes."""
+    """Files being formatted by ruff processes: `result()` once they are done, or
+    `close()` to stop them."""
 
     def __init__(self, files: dict[str, str]) -> None:
         self._files = files
         python = [path for path in files if path.endswith(".py")]
         self._modules = [path for path in python if not path.startswith("data/")]
-        self._ruff = _ruff() if python else ""
-        self._batch = (
-            _start(self._ruff, "modules.ipynb", _as_notebook(files, self._modules))
-            if self._modules
-            else None
-        )
-        self._single = {
-            path: _start(self._ruff, path, files[path])
-            for path in python
-            if path.startswith("data/")
-        }
+        self._ruff = ruff_program() if python else ""
+        self._batch: subprocess.Popen[bytes] | None = None
+        self._single: dict[str, subprocess.Popen[bytes]] = {}
+        self._done: dict[str, str] | None = None
+        try:
+            if self._modules:
+                notebook = _as_notebook(files, self._modules)
+                self._batch = _start(self._ruff, "modules.ipynb", notebook)
+            for path in python:
+                if path.startswith("data/"):
+                    self._single[path] = _start(self._ruff, path, files[path])
+        except BaseException:
+            self.close()
+            raise
 
     def result(self) -> dict[str, str]:
         """The files of `format_files`; GeneratedCodeError names a Python file that
         does not compile."""
+        if self._done is None:
+            try:
+                self._done = self._formatted()
+            finally:
+                self.close()
+        return self._done
+
+    def close(self) -> None:
+        """Stop the processes still running and wait for them."""
+        running = [*([self._batch] if self._batch else []), *self._single.values()]
+        self._batch, self._single = None, {}
+        for process in running:
+            if process.poll() is None:
+                process.kill()
+            _finish(process)
+
+    def _formatted(self) -> dict[str, str]:
         formatted = dict(self._files)
         if self._batch is not None:
             output, _ = _finish(self._batch)
@@ -129,15 +158,15 @@ class PendingFormat:
             for path in again:
                 self._single[path] = _start(self._ruff, path, self._files[path])
         refused: list[str] = []
-        for path, process in self._single.items():  # every process is waited for
+        while self._single:  # every process is waited for
+            path, process = self._single.popitem()
             output, message = _finish(process)
             if output is not None:
                 formatted[path] = output
             elif not path.startswith("data/"):  # a data script may be any language
                 refused.append(f"{path}: {message}")
-        self._single = {}
         if refused:
-            raise GeneratedCodeError(refused[0])
+            raise GeneratedCodeError(sorted(refused)[0])
         for path in self._modules:
             _compile(path, formatted[path])
         return formatted
@@ -183,11 +212,39 @@ def _formats_otherwise_as_a_file(original: str, text: str) -> bool:
     formatted as a file (see the module docstring)."""
     if not text:
         return original != ""
-    if _SEMICOLON.search(text):
+    if _SEMICOLON.search(text) or _IPYTHON_LINE.search(original):
         return True
-    # a file's docstring is followed by one blank line, then what comes next (a
-    # leading string that is no docstring, `"a" + b`, is formatted as a file too)
-    return bool(_LEADING_STRING.match(text)) and not _SPACED_DOCSTRING.match(text)
+    if _PARENTHESISED.match(text):
+        return True
+    if not _LEADING_STRING.match(text):
+        return False
+    # a file's docstring is followed by one blank line, then what comes next, and is
+    # normalised (a leading string that is no docstring, `"a" + b`, goes as a file)
+    spaced = _SPACED_DOCSTRING.match(text)
+    return spaced is None or not _normalised(spaced.group("docstring"))
+
+
+def _normalised(docstring: str) -> bool:
+    """Whether a module docstring is as ruff writes it in a file: triple double
+    quotes, text right after the opening ones, no space or tab ending a line or the
+    text, no blank line before the closing quotes, no indentation common to all its
+    lines after the first."""
+    if len(docstring) < 6 or not (
+        docstring.startswith('"""') and docstring.endswith('"""')
+    ):
+        return False
+    body = docstring[3:-3]
+    if not body or body[0].isspace() or body.endswith(('"', "\\")) or "\t" in body:
+        return False
+    lines = body.split("\n")
+    if lines[-1] == "" and len(lines) > 1:  # closing quotes on their own line
+        lines = lines[:-1]
+        if not lines[-1].strip():
+            return False
+    rest = [line for line in lines[1:] if line.strip()]
+    if rest and all(line[:1].isspace() for line in rest):  # ruff removes that indent
+        return False
+    return all(line == line.rstrip() for line in lines) and bool(lines[-1].strip())
 
 
 def _start(ruff: str, path: str, text: str) -> subprocess.Popen[bytes]:
@@ -202,20 +259,23 @@ def _start(ruff: str, path: str, text: str) -> subprocess.Popen[bytes]:
         )
     except OSError as error:
         raise FormatterMissingError(ruff, f"cannot run ruff: {error}") from error
-    assert process.stdin is not None
-    process.stdin.write(text.encode("utf-8"))
-    process.stdin.close()
+    stdin, process.stdin = process.stdin, None  # written here, not by communicate()
+    assert stdin is not None
+    try:
+        stdin.write(text.encode("utf-8"))
+    except BrokenPipeError:  # ruff ended early: its exit status and message say why
+        pass
+    finally:
+        with contextlib.suppress(BrokenPipeError):
+            stdin.close()
     return process
 
 
 def _finish(process: subprocess.Popen[bytes]) -> tuple[str | None, str]:
     """The formatted text (None when ruff refused it) and ruff's message."""
-    assert process.stdout is not None and process.stderr is not None
-    output = process.stdout.read()
-    message = process.stderr.read().decode("utf-8", "replace")
-    process.stdout.close()
-    process.stderr.close()
-    if process.wait() != 0:
+    output, errors = process.communicate()  # its input was written, or it ended
+    message = errors.decode("utf-8", "replace")
+    if process.returncode != 0:
         return None, _first_error(message)
     return output.decode("utf-8"), ""
 
@@ -235,7 +295,7 @@ def _first_error(message: str) -> str:
     return lines[0].removeprefix("error: ") if lines else "ruff could not format it"
 
 
-def _ruff() -> str:
+def ruff_program() -> str:
     """The ruff program installed with nb2prod (beside this interpreter), else the
     one on PATH."""
     name = "ruff.exe" if os.name == "nt" else "ruff"

@@ -34,7 +34,12 @@ from nb2prod.planning.local_modules import (
     local_imports,
     sibling_modules,
 )
-from nb2prod.planning.model import find_model, persisted_names, return_persisted
+from nb2prod.planning.model import (
+    find_model,
+    imported_paths,
+    persisted_names,
+    return_persisted,
+)
 from nb2prod.planning.naming import (
     check_package_name,
     ends_on_function_word,
@@ -287,7 +292,8 @@ def build_plan(
                 *(("typer",) if kind == "pipeline" else ()),
                 *(("matplotlib",) if uses_figures else ()),
                 *engine_needs(
-                    item.tree for item in code_cells.values() if item.tree is not None
+                    (item.tree for item in code_cells.values() if item.tree),
+                    imported_paths(facts),
                 ),
                 *(
                     ("joblib",)

@@ -281,15 +281,18 @@ def _knobs(
     if isinstance(statement, ast.ClassDef):
         return []
     found: list[_Knob] = []
+    taken: set[int] = set()  # the literals already a knob
     stack: list[ast.AST] = [statement]
     while stack:
         node = stack.pop()
         if isinstance(node, ast.ClassDef):
             continue
         if isinstance(node, ast.Call):
-            found += _call_knobs(node, imports)
+            knobs = _call_knobs(node, imports)
+            taken.update(id(knob.node) for knob in knobs)
             if paths is not None:
-                found += _same_paths(node, paths, {id(k.node) for k in found})
+                knobs += _same_paths(node, paths, taken)
+            found += knobs
         stack.extend(ast.iter_child_nodes(node))
     return sorted(found, key=lambda k: (k.node.lineno, k.node.col_offset))
 

@@ -180,12 +180,13 @@ def is_env_secret(key: str, value: str) -> bool:
     return bool(text_secrets(f"{key}={value}")) or value_secret(key, value) is not None
 
 
-#: A requirement as pip reads it: a name with extras and versions (PEP 508, without
-#: markers), or a URL, VCS link or archive.
+#: A requirement as pip reads it: a name with extras, versions and a marker (PEP 508),
+#: or a URL, VCS link or archive.
 _SPECIFIER = re.compile(
     r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,\s-]*\])?"
     r"(?:\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[A-Za-z0-9.*+!_-]+"
     r"(?:\s*,\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[A-Za-z0-9.*+!_-]+)*)?"
+    r"(?:\s*;\s*[A-Za-z_][\w.]*\s*(?:[<>=!~]=?|===|\s(?:not\s+)?in\s)\s*\S.*)?"
     r"|(?:git\+|hg\+|svn\+|bzr\+)?https?://\S+|\S+\.(?:whl|tar\.gz|zip)"
 )
 #: Shell syntax that ends the install command (`&& pip install b`, `> log`, `| tail`).
@@ -198,10 +199,7 @@ def install_specifiers(args: str) -> list[str]:
     A `# comment` and what follows shell syntax (`&&`, `>`, `|`) are not requirements,
     and neither is a word that is no requirement pip would read: a requirements file
     that names a stray word installs whatever package has that name."""
-    try:
-        words = shlex.split(args, comments=True)
-    except ValueError:  # an unbalanced quote: cut at the comment by hand
-        words = args.split(" #", 1)[0].split()
+    words = _shell_words(args)
     specs, skip = [], False
     for word in words[1:]:
         if skip:
@@ -229,3 +227,17 @@ def install_specifiers(args: str) -> list[str]:
         if _SPECIFIER.fullmatch(word):
             specs.append(word)
     return specs
+
+
+def _shell_words(command: str) -> list[str]:
+    """The words of a shell command as bash splits them: a comment starts with a `#`
+    that begins a word (`repo.git#subdirectory=x` keeps its fragment), and `;`, `&`
+    and `|` end a word (`pandas;` is `pandas` then `;`)."""
+    command = re.split(r"(?:^|(?<=\s))#", command, maxsplit=1)[0]
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=";&|")
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError:  # an unbalanced quote
+        return command.split()

@@ -188,9 +188,14 @@ ENGINE_DISTRIBUTIONS = {
 }
 
 
-def engine_needs(trees: Iterable[ast.AST]) -> tuple[str, ...]:
+def engine_needs(
+    trees: Iterable[ast.AST], modules: dict[str, str] | None = None
+) -> tuple[str, ...]:
     """The distributions pandas needs for the reads and writes in `trees` (the cells'
-    syntax trees): `pd.read_parquet(...)` runs only with pyarrow installed."""
+    syntax trees): `pd.read_parquet(...)` runs only with pyarrow installed. `modules`
+    maps the notebook's names to the modules they import: `pl.read_parquet` of
+    polars needs no engine of pandas'."""
+    modules = modules or {}
     needed: set[str] = set()
     for tree in trees:
         for node in ast.walk(tree):
@@ -200,9 +205,17 @@ def engine_needs(trees: Iterable[ast.AST]) -> tuple[str, ...]:
                 and node.func.attr in PANDAS_ENGINES
             ):
                 continue
+            receiver = node.func.value
+            module = (
+                modules.get(receiver.id) if isinstance(receiver, ast.Name) else None
+            )
+            if module is not None and module.split(".")[0] != "pandas":
+                continue  # polars, dask, modin...: their own readers
             engine = PANDAS_ENGINES[node.func.attr]
             for keyword in node.keywords:
-                if keyword.arg == "engine" and isinstance(keyword.value, ast.Constant):
+                if keyword.arg in ("engine", "flavor") and isinstance(
+                    keyword.value, ast.Constant
+                ):
                     engine = ENGINE_DISTRIBUTIONS.get(str(keyword.value.value), engine)
             needed.add(engine)
     return tuple(sorted(needed))
