@@ -69,7 +69,7 @@ def check_package(
     """
     _missing_part.cache_clear()  # what is installed is looked up once per check
     problems: list[Problem] = []
-    own = _OwnNames(package)
+    own = _OwnNames(package, plan.package)
     for path in sorted(package if only is None else only):
         if not path.endswith(".py"):
             continue
@@ -167,8 +167,9 @@ class _OwnNames:
     """The package's modules, each parsed once, and the names each binds at its top
     level (many modules import from the same few)."""
 
-    def __init__(self, package: dict[str, str]) -> None:
+    def __init__(self, package: dict[str, str], name: str) -> None:
         self._package = package
+        self._name = name  # its folder under src/ (`project.explore` when combined)
         self._trees: dict[str, ast.Module] = {}
         self._names: dict[str, set[str] | None] = {}
 
@@ -180,7 +181,11 @@ class _OwnNames:
 
     def module_path(self, module: str) -> str | None:
         """The file of the package's module `module` (dotted), None when it has none."""
-        base = f"src/{module.replace('.', '/')}"
+        if module == self._name or module.startswith(f"{self._name}."):
+            rest = module[len(self._name) :].lstrip(".").replace(".", "/")
+            base = f"src/{self._name}/{rest}".rstrip("/")
+        else:
+            base = f"src/{module.replace('.', '/')}"
         for path in (f"{base}.py", f"{base}/__init__.py"):
             if path in self._package:
                 return path
