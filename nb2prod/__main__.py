@@ -25,7 +25,15 @@ QUICK_EXIT_COMMANDS = frozenset({"lint", "convert"})
 KERNEL_OPTIONS = frozenset({"--verify"})
 
 
-def main() -> None:
+def console_main() -> None:
+    """The `nb2prod` program and `python -m nb2prod`: `main`, ending the process
+    without the interpreter's teardown after the commands that leave nothing behind.
+    Not for code calling the CLI in its own process (its atexit handlers would not
+    run): that calls `main`."""
+    main(leave_at_once=True)
+
+
+def main(*, leave_at_once: bool = False) -> None:
     """Run the CLI; answer `--version` before importing typer (pre-commit runs us often)."""
     if sys.argv[1:] in (["--version"], ["-V"]):
         from nb2prod._version import __version__
@@ -42,7 +50,11 @@ def main() -> None:
     from nb2prod.cli import app
 
     command = sys.argv[1] if len(sys.argv) > 1 else None
-    if command in QUICK_EXIT_COMMANDS and KERNEL_OPTIONS.isdisjoint(sys.argv):
+    if (
+        leave_at_once
+        and command in QUICK_EXIT_COMMANDS
+        and KERNEL_OPTIONS.isdisjoint(sys.argv)
+    ):
         _run_and_leave(lambda: app(prog_name="nb2prod"))
     app(prog_name="nb2prod")
 
@@ -65,4 +77,4 @@ def _run_and_leave(run: Callable[[], object]) -> NoReturn:
 
 
 if __name__ == "__main__":
-    main()
+    console_main()

@@ -335,3 +335,24 @@ def test_a_lint_process_ends_with_its_exit_status_and_all_its_output(project):
     assert missing.stderr == "error: missing.ipynb: no such file or directory\n"
     bad = lint("--select", "NB9999", "prints.ipynb")
     assert bad.returncode == 2 and bad.stderr.startswith("error: ")
+
+
+@pytest.mark.slow  # starts an interpreter
+def test_code_calling_main_in_its_own_process_keeps_its_exit_handlers(project):
+    """Only the `nb2prod` program ends without the teardown: a program calling
+    `main()` (a benchmark harness writing its peak memory at exit) still gets its
+    atexit handlers run."""
+    import subprocess
+    import sys
+
+    write_nb(project / "prints.ipynb", PRINTS)
+    script = (
+        "import atexit, sys\natexit.register(lambda: print('handler ran'))\n"
+        "sys.argv = ['nb2prod', 'lint', '--no-cache', 'prints.ipynb']\n"
+        "from nb2prod.__main__ import main\nmain()"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 1
+    assert ran.stdout.rstrip().endswith("handler ran")
