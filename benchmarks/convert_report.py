@@ -106,6 +106,7 @@ def _convert_one(path: Path, out: Path) -> dict:  # type: ignore[type-arg]
             file.write_text(text, encoding="utf-8")
         entry.update(
             package=first.plan.package,
+            fetched=list(first.plan.fetched_modules),
             folder=str(target),
             status="converted",
             warnings=len(first.plan.warnings),
