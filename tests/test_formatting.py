@@ -200,3 +200,11 @@ def test_closing_stops_the_processes_and_a_result_is_made_once():
     pending = formatting.start_formatting(_files())
     assert pending.result() == once
     assert pending.result() is pending.result()
+
+
+def test_a_refused_result_is_refused_again():
+    files = {"src/pkg/bad.py": "def g(:\n    pass\n"}
+    pending = formatting.start_formatting(files)
+    for _ in range(2):
+        with pytest.raises(GeneratedCodeError, match=r"src/pkg/bad\.py"):
+            pending.result()

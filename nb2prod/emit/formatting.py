@@ -109,6 +109,7 @@ class PendingFormat:
         self._batch: subprocess.Popen[bytes] | None = None
         self._single: dict[str, subprocess.Popen[bytes]] = {}
         self._done: dict[str, str] | None = None
+        self._failed: GeneratedCodeError | None = None
         try:
             if self._modules:
                 notebook = _as_notebook(files, self._modules)
@@ -124,8 +125,13 @@ class PendingFormat:
         """The files of `format_files`; GeneratedCodeError names a Python file that
         does not compile."""
         if self._done is None:
+            if self._failed is not None:
+                raise self._failed
             try:
                 self._done = self._formatted()
+            except GeneratedCodeError as error:
+                self._failed = error  # asked again, the same answer
+                raise
             finally:
                 self.close()
         return self._done
