@@ -43,6 +43,11 @@ _BROKEN = frozenset(
 )
 
 
+_ImportNode = ast.Import | ast.ImportFrom
+#: `try:` and, from Python 3.11, `try: ... except* ...:`
+_TRY_STATEMENTS = (ast.Try, getattr(ast, "TryStar", ast.Try))
+
+
 class Problem(NamedTuple):
     """One reason the package would fail, where it is, and the cell it comes from."""
 
@@ -81,11 +86,12 @@ def check_package(
             continue
         found = list(_unbound_names(tree, path))
         top = plan.package.split(".")[0]
+        imports = [site for site, optional in _import_sites(tree) if not optional]
         if path.startswith("src/"):
             found += _unresolved_imports(
-                tree, top, _pinned_imports(plan), frozenset(plan.fetched_modules)
+                imports, top, _pinned_imports(plan), frozenset(plan.fetched_modules)
             )
-        found += _missing_own_names(tree, own, top)
+        found += _missing_own_names(imports, own, top)
         for line, message, name in found:
             cell = _cell_of(path, name, plan, sources)
             problems.append(Problem(path, line, message, cell))
@@ -113,23 +119,20 @@ def _unbound_names(tree: ast.Module, path: str) -> Iterator[tuple[int, str, str]
 
 
 def _unresolved_imports(
-    tree: ast.Module,
+    imports: list[_ImportNode],
     own: str,
     pinned: frozenset[str] = frozenset(),
     fetched: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[int, str, str]]:
-    """Imports that no installed module provides (optional imports, and modules
-    missing here that requirements.txt pins, excepted); `fetched`: modules the
-    notebook writes itself when it runs."""
-    optional = _optional_import_lines(tree)
-    for node in ast.walk(tree):
+    """Imports that no installed module provides (modules missing here that
+    requirements.txt pins excepted); `fetched`: modules the notebook writes itself
+    when it runs."""
+    for node in imports:
         if isinstance(node, ast.Import):
             modules = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+        elif not node.level and node.module:
             modules = [node.module]
         else:
-            continue
-        if node.lineno in optional:
             continue
         for module in modules:
             top = module.split(".")[0]
@@ -203,20 +206,17 @@ class _OwnNames:
 
 
 def _missing_own_names(
-    tree: ast.Module, own: _OwnNames, top: str
+    imports: list[_ImportNode], own: _OwnNames, top: str
 ) -> Iterator[tuple[int, str, str]]:
     """Imports from the package itself (`top`) of a module it does not have, or of a
     name its module does not define (nor is a submodule of it)."""
-    optional = _optional_import_lines(tree)
-    for node in ast.walk(tree):
+    for node in imports:
         imported: list[tuple[str, tuple[str, ...]]]
         if isinstance(node, ast.Import):
             imported = [(alias.name, ()) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+        elif not node.level and node.module:
             imported = [(node.module, tuple(alias.name for alias in node.names))]
         else:
-            continue
-        if node.lineno in optional:
             continue
         for module, names in imported:
             if module.split(".")[0] != top:
@@ -255,32 +255,46 @@ def _top_level_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def _optional_import_lines(tree: ast.Module) -> set[int]:
-    """Lines of imports inside `try:` blocks that handle ImportError, and of imports of
-    a module under `if "MODULE" in sys.modules:` (code for the platform that has it)."""
-    lines: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "sys.modules" in ast.unparse(node.test):
-            for statement in node.body:
-                for inner in ast.walk(statement):
-                    if isinstance(inner, ast.Import | ast.ImportFrom):
-                        lines.add(inner.lineno)
-        if not isinstance(node, ast.Try):
-            continue
-        names = set()
-        for handler in node.handlers:
-            caught = handler.type
-            if caught is None:
-                names.add("*")
-            for item in ast.walk(caught) if caught is not None else ():
-                if isinstance(item, ast.Name):
-                    names.add(item.id)
-        if names & {"ImportError", "ModuleNotFoundError", "Exception", "*"}:
-            for statement in node.body:
-                for inner in ast.walk(statement):
-                    if isinstance(inner, ast.Import | ast.ImportFrom):
-                        lines.add(inner.lineno)
-    return lines
+def _import_sites(tree: ast.Module) -> list[tuple[_ImportNode, bool]]:
+    """Every import statement of `tree` and whether it is optional: inside a `try:`
+    that handles ImportError, or under `if "MODULE" in sys.modules:` (code for the
+    platform that has it). Imports are statements: expressions are not walked."""
+    sites: list[tuple[_ImportNode, bool]] = []
+
+    def visit(statements: list[ast.stmt], optional: bool) -> None:
+        for node in statements:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                sites.append((node, optional))
+            elif isinstance(node, _TRY_STATEMENTS):
+                visit(node.body, optional or _handles_import_errors(node))
+                for handler in node.handlers:
+                    visit(handler.body, optional)
+                visit(node.orelse, optional)
+                visit(node.finalbody, optional)
+            elif isinstance(node, ast.If):
+                guarded = "sys.modules" in ast.unparse(node.test)
+                visit(node.body, optional or guarded)
+                visit(node.orelse, optional)
+            elif isinstance(node, ast.Match):
+                for case in node.cases:
+                    visit(case.body, optional)
+            else:  # definitions, loops, `with`: their blocks
+                for block in ("body", "orelse"):
+                    inner = getattr(node, block, None)
+                    if isinstance(inner, list):
+                        visit(inner, optional)
+
+    visit(tree.body, False)
+    return sites
+
+
+def _handles_import_errors(node: ast.Try) -> bool:
+    caught: set[str] = set()
+    for handler in node.handlers:
+        if handler.type is None:
+            return True
+        caught |= {n.id for n in ast.walk(handler.type) if isinstance(n, ast.Name)}
+    return bool(caught & {"ImportError", "ModuleNotFoundError", "Exception"})
 
 
 @functools.cache
