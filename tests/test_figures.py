@@ -91,3 +91,20 @@ def test_calls_that_draw_nothing_jupyter_shows_are_no_drawing(call):
 )
 def test_pyplot_seaborn_pandas_and_axes_draw(call):
     assert _figure_cells(call) == (2,)
+
+
+@pytest.mark.parametrize(
+    "call", ["ax.hexbin(x, y)", "axes.loglog(x, y)", "ax.spy(m)", "ax.pie(sizes)"]
+)
+def test_a_call_that_draws_makes_a_plots_cell_whose_last_value_is_not_logged(call):
+    """One table of plotting calls (analysis/plotting_calls.py) for the decisions that
+    read it: an axes method that draws made a "features" step whose last line was
+    logged as `logger.debug("ax.hexbin(x, y) = %s", ax.hexbin(x, y))`."""
+    from nb2prod.planning.steps import cell_role
+    from nb2prod.reading.parsing import parse_notebook
+    from nb2prod.transforms.effect_calls import displays_a_value
+
+    (parsed,) = parse_notebook(notebook(code(call)))
+    assert cell_role(parsed) == "plots"
+    (statement,) = parsed.tree.body
+    assert not displays_a_value(statement.value)

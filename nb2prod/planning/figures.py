@@ -12,9 +12,9 @@ from __future__ import annotations
 import ast
 
 from nb2prod.analysis.facts import NotebookFacts
+from nb2prod.analysis.plotting_calls import DRAWING_CALLS
 from nb2prod.planning.model import imported_paths, resolved_path
 from nb2prod.reading.parsing import ParsedCell
-from nb2prod.transforms.effect_calls import DRAWING_CALLS
 
 #: Libraries whose figures Jupyter shows inline (pandas and seaborn draw with pyplot).
 PLOTTING_LIBRARIES = frozenset({"matplotlib", "seaborn", "pandas"})

@@ -13,6 +13,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from nb2prod.analysis.literals import is_literal
+from nb2prod.analysis.plotting_calls import DRAWING_CALLS
 from nb2prod.planning.ipython import decide
 from nb2prod.reading.magics import is_ipython_call
 from nb2prod.reading.notebook import Cell, CellKind, Notebook
@@ -23,22 +24,6 @@ _METRICS = re.compile(
     r"(_score|_error|_report|confusion_matrix|^score$|^evaluate$|^predict|_curve$|^cross_val)"
 )
 _PLOTTING_MODULES = ("plt", "sns", "px", "go", "matplotlib", "seaborn", "plotly")
-_PLOTTING_METHODS = frozenset(
-    {
-        "plot",
-        "hist",
-        "scatter",
-        "bar",
-        "barh",
-        "boxplot",
-        "heatmap",
-        "imshow",
-        "subplots",
-        "figure",
-        "pairplot",
-        "countplot",
-    }
-)
 MAX_STEPS = 12
 #: The share of the work above which one step is too big for a heading level to fit.
 _MOST_WORK = 0.5
@@ -325,7 +310,7 @@ def cell_role(parsed: ParsedCell) -> str | None:
     if any(_reads_data(call) for call in calls):
         return "data"
     if any(r in _PLOTTING_MODULES for r in receivers) or any(
-        n in _PLOTTING_METHODS for n in names
+        n in DRAWING_CALLS for n in names
     ):
         return "plots"
     return "features"

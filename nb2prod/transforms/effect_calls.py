@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import ast
 
-#: Methods and functions called for their effect: fitting, writing, seeding, plotting,
-#: changing a container in place. Their result (self, None, artists) is not a value
-#: anyone reads.
+from nb2prod.analysis.plotting_calls import PLOTTING_CALLS
+
+#: Methods and functions called for their effect: fitting, writing, seeding, plotting
+#: (analysis/plotting_calls.py), changing a container in place. Their result (self,
+#: None, artists) is not a value anyone reads.
 # fmt: off
 EFFECT_CALLS = frozenset(
     {
@@ -28,18 +30,6 @@ EFFECT_CALLS = frozenset(
         "rename", "urlretrieve", "download",
         # seeding
         "seed", "manual_seed", "set_seed", "manual_seed_all",
-        # plotting (matplotlib, pandas, seaborn)
-        "plot", "show", "hist", "scatter", "bar", "barh", "pie", "boxplot", "imshow",
-        "matshow", "contour", "contourf", "fill_between", "errorbar", "stem",
-        "axhline", "axvline", "text", "annotate", "legend", "title", "suptitle",
-        "xlabel", "ylabel", "xlim", "ylim", "xticks", "yticks", "grid", "axis",
-        "tight_layout", "subplots_adjust", "colorbar", "set_title", "set_xlabel",
-        "set_ylabel", "set_xlim", "set_ylim", "set_xticks", "set_yticks",
-        "set_xticklabels", "set_yticklabels", "set", "set_style", "set_theme",
-        "set_context", "set_palette", "heatmap", "countplot", "barplot",
-        "violinplot", "distplot", "histplot", "kdeplot", "lineplot", "scatterplot",
-        "pairplot", "jointplot", "regplot", "lmplot", "catplot", "relplot", "displot",
-        "stripplot", "swarmplot", "pointplot", "clustermap",
         # changing a container in place
         "append", "extend", "insert", "update", "clear", "sort", "reverse", "add",
         "discard", "setdefault", "rename_axis", "sleep",
@@ -50,22 +40,7 @@ EFFECT_CALLS = frozenset(
         "log_text", "log_image", "set_tracking_uri", "set_experiment", "autolog",
         "end_run", "watch", "finish",
     }
-)
-# fmt: on
-#: Calls that draw a figure (matplotlib, pandas, seaborn): a cell making one shows it
-#: in Jupyter when it ends.
-# fmt: off
-DRAWING_CALLS = frozenset(
-    {
-        "plot", "hist", "scatter", "bar", "barh", "pie", "boxplot", "imshow",
-        "matshow", "contour", "contourf", "fill_between", "errorbar", "stem", "heatmap",
-        "countplot", "barplot", "violinplot", "distplot", "histplot", "kdeplot",
-        "lineplot", "scatterplot", "pairplot", "jointplot", "regplot", "lmplot",
-        "catplot", "relplot", "displot", "stripplot", "swarmplot", "pointplot",
-        "clustermap", "subplots", "figure", "add_subplot", "plot_tree",
-        "scatter_matrix", "spy", "loglog", "semilogx", "semilogy", "hexbin",
-    }
-)
+) | PLOTTING_CALLS
 # fmt: on
 #: Name prefixes of calls made for their effect (`save_checkpoint`, `plot_history`).
 EFFECT_PREFIXES = ("save_", "plot_", "show_", "upload_", "download_", "push_")
