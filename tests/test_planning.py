@@ -199,7 +199,11 @@ def test_requirements_skip_stdlib_and_honour_install_lines():
         ("print(pd.DataFrame({'a': [1]}).to_markdown())", {"tabulate"}, set()),
         ("df = pd.read_csv('a.csv')", set(), {"pyarrow", "openpyxl"}),
         ("import polars as pl\ndf = pl.read_parquet('t.parquet')", set(), {"pyarrow"}),
-        ("t = pd.read_html('a.html', flavor='bs4')", {"beautifulsoup4"}, {"lxml"}),
+        (
+            "t = pd.read_html('a.html', flavor='bs4')",
+            {"beautifulsoup4", "html5lib"},
+            {"lxml"},
+        ),
     ],
 )  # fmt: skip
 def test_the_engines_pandas_reads_and_writes_with_are_requirements(

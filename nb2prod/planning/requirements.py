@@ -172,19 +172,20 @@ PANDAS_ENGINES = {
     "to_xml": "lxml",
     "to_markdown": "tabulate",
 }
-#: `engine="..."` values and the distribution each needs.
+#: `engine="..."` (and `read_html`'s `flavor=`) values and the distributions each
+#: needs: pandas parses HTML with BeautifulSoup through html5lib.
 ENGINE_DISTRIBUTIONS = {
-    "pyarrow": "pyarrow",
-    "fastparquet": "fastparquet",
-    "openpyxl": "openpyxl",
-    "xlsxwriter": "xlsxwriter",
-    "odf": "odfpy",
-    "xlrd": "xlrd",
-    "pyxlsb": "pyxlsb",
-    "calamine": "python-calamine",
-    "lxml": "lxml",
-    "bs4": "beautifulsoup4",
-    "html5lib": "html5lib",
+    "pyarrow": ("pyarrow",),
+    "fastparquet": ("fastparquet",),
+    "openpyxl": ("openpyxl",),
+    "xlsxwriter": ("xlsxwriter",),
+    "odf": ("odfpy",),
+    "xlrd": ("xlrd",),
+    "pyxlsb": ("pyxlsb",),
+    "calamine": ("python-calamine",),
+    "lxml": ("lxml",),
+    "bs4": ("beautifulsoup4", "html5lib"),
+    "html5lib": ("beautifulsoup4", "html5lib"),
 }
 
 
@@ -211,13 +212,14 @@ def engine_needs(
             )
             if module is not None and module.split(".")[0] != "pandas":
                 continue  # polars, dask, modin...: their own readers
-            engine = PANDAS_ENGINES[node.func.attr]
+            engines: tuple[str, ...] = (PANDAS_ENGINES[node.func.attr],)
             for keyword in node.keywords:
                 if keyword.arg in ("engine", "flavor") and isinstance(
                     keyword.value, ast.Constant
                 ):
-                    engine = ENGINE_DISTRIBUTIONS.get(str(keyword.value.value), engine)
-            needed.add(engine)
+                    named = str(keyword.value.value)
+                    engines = ENGINE_DISTRIBUTIONS.get(named, engines)
+            needed.update(engines)
     return tuple(sorted(needed))
 
 
