@@ -171,6 +171,35 @@ def test_settings_come_from_a_toml_file_the_environment_and_set(tmp_path):
 
 
 @pytest.mark.slow  # runs the generated code in an interpreter
+def test_a_lower_case_setting_is_set_by_its_name_in_any_case(tmp_path):
+    """`n_trees = 40` is the field `n_trees`; the README documents `FX_NAME` variables
+    and `NAME = value` files: `N_TREES` set nothing (the file refused it as unknown,
+    the environment variable was ignored and the run trained 40 trees)."""
+    config, _, result = convert(
+        IMPORTS, "n_trees = 40", "model = RandomForestClassifier(n_estimators=n_trees)"
+    )
+    assert config["n_trees"] == 40
+    (tmp_path / "config.py").write_text(result.package["src/fx/config.py"])
+    (tmp_path / "upper.toml").write_text("N_TREES = 10\n")
+    (tmp_path / "lower.toml").write_text("n_trees = 11\n")
+    script = (
+        "from config import Config\n"
+        "print(Config.load('upper.toml').n_trees, Config.load('lower.toml').n_trees,"
+        " Config.load(None, ['N_TREES=5']).n_trees,"
+        " Config.load(None, environ={'FX_N_TREES': '7'}).n_trees,"
+        " Config.load(None, environ={'FX_n_trees': '8'}).n_trees)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.split() == ["10", "11", "5", "7", "8"]
+
+
+@pytest.mark.slow  # runs the generated code in an interpreter
 def test_the_package_computes_what_the_notebook_computed_with_its_settings(tmp_path):
     """The defaults are the notebook's values: the pipeline's results are the same."""
     cells = (
