@@ -231,6 +231,9 @@ def test_json_logs_carry_the_same_records_as_text_logs(converted, tmp_path):
         .splitlines()
     ]
     assert records
+    # DEBUG is the package's: the libraries it uses (matplotlib's fonts) stay quiet
+    debug = {record["logger"] for record in records if record["level"] == "DEBUG"}
+    assert debug and {name.split(".")[0] for name in debug} == {result.plan.package}
     fields = {"time", "level", "logger", "message"}
     assert all(
         set(record) in (fields, fields | {"label", "value"}) for record in records

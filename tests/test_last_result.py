@@ -89,7 +89,14 @@ def test_the_value_a_notebook_ends_by_showing_is_returned():
     plan = plan_notebook(notebook(md("# T"), *cells, "pd.get_dummies(df)")).plan
     assert plan.steps[-1].returns[-1] == "result"
     assert "result" in plan.outputs
-    for ending in ("df.head()", "df", "df.to_csv('out.csv')", "pd.get_dummies(df);"):
+    endings = (
+        "df.head()",
+        "df",
+        "df.to_csv('out.csv')",
+        "pd.get_dummies(df);",
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.set_axis_off()",
+    )
+    for ending in endings:
         plan = plan_notebook(notebook(md("# T"), *cells, ending)).plan
         assert "result" not in plan.outputs, ending
 

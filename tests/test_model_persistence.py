@@ -3,6 +3,7 @@ in versioned folders with metadata, loads it back and rolls back to an older ver
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -195,6 +196,19 @@ def test_a_torch_network_an_optimizer_trains_is_the_model():
     package = convert_notebook(notebook(*cells, path="net.ipynb")).package
     assert "torch.save(model, path)" in package["src/net/models.py"]
     assert "joblib" not in package["requirements.txt"]
+    # metadata.json names the version of the library the network is built on, not
+    # the package's own (the class `Deeper` is defined in the package)
+    tree = ast.parse(package["src/net/models.py"])
+    (function,) = (
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name == "_library_version"
+    )
+    namespace = {"__name__": "net.models", "sys": sys}
+    exec(compile(ast.Module([function], []), "models.py", "exec"), namespace)
+    # a class moved into the package, built on a library's class (json has a version)
+    moved = type("Deeper", (json.JSONDecoder,), {"__module__": "net.training"})
+    assert namespace["_library_version"](moved()) == json.__version__
 
 
 def test_preprocessing_objects_are_not_models():

@@ -20,7 +20,8 @@ DRAWING_CALLS = frozenset(
         "scatter_matrix", "spy", "loglog", "semilogx", "semilogy", "hexbin",
     }
 )
-#: Calls that label, lay out, style or show a figure without drawing data on it.
+#: Calls that label, lay out, style or show a figure without drawing data on it (they
+#: return None: a cell ending in one shows nothing).
 FIGURE_CALLS = frozenset(
     {
         "show", "axhline", "axvline", "text", "annotate", "legend", "title",
@@ -28,7 +29,10 @@ FIGURE_CALLS = frozenset(
         "axis", "tight_layout", "subplots_adjust", "colorbar", "set_title",
         "set_xlabel", "set_ylabel", "set_xlim", "set_ylim", "set_xticks",
         "set_yticks", "set_xticklabels", "set_yticklabels", "set", "set_style",
-        "set_theme", "set_context", "set_palette",
+        "set_theme", "set_context", "set_palette", "set_axis_off", "set_axis_on",
+        "set_aspect", "set_facecolor", "set_xscale", "set_yscale", "set_zlabel",
+        "set_zlim", "set_zticks", "set_frame_on", "set_size_inches", "tick_params",
+        "invert_xaxis", "invert_yaxis", "margins", "view_init", "label_outer",
     }
 )
 # fmt: on
