@@ -355,13 +355,29 @@ def _inputs(
 ) -> tuple[str, ...]:
     """Relative paths the notebook reads: literal paths of read calls, and file paths
     held by settings (`DATA_PATH = "customers.csv"`) that are not written or named as
-    outputs. What its tests need."""
+    outputs. What its tests need. A file the notebook writes before it reads it (a
+    checkpoint saved, then loaded) is none: a run makes it."""
+    first_read: dict[str, tuple[int, int]] = {}
+    first_write: dict[str, tuple[int, int]] = {}
+    for cell in facts.cells:
+        for call in cell.io:
+            if not call.path or call.kind not in ("read", "write"):
+                continue
+            if call.kind == "write" and call.in_function is not None:
+                continue  # runs when it is called: not known to come first
+            first = first_read if call.kind == "read" else first_write
+            place = (cell.index, call.line)
+            first[call.path] = min(first.get(call.path, place), place)
     read = {
         call.path
         for cell in facts.cells
         if cell.index in cells
         for call in cell.io
-        if call.kind == "read" and call.path
+        if call.kind == "read"
+        and call.path
+        and not (
+            call.path in first_write and first_write[call.path] < first_read[call.path]
+        )
     }
     written = {
         call.path
