@@ -65,6 +65,15 @@ NOTEBOOKS: dict[str, tuple[Any, ...]] = {
             "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()", count=1
         ),
     ),
+    "writes-files": (
+        md("# Submit"),
+        code(
+            "import csv\nrows = [[1, 2]]\n"
+            "with open('submission.csv', 'w') as f:\n    csv.writer(f).writerows(rows)\n"
+            "with open('preds/out.csv', 'w') as f:\n    csv.writer(f).writerows(rows)",
+            count=1,
+        ),
+    ),
 }
 
 
@@ -336,6 +345,24 @@ def test_runs_as_an_unprivileged_user(tmp_path, name):
     runs = " ".join(args for keyword, args in instructions if keyword == "RUN")
     assert f"useradd --uid {uid} --gid {gid}" in runs
     assert f"chown {uid}:{gid} outputs" in runs
+
+
+def test_the_user_may_write_where_the_notebook_wrote(tmp_path):
+    """`/app` belongs to root: a run writing `submission.csv` (or into `preds/`)
+    there as the unprivileged user failed at its end. The image makes the folders the
+    notebook writes into and gives them, and the working folder itself (not the files
+    in it), to that user."""
+    plan = _plan(tmp_path, "writes-files")
+    assert set(plan.written) == {"submission.csv", "preds/out.csv"}
+    runs = [args for keyword, args in _instructions(_files(plan)["Dockerfile"])]
+    assert any(
+        "mkdir -p outputs preds" in run and "chown 10001:10001 outputs preds ." in run
+        for run in runs
+    )
+    plain = [
+        args for keyword, args in _instructions(_files(_plan(tmp_path))["Dockerfile"])
+    ]
+    assert any(run.endswith("chown 10001:10001 outputs") for run in plain)
 
 
 @pytest.mark.parametrize("name", sorted(NOTEBOOKS))

@@ -397,7 +397,7 @@ def test_generated_tests_check_the_saved_model(package):
 
 def test_image_and_requirements_make_room_for_models(package):
     result, _ = package
-    assert "mkdir outputs models" in result.package["Dockerfile"]
+    assert "mkdir -p models outputs" in result.package["Dockerfile"]
     requirements = result.package["requirements.txt"]
     assert any(line.startswith("joblib") for line in requirements.splitlines())
     assert 'mlflow = ["mlflow"]' in result.package["pyproject.toml"]

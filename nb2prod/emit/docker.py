@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,7 +57,8 @@ def render_docker_files(plan: Plan, render: Callable[..., str]) -> dict[str, str
             data_dir=any(value.original is not None for value in plan.config),
             secrets=sorted({secret.variable for secret in plan.secrets}),
             uses_figures=plan.uses_figures,
-            models=plan.model is not None,
+            writable=_writable_folders(plan),
+            writes_here=_writes_in_working_folder(plan),
             serve=plan.serve,
             serve_prefix=environment_prefix(plan.package),
         ),
@@ -66,6 +68,33 @@ def render_docker_files(plan: Plan, render: Callable[..., str]) -> dict[str, str
             data_files=[_escape_pattern(path) for path in data_files],
         ),
     }
+
+
+def _relative_written(plan: Plan) -> list[str]:
+    """The files the run writes relative to its working folder (`/app` in the image)."""
+    paths = []
+    for path in plan.written:
+        if "://" in path or path.startswith(("/", "~", "\\")):
+            continue
+        normal = posixpath.normpath(path.replace("\\", "/"))
+        if normal != ".." and not normal.startswith("../"):
+            paths.append(normal)
+    return paths
+
+
+def _writable_folders(plan: Plan) -> list[str]:
+    """Folders the image makes and gives to the unprivileged user: the outputs, the
+    models, and the folder of each file the notebook writes (`models/lin_reg.bin`):
+    `/app` belongs to root, and a run writing there failed at its end."""
+    folders = {"outputs"} | ({"models"} if plan.model is not None else set())
+    folders |= {path.split("/")[0] for path in _relative_written(plan) if "/" in path}
+    return [shlex.quote(folder) for folder in sorted(folders)]
+
+
+def _writes_in_working_folder(plan: Plan) -> bool:
+    """Whether the run writes a file in its working folder itself (`submission.csv`):
+    the image gives that folder (not the files in it) to the unprivileged user."""
+    return any("/" not in path for path in _relative_written(plan))
 
 
 def _older_notebook_python(plan: Plan) -> str | None:
