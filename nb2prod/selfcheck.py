@@ -92,6 +92,7 @@ def check_package(
                 imports, top, _pinned_imports(plan), frozenset(plan.fetched_modules)
             )
         found += _missing_own_names(imports, own, top)
+        found += _read_before_defined(tree, path, plan)
         for line, message, name in found:
             cell = _cell_of(path, name, plan, sources)
             problems.append(Problem(path, line, message, cell))
@@ -116,6 +117,42 @@ def _unbound_names(tree: ast.Module, path: str) -> Iterator[tuple[int, str, str]
                 yield message.lineno, (
                     f"`{name}` can only come from {sources}, and {installed} installed"
                 ), name
+
+
+def _read_before_defined(
+    tree: ast.Module, path: str, plan: Plan
+) -> Iterator[tuple[int, str, str]]:
+    """Names the plan found read before the cell that defines them, at their first
+    read in the step function of this module that receives None for them."""
+    module = f"src/{plan.package.replace('.', '/')}/"
+    for read in plan.read_before_defined:
+        step = next((s for s in plan.steps if s.name == read.step), None)
+        if step is None or path != f"{module}{step.module}.py":
+            continue
+        function = next(
+            (
+                node
+                for node in tree.body
+                if isinstance(node, ast.FunctionDef) and node.name == step.name
+            ),
+            None,
+        )
+        if function is None:
+            continue
+        line = min(
+            (
+                node.lineno
+                for statement in function.body
+                for node in ast.walk(statement)
+                if isinstance(node, ast.Name) and node.id == read.name
+            ),
+            default=function.lineno,
+        )
+        yield line, (
+            f"`{read.name}` is read before any cell defines it: cell "
+            f"{read.defined + 1} does, later (the notebook ran its cells out of "
+            f"order); move that cell up and convert again"
+        ), read.name
 
 
 def _unresolved_imports(

@@ -193,3 +193,53 @@ def test_an_optional_import_and_one_from_a_broken_module_add_no_problem():
     }
     (problem,) = _package_check(files)
     assert problem.startswith("src/pkg/broken.py:1: does not compile")
+
+
+def test_a_value_read_before_the_cell_that_defines_it_is_a_problem():
+    """karpathy's bigrams notebook reads `P.shape` in a cell above the one that makes
+    `P`: it ran out of order, and the package's step received None and crashed while
+    convert exited 0 with a warning that no cell defines `P`."""
+    result = convert_notebook(
+        notebook(
+            md("# P"),
+            code("import numpy as np"),
+            md("## Show"),
+            code("print(P.shape)"),
+            md("## Make"),
+            code("P = np.ones((3, 3))\nP /= P.sum(1, keepdims=True)"),
+            path="p.ipynb",
+        )
+    )
+    (problem,) = result.problems
+    assert problem.path == "src/p/show.py" and problem.cell == 3
+    assert problem.message.startswith("`P` is read before any cell defines it: cell 6")
+    assert not any("`P`" in warning.message for warning in result.plan.warnings)
+
+
+def test_a_read_the_cell_guards_is_no_problem():
+    result = convert_notebook(
+        notebook(
+            code("try:\n    print(P)\nexcept NameError:\n    print('no P yet')"),
+            code("P = 3\nprint(P)"),
+        )
+    )
+    assert result.problems == ()
+
+
+def test_a_function_reading_a_module_a_later_cell_imports_gets_the_import():
+    """`collate` calls `torch.stack`, and `import torch` comes in a later cell (it runs
+    before the call): the package's modules import torch at their top. The step took
+    `torch` as a parameter the pipeline passed as None, and the run crashed."""
+    result = convert_notebook(
+        notebook(
+            md("# Data"),
+            code("def double(values):\n    return json.dumps(values * 2)"),
+            code("jobs = {'double': double}"),
+            md("## Use"),
+            code("import json\nprint(jobs['double']([1]))"),
+            path="late.ipynb",
+        )
+    )
+    assert result.problems == ()
+    assert "json=None" not in result.package["src/late/pipeline.py"]
+    assert all(step.undefined == () for step in result.plan.steps)

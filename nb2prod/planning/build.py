@@ -55,6 +55,7 @@ from nb2prod.planning.plan import (
     FunctionPlan,
     LeftOut,
     Plan,
+    ReadBeforeDefined,
     Step,
     Warning,
 )
@@ -202,8 +203,11 @@ def build_plan(
                 undefined=signature.undefined,
             )
         )
+    out_of_order = _read_before_defined(steps, facts, code_cells)
     for step in steps:
         for name in step.undefined:
+            if any(r.step == step.name and r.name == name for r in out_of_order):
+                continue  # a problem of the package, not a warning
             warnings.append(
                 Warning(
                     step.cells[0],
@@ -311,6 +315,7 @@ def build_plan(
         uses_figures=uses_figures,
         figure_cells=drawn,
         fetched_modules=tuple(sorted(written)),
+        read_before_defined=out_of_order,
         golden=find_golden_cases(code_cells, facts, functions, config),
         printed=expected_printed_lines(
             code_cells,
@@ -348,6 +353,37 @@ def _base_name(section: Section) -> str:
         if name and not ends_on_function_word(name):
             return name
     return snake_case(ROLE_TITLES[section.role])
+
+
+#: Code that tests whether a name is bound before reading it.
+_GUARDED = re.compile(r"\bNameError\b|\bglobals\(\)|\blocals\(\)|\bdir\(\)|\bvars\(\)")
+
+
+def _read_before_defined(
+    steps: list[Step], facts: NotebookFacts, cells: dict[int, ParsedCell]
+) -> tuple[ReadBeforeDefined, ...]:
+    """Names a step reads and no earlier cell defines, but a later one does: the
+    notebook ran that cell first (hidden kernel state), and the step would get None.
+    A read the cell guards (`except NameError`, `"P" in globals()`) is left alone."""
+    found = []
+    for step in steps:
+        for name in step.undefined:
+            reading = next(
+                (
+                    index
+                    for index in step.cells
+                    if (cell := facts.cell(index)) is not None and name in cell.reads
+                ),
+                step.cells[0],
+            )
+            later = [
+                cell.index
+                for cell in facts.cells
+                if cell.index > reading and cell.index in cells and name in cell.defines
+            ]
+            if later and not _GUARDED.search(cells[reading].cell.source):
+                found.append(ReadBeforeDefined(name, step.name, reading, later[0]))
+    return tuple(found)
 
 
 def _inputs(

@@ -75,6 +75,16 @@ class Warning(NamedTuple):
     message: str
 
 
+class ReadBeforeDefined(NamedTuple):
+    """A name a step reads that only a later cell defines: the notebook ran its cells
+    out of order, and the package cannot run (the self-check reports it)."""
+
+    name: str
+    step: str  # the step function that reads it
+    cell: int  # the cell that reads it
+    defined: int  # the later cell that defines it
+
+
 class FunctionPlan(NamedTuple):
     """A function or class defined in the notebook, moved to a module as it is."""
 
@@ -283,6 +293,8 @@ class Plan(NamedTuple):
     figure_cells: tuple[int, ...] = ()
     #: modules the notebook imports and writes itself when it runs (a download)
     fetched_modules: tuple[str, ...] = ()
+    #: names read before the cell that defines them (cells run out of order)
+    read_before_defined: tuple[ReadBeforeDefined, ...] = ()
     # stable lines the notebook printed: the pipeline test expects them in the run's log
     printed: tuple[PrintedLine, ...] = ()
     inputs: tuple[str, ...] = ()  # files the notebook reads, relative to where it ran

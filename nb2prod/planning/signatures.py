@@ -34,6 +34,14 @@ class Bindings(NamedTuple):
     def imported_by_star(self, name: str) -> bool:
         return self.unresolved_star or name in self.star_names
 
+    def hoisted(self, name: str) -> bool:
+        """Whether some cell imports or defines `name`: the package's modules import
+        it at their top, so a cell or function reading it before that cell (a
+        function calling `torch.stack` before `import torch`) still finds it."""
+        return any(name in names for names in self.imports.values()) or any(
+            name in names for names in self.definitions.values()
+        )
+
     def travels(self, name: str, provider: int) -> bool:
         """Whether a value provided by `provider` is passed from step to step."""
         return name not in self.imports.get(
@@ -82,7 +90,7 @@ def step_signatures(
             if name in known.config:
                 params[step][name] = None
             elif provider.cell is None:
-                if not known.imported_by_star(name):
+                if not known.imported_by_star(name) and not known.hoisted(name):
                     undefined[step][name] = None
             elif known.travels(name, provider.cell):
                 flows.append((provider.cell, name, flow.index))
