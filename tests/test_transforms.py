@@ -322,3 +322,23 @@ def test_a_local_changed_only_by_augmented_assignment_keeps_its_name():
     code = "def f():\n    total = 0\n    for i in range(3):\n        total += i\n"
     assert drop_unused_locals(code) == code
     compile(drop_unused_locals(code), "<step>", "exec")
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("{1: 'data', 2: 'model'}", "_covered = {1: 'data', 2: 'model'}"),
+        ("'a' 'b'", "_covered = 'a' 'b'"),
+        ("-1", "_covered = -1"),
+        ("{1: len(x)}", "{1: len(x)}"),  # a call runs: it stays, as an expression
+    ],
+)
+def test_an_unused_literal_keeps_an_underscore_name_not_a_useless_expression(
+    value, kept
+):
+    """mrdbourke's `what_were_covering = {1: "data (prepare and load)", ...}`, never
+    read, became a bare dict in its step (ruff B018: a useless expression)."""
+    from nb2prod.transforms.unused_locals import drop_unused_locals
+
+    code = f"def f(x):\n    covered = {value}\n    return x\n"
+    assert drop_unused_locals(code) == f"def f(x):\n    {kept}\n    return x\n"

@@ -221,6 +221,17 @@ def _is_plain_value(node: cst.BaseExpression) -> bool:
             isinstance(e, cst.Element) and _is_plain_value(e.value)
             for e in node.elements
         )
+    if isinstance(node, cst.Dict):
+        return all(
+            isinstance(e, cst.DictElement)
+            and _is_plain_value(e.key)
+            and _is_plain_value(e.value)
+            for e in node.elements
+        )
+    if isinstance(node, cst.ConcatenatedString):
+        return _is_plain_value(node.left) and _is_plain_value(node.right)
+    if isinstance(node, cst.UnaryOperation):  # -1
+        return _is_plain_value(node.expression)
     return False
 
 
