@@ -200,6 +200,22 @@ def test_nothing_after_a_network_is_built_without_a_seed_is_expected():
     assert _printed(data, seeded, network) == [(0, "rows 3"), (2, "loss 0.79")]
 
 
+def test_a_draw_in_a_networks_own_code_counts_where_the_network_is_built():
+    """mrdbourke's `nn.Parameter(torch.randn(1))` in `__init__` of a class defined
+    before `torch.manual_seed(42)`: the draw runs when a seeded cell builds the network,
+    not where the class is defined. Every seeded loss the notebook printed was left
+    out of the generated test."""
+    network = code(
+        "import torch\nfrom torch import nn\nclass Net(nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n"
+        "        self.w = nn.Parameter(torch.randn(1))"
+    )
+    built = code("net = Net()\nprint('loss', 0.79)", outputs=[stream("loss 0.79\n")])
+    seeded = code("torch.manual_seed(42)")
+    assert _printed(network, seeded, built) == [(2, "loss 0.79")]
+    assert _printed(network, built) == []  # built unseeded: its weights vary
+
+
 @pytest.mark.parametrize(
     ("seed", "draw", "repeats"),
     [

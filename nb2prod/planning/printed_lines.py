@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from nb2prod.analysis.calls import SEEDED_LIBRARIES, rng_library
 from nb2prod.analysis.facts import CellFacts
@@ -189,6 +189,9 @@ def _first_unseeded_draw(
     for cell in ordered:
         parsed = cells.get(cell.index)
         for call in cell.randomness:
+            owner = (call.in_function or "").split(".")[0]
+            if owner in networks:
+                continue  # it draws when a cell builds the network: counted there
             if call.kind == "seed":  # an unknown seeding call: seeds all, as it may
                 seeded |= SEEDED_LIBRARIES.get(call.name, everything)
             elif call.kind == "unseeded_rng":  # a generator seeded from the system
@@ -217,7 +220,7 @@ def _builds_network(
     (torch or tensorflow), or None when the cell builds none."""
     if parsed is None or parsed.tree is None:
         return None
-    for node in ast.walk(parsed.tree):
+    for node in _run_by_the_cell(parsed.tree):
         if isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name) and node.func.id in networks:
                 return networks[node.func.id]
@@ -225,6 +228,21 @@ def _builds_network(
             if _WEIGHTS.match(path):
                 return rng_library(path)
     return None
+
+
+def _run_by_the_cell(tree: ast.Module) -> Iterator[ast.AST]:
+    """The nodes of the code a cell runs: not the bodies of the functions and classes
+    it defines (a layer built in `__init__` is built when the class is called)."""
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            continue  # (its decorators and defaults run, but build no network)
+        if isinstance(node, ast.ClassDef):
+            pending.extend(node.bases)
+            continue
+        pending.extend(ast.iter_child_nodes(node))
 
 
 def _network_classes(
