@@ -42,12 +42,20 @@ CASES = {
             "b = numpy_sum(arange(3), 0)\nprint(a, b)",
         ],
     ),
-    "late defaults": (
+    "passed defaults": (
         ["URL = 'http://x'", "def fetch(url=URL):\n    return url", "print(fetch())"],
         [
             "URL = 'http://x'",
+            "def fetch(url):\n    return url",
+            "print(fetch(url=URL))",
+        ],
+    ),
+    "late defaults": (  # passed as a value: no call to pass the default
+        ["URL = 'http://x'", "def fetch(url=URL):\n    return url", "print(list(map(fetch, 'a')))"],
+        [
+            "URL = 'http://x'",
             "def fetch(url=None):\n    if url is None:\n        url = URL\n    return url",
-            "print(fetch())",
+            "print(list(map(fetch, 'a')))",
         ],
     ),
     "metrics": (

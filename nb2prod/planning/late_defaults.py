@@ -33,7 +33,7 @@ def late_defaults(
     notebook: Notebook, parsed: tuple[ParsedCell, ...], facts: NotebookFacts
 ) -> LateDefaults | None:
     """The notebook with state-reading defaults moved into the function bodies."""
-    variables = _variables(facts)
+    variables = notebook_variables(facts)
     taken = {n for c in facts.cells for n in (*c.defines, *c.reads)}
     sources: dict[int, str] = {}
     warnings = []
@@ -49,7 +49,7 @@ def late_defaults(
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         ]
         for function in reversed(functions):
-            moved = _state_defaults(function, variables)
+            moved = state_defaults(function, variables)
             if not moved or not _editable(function, moved, magic):
                 continue
             _move(lines, item.translation.python, function, moved, taken)
@@ -69,14 +69,15 @@ def late_defaults(
     return LateDefaults(with_sources(notebook, sources), tuple(warnings))
 
 
-def _variables(facts: NotebookFacts) -> set[str]:
+def notebook_variables(facts: NotebookFacts) -> set[str]:
+    """Names the notebook binds to values (not functions, classes or imports)."""
     code = {f.name for c in facts.cells for f in c.functions}
     code |= {k.name for c in facts.cells for k in c.classes}
     code |= {i.bound for c in facts.cells for i in c.imports if i.bound}
     return {n for c in facts.cells for n in c.defines} - code
 
 
-def _state_defaults(
+def state_defaults(
     function: ast.FunctionDef | ast.AsyncFunctionDef, variables: set[str]
 ) -> list[tuple[tuple[ast.arg, ast.expr], set[str]]]:
     """(parameter, default) pairs whose default reads notebook variables."""

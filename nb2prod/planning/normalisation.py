@@ -6,7 +6,8 @@ facts) and gives the rewritten notebook, or None when it has nothing to change; 
 rewrite that changed something costs a parse and an analysis. The order matters: an
 unread credential goes first (nothing after it should see it), `_` is bound before
 functions are versioned, a builtin separated from a star import
-before late defaults read the names, metrics and the final result bound before the
+before defaults that read notebook state are passed by the calls (or, failing
+that, read late), metrics and the final result bound before the
 inline settings are named.
 """
 
@@ -24,6 +25,7 @@ from nb2prod.planning.last_result import bind_last_results
 from nb2prod.planning.late_defaults import late_defaults
 from nb2prod.planning.metric_bindings import bind_metrics
 from nb2prod.planning.notebook_result import bind_notebook_result
+from nb2prod.planning.passed_defaults import pass_defaults
 from nb2prod.planning.plan import Warning
 from nb2prod.planning.star_imports import separate_shadowed_builtins
 from nb2prod.planning.unread_secrets import drop_unread_secrets
@@ -72,6 +74,14 @@ def _function_versions(
     return Rewritten(versions.notebook, version_warnings(versions))
 
 
+def _passed_defaults(
+    notebook: Notebook, parsed: Cells, facts: NotebookFacts
+) -> Rewritten | None:
+    """`def plot(train=X_train)`, only ever called: the calls pass `X_train`."""
+    passed = pass_defaults(notebook, parsed, facts)
+    return Rewritten(passed.notebook, passed.warnings) if passed else None
+
+
 def _late_defaults(
     notebook: Notebook, parsed: Cells, facts: NotebookFacts
 ) -> Rewritten | None:
@@ -102,6 +112,7 @@ REWRITES: tuple[tuple[str, Rewrite], ...] = (
     ("last results", _text_only(bind_last_results)),  # a cell reads `_`
     ("function versions", _function_versions),
     ("shadowed builtins", _text_only(separate_shadowed_builtins)),  # `sum` after `*`
+    ("passed defaults", _passed_defaults),  # before late defaults take the rest
     ("late defaults", _late_defaults),
     ("metrics", _text_only(bind_metrics)),  # `print(roc_auc_score(...))`
     ("final result", _final_result),
