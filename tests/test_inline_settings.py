@@ -14,6 +14,7 @@ import pytest
 
 from nb2prod.convert import convert_notebook
 from nb2prod.testing import md, notebook
+from nb2prod.writer import write_package
 
 IMPORTS = (
     "import numpy as np\nimport pandas as pd\n"
@@ -360,3 +361,37 @@ def test_a_file_the_notebook_writes_before_reading_it_is_no_input(cells, inputs)
     where the run then failed writing it. A file read before it is written stays one."""
     _, _, result = convert(*cells)
     assert result.plan.inputs == inputs
+
+
+@pytest.mark.slow  # runs the generated package
+def test_a_file_written_to_an_absolute_path_goes_to_the_output_folder(tmp_path):
+    """`df.to_csv("/home/ana/results/preds.csv")` was made relative to DATA_DIR: the
+    run wrote into the data folder (which the README mounts read-only into the
+    container) and the README listed the file among what a run reads."""
+    result = convert_notebook(
+        notebook(
+            md("# Scores"),
+            "import pandas as pd\ndf = pd.read_csv('/home/ana/data/in.csv')\n"
+            "df['b'] = df['a'] * 2\ndf.to_csv('/home/ana/results/preds.csv')",
+            path="scores.ipynb",
+        )
+    )
+    readme = result.package["README.md"]
+    assert "| file | `preds.csv`" not in readme  # among what a run reads
+    assert "| file | `outputs/preds.csv` |" in readme  # among what it writes
+    write_package(result.package, tmp_path / "pkg")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "in.csv").write_text("a\n1\n2\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "scores", "--data-dir", "data", "--output-dir", "out"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "pkg" / "src")},
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["in.csv"]
+    assert (tmp_path / "out" / "preds.csv").read_text().splitlines()[1:] == [
+        "0,1,2",
+        "1,2,4",
+    ]

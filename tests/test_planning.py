@@ -79,13 +79,17 @@ def test_constants_become_config_values():
         "n_estimators = 200\nLIMIT = 3\nLIMIT2 = 4\nname = 'x'\ncounter = 0",
         "counter += 1\nLIMIT2 = 5\nm = Model(n_estimators=n_estimators)\nprint(DATA, OUT, LIMIT, LIMIT2)",
     )
-    values = {value.name: (value.value, value.original) for value in plan.config}
+    values = {
+        value.name: (value.value, value.original, value.under) for value in plan.config
+    }
+    # a file read is relative to DATA_DIR, one written (named as an output) to
+    # OUTPUT_DIR, where the package writes: not to the data a container mounts read-only
     assert values == {
-        "DATA_DIR": ("'.'", None),
-        "DATA": ("'data/train.csv'", "'/home/ana/project/data/train.csv'"),
-        "OUT": ("'out.csv'", "'/home/ana/project/out.csv'"),
-        "n_estimators": ("200", None),
-        "LIMIT": ("3", None),
+        "DATA_DIR": ("'.'", None, None),
+        "DATA": ("'train.csv'", "'/home/ana/project/data/train.csv'", "DATA_DIR"),
+        "OUT": ("'out.csv'", "'/home/ana/project/out.csv'", "OUTPUT_DIR"),
+        "n_estimators": ("200", None, None),
+        "LIMIT": ("3", None, None),
     }
 
 

@@ -54,7 +54,7 @@ def render_docker_files(plan: Plan, render: Callable[..., str]) -> dict[str, str
             setuptools=SETUPTOOLS_VERSION,
             requested=requested,
             data_files=bool(data_files),
-            data_dir=any(value.original is not None for value in plan.config),
+            data_dir=plan.reads_data_dir,
             secrets=sorted({secret.variable for secret in plan.secrets}),
             uses_figures=plan.uses_figures,
             writable=_writable_folders(plan),

@@ -61,7 +61,7 @@ def render_files(plan: Plan, net: Callable[[str], str] | None = None) -> Package
         "config.py.j2",
         package=plan.package,
         values=[_field(v) for v in plan.config],
-        data_dir=any(v.original is not None for v in plan.config),
+        data_dir=plan.reads_data_dir,
         model=plan.model,
         env_prefix=env_prefix(plan),
         toml=reads_toml(plan),
@@ -85,7 +85,7 @@ def render_files(plan: Plan, net: Callable[[str], str] | None = None) -> Package
         package=plan.package,
         script=_script(plan),
         title=_text(plan.title),
-        data_dir=any(v.original is not None for v in plan.config),
+        data_dir=plan.reads_data_dir,
         model=plan.model,
         schedule=plan.train_step is not None,
         toml=reads_toml(plan),
@@ -298,6 +298,14 @@ def _field(value: ConfigValue) -> dict[str, str]:
     }
 
 
+def _setting_path(value: ConfigValue) -> str:
+    """The expression the pipeline passes for a setting: joined with the folder
+    setting it is relative to (`os.path.join(config.DATA_DIR, config.SALES_CSV)`)."""
+    if value.under is not None:
+        return f"os.path.join(config.{value.under}, config.{value.name})"
+    return f"config.{value.name}"
+
+
 def _pipeline(plan: Plan) -> dict[str, Any]:
     config = {value.name: value for value in plan.config}
     modules: dict[str, list[str]] = {}
@@ -309,10 +317,8 @@ def _pipeline(plan: Plan) -> dict[str, Any]:
             value = config.get(name)
             if value is None:
                 arguments.append(f"{name}={name}")
-            elif value.original is not None:
-                arguments.append(f"{name}=os.path.join(config.DATA_DIR, config.{name})")
             else:
-                arguments.append(f"{name}=config.{name}")
+                arguments.append(f"{name}={_setting_path(value)}")
         arguments += [f"{name}=None" for name in step.undefined]
         targets = ", ".join(step.returns)
         calls.append(
@@ -321,9 +327,13 @@ def _pipeline(plan: Plan) -> dict[str, Any]:
     passed = {name for step in plan.steps for name in step.params}
     return {
         "package": plan.package,
-        "output_folders": [name for name in plan.output_settings if name in passed],
+        "output_folders": [
+            _setting_path(config[name])
+            for name in plan.output_settings
+            if name in passed
+        ],
         "schedule": _schedule(plan, calls),
-        "uses_os": any(v.original is not None for v in plan.config),
+        "uses_os": any(v.under is not None for v in plan.config),
         "uses_figures": plan.uses_figures,
         "step_imports": sorted(
             (module, sorted(names)) for module, names in modules.items()

@@ -29,14 +29,14 @@ def readme_context(plan: Plan) -> dict[str, Any]:
                 "name": value.name,
                 "default": _cell(value.value),
                 "note": _cell(
-                    f"relative to DATA_DIR; the notebook had `{value.original}`"
+                    f"relative to {value.under}; the notebook had `{value.original}`"
                     if value.original is not None
                     else f"a {value.kind}, from cell {value.cell + 1}"
                 ),
             }
             for value in plan.config
         ],
-        "data_dir": any(value.original is not None for value in plan.config),
+        "data_dir": plan.reads_data_dir,
         "env_prefix": env_prefix(plan),
         "toml": reads_toml(plan),
         "secrets": sorted({secret.variable for secret in plan.secrets}),
@@ -87,7 +87,7 @@ def docker_run(plan: Plan) -> str:
     folders it writes, run as the caller so the mounted folders stay theirs."""
     image = plan.package.replace("_", "-").lower()
     mounts, arguments = [], []
-    if any(value.original is not None for value in plan.config):
+    if plan.reads_data_dir:
         mounts.append(f'-v "$PWD/data:{WORKDIR}/data:ro"')
         arguments.append(f"--data-dir {WORKDIR}/data")
     for host, target in _read_mounts(plan):
@@ -140,7 +140,7 @@ def _inputs(plan: Plan) -> list[dict[str, str]]:
             )
         )
     for value in plan.config:
-        if value.original is not None:
+        if value.under == "DATA_DIR":
             rows.append(
                 _row(
                     "file",
@@ -229,6 +229,16 @@ def _outputs(plan: Plan) -> list[dict[str, str]]:
     rows = []
     for path in plan.written:
         rows.append(_row("file", path, "-", "written relative to the working folder"))
+    for value in plan.config:
+        if value.under == "OUTPUT_DIR":
+            rows.append(
+                _row(
+                    "file",
+                    "outputs/" + value.value.strip("'\""),
+                    "-",
+                    f"under `OUTPUT_DIR` (setting `{value.name}`)",
+                )
+            )
     if plan.uses_figures:
         rows.append(
             _row("figures", "outputs/*.png", "-", "each figure the notebook showed")

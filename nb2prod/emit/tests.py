@@ -41,7 +41,7 @@ def render_test_files(plan: Plan, render: Callable[..., str]) -> dict[str, str]:
             variable=data_variable(package),
             inputs=[repr(path) for path in plan.inputs],
             results=plan.outputs,
-            data_dir=any(value.original is not None for value in plan.config),
+            data_dir=plan.reads_data_dir,
             model=plan.model,
             serve=plan.serve,
             printed=plan.printed,

@@ -17,7 +17,12 @@ from nb2prod.planning.class_state import (
     definition_needs,
     with_constructions,
 )
-from nb2prod.planning.config import PARAMETERS_TAG, find_constants, find_secrets
+from nb2prod.planning.config import (
+    OUTPUT_NAME,
+    PARAMETERS_TAG,
+    find_constants,
+    find_secrets,
+)
 from nb2prod.planning.figures import figure_cells
 from nb2prod.planning.golden import find_golden_cases
 from nb2prod.planning.import_settings import import_settings
@@ -432,7 +437,7 @@ def _inputs(
             isinstance(path, str)
             and Path(path).suffix
             and path not in written
-            and not _OUTPUT_NAME.search(value.name)
+            and not OUTPUT_NAME.search(value.name)
         ):
             read.add(path)
     return tuple(
@@ -465,7 +470,7 @@ def _written(
                 if (
                     isinstance(path, str)
                     and Path(path).suffix
-                    and _OUTPUT_NAME.search(value.name)
+                    and OUTPUT_NAME.search(value.name)
                 ):
                     paths.add(path)
     return tuple(
@@ -481,12 +486,16 @@ def _written(
 
 def _output_settings(config: list[ConfigValue]) -> tuple[str, ...]:
     """Path settings named as outputs whose default is a file inside a relative
-    folder (`OUTPUT_LIN_REG_BIN = "models/lin_reg.bin"`)."""
+    folder (`OUTPUT_LIN_REG_BIN = "models/lin_reg.bin"`), or under OUTPUT_DIR (the
+    notebook's was absolute): the run makes their folders."""
     names = []
     for value in config:
+        if value.under == "OUTPUT_DIR":
+            names.append(value.name)
+            continue
         if value.kind != "path" or value.original is not None:
             continue
-        if not _OUTPUT_NAME.search(value.name):
+        if not OUTPUT_NAME.search(value.name):
             continue
         with contextlib.suppress(ValueError, SyntaxError):
             path = ast.literal_eval(value.value)
@@ -516,12 +525,6 @@ def _written_modules(
             if name in imported and name not in local:
                 found.setdefault(name, cell.index)
     return found
-
-
-#: Setting names that hold where the notebook writes, not what it reads.
-_OUTPUT_NAME = re.compile(
-    r"OUT|SAVE|EXPORT|RESULT|REPORT|SUBMISSION|DEST|WRITE|DUMP", re.IGNORECASE
-)
 
 
 def _package(package: str | None, notebook: Notebook, imports: list[ImportFact]) -> str:

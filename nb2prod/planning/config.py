@@ -29,6 +29,11 @@ from nb2prod.reading.magics import IPythonSyntax
 from nb2prod.reading.parsing import ParsedCell
 
 DATA_DIR = "DATA_DIR"
+OUTPUT_DIR = "OUTPUT_DIR"
+#: Names of settings that hold a file the notebook writes (`OUTPUT_PREDS_CSV`).
+OUTPUT_NAME = re.compile(
+    r"OUT|SAVE|EXPORT|RESULT|REPORT|SUBMISSION|DEST|WRITE|DUMP", re.IGNORECASE
+)
 #: The cell tag papermill reads: every `name = literal` of such a cell is a setting.
 PARAMETERS_TAG = "parameters"
 
@@ -144,28 +149,42 @@ def _used_as_keyword(name: str, parsed: dict[int, ParsedCell]) -> bool:
 
 
 def _portable_paths(values: list[ConfigValue]) -> list[ConfigValue]:
-    """Absolute paths become relative to DATA_DIR (defaulting to where they pointed)."""
+    """Absolute paths become relative: a file the notebook reads to DATA_DIR (a
+    setting of its own, added here), one it writes (a setting named as an output) to
+    OUTPUT_DIR, where the package writes: `/home/ana/out/preds.csv` is no folder of
+    the data, nor one a container can write to."""
     absolute = [
         v for v in values if v.kind == "path" and is_absolute_or_user_path(_text(v))
     ]
     if not absolute:
         return values
-    folders = [posixpath.dirname(_text(v).replace("\\", "/")) for v in absolute]
-    common = (
-        posixpath.commonpath(folders) if all(f.startswith("/") for f in folders) else ""
-    )
-    result = []
-    for value in values:
-        if value in absolute:
-            text = _text(value).replace("\\", "/")
-            relative = (
-                posixpath.relpath(text, common) if common else posixpath.basename(text)
-            )
-            result.append(value._replace(value=repr(relative), original=value.value))
-        else:
-            result.append(value)
-    result.insert(0, ConfigValue(DATA_DIR, repr("."), absolute[0].cell, "path"))
+    written = [v for v in absolute if OUTPUT_NAME.search(v.name)]
+    read = [v for v in absolute if v not in written]
+    relative = {**_relative(read, DATA_DIR), **_relative(written, OUTPUT_DIR)}
+    result = [relative.get(value.name, value) for value in values]
+    if read:
+        result.insert(0, ConfigValue(DATA_DIR, repr("."), read[0].cell, "path"))
     return result
+
+
+def _relative(values: list[ConfigValue], under: str) -> dict[str, ConfigValue]:
+    """Each value relative to the folder the values share, joined with `under`."""
+    folders = [posixpath.dirname(_text(v).replace("\\", "/")) for v in values]
+    common = (
+        posixpath.commonpath(folders)
+        if folders and all(f.startswith("/") for f in folders)
+        else ""
+    )
+    found = {}
+    for value in values:
+        text = _text(value).replace("\\", "/")
+        relative = (
+            posixpath.relpath(text, common) if common else posixpath.basename(text)
+        )
+        found[value.name] = value._replace(
+            value=repr(relative), original=value.value, under=under
+        )
+    return found
 
 
 def _text(value: ConfigValue) -> str:

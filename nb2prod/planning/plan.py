@@ -38,6 +38,9 @@ class ConfigValue(NamedTuple):
     original: str | None = (
         None  # the notebook's value, when the default differs (paths)
     )
+    # the folder setting a relative default is joined with, when the notebook's path
+    # was absolute: DATA_DIR for a file it reads, OUTPUT_DIR for one it writes
+    under: str | None = None
 
 
 class Secret(NamedTuple):
@@ -324,3 +327,9 @@ class Plan(NamedTuple):
     #: the code of each module, made last (`with_module_code`): rendering reads it and
     #: the rest of the plan, nothing else, so a plan read back from JSON renders alike
     code: tuple[ModuleCode, ...] = ()
+
+    @property
+    def reads_data_dir(self) -> bool:
+        """Whether files the notebook read by absolute paths are read under the
+        DATA_DIR setting (the README mounts that folder, read-only)."""
+        return any(value.under == "DATA_DIR" for value in self.config)
