@@ -555,16 +555,17 @@ def test_the_model_the_notebook_saves_to_a_file_is_deployed():
     assert model.reason.startswith("the notebook saves it to a file (cell 4)")
 
 
-def test_a_saved_model_whose_name_is_bound_again_is_not_the_one_kept():
-    """`lr` is pickled, then names another model: the package could only save the
-    second, so the file is no reason to choose it."""
+def test_a_saved_model_whose_name_is_bound_again_is_still_the_one_kept():
+    """`lr` is pickled, then names another model: the later value gets a name of its
+    own (planning/saved_models.py), and the package saves what the notebook saved."""
     model = _model(
         SKLEARN_IMPORTS + "\nimport joblib\nfrom sklearn.linear_model import Lasso",
         "X, y = make_classification(random_state=0)",
         "lr = LogisticRegression().fit(X, y)\njoblib.dump(lr, 'lr.joblib')",
         "lr = Lasso().fit(X, y)",
     )
-    assert "saves it to a file" not in model.reason
+    assert (model.name, model.estimator) == ("lr", "LogisticRegression")
+    assert model.reason.startswith("the notebook saves it to a file")
 
 
 def test_a_search_the_notebook_evaluates_last_is_deployed():

@@ -58,6 +58,18 @@ CASES = {
             "print(list(map(fetch, 'a')))",
         ],
     ),
+    "saved models": (
+        [
+            "import joblib\nfrom sklearn.linear_model import Lasso, LinearRegression",
+            "lr = LinearRegression().fit(X, y)\njoblib.dump(lr, model_path)",
+            "lr = Lasso()\nlr.fit(X, y)\nprint(lr.coef_)",
+        ],
+        [
+            "import joblib\nfrom sklearn.linear_model import Lasso, LinearRegression",
+            "lr = LinearRegression().fit(X, y)\njoblib.dump(lr, model_path)",
+            "lr_lasso = Lasso()\nlr_lasso.fit(X, y)\nprint(lr_lasso.coef_)",
+        ],
+    ),
     "metrics": (
         ["from sklearn.metrics import accuracy_score", "print(accuracy_score(y, p))"],
         [

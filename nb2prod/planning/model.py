@@ -95,6 +95,38 @@ def find_model(
     """The final model of the notebook, or None when it trains none; `chosen` (the
     `--model` option) names the variable to save among the models it trains."""
     imports = imported_paths(facts)
+    fitted, metrics = _trained(cells, facts)
+    if not fitted and chosen is None:
+        return None
+    statements = Statements(cells)
+    final, reason = _deployed(fitted, cells, chosen, path, imports, statements)
+    computed = tuple(m for m in metrics if m != final.name)
+    preprocessing = _preprocessing(cells, imports, final, statements)
+    return ModelPlan(
+        name=final.name,
+        cell=final.cell,
+        estimator=final.estimator,
+        library=final.library,
+        module=final.module,
+        training_data=final.training_data,
+        metrics=tuple(m for m in computed if _computed_on(m, final.name, statements)),
+        run_metrics=computed,
+        reason=reason,
+        preprocessing=preprocessing,
+        **_model_inputs(cells, final, preprocessing, statements),
+    )
+
+
+def trained_models(cells: dict[int, ParsedCell], facts: NotebookFacts) -> set[str]:
+    """The variables that hold a model the notebook trains (at some point)."""
+    return {model.name for model in _trained(cells, facts)[0]}
+
+
+def _trained(
+    cells: dict[int, ParsedCell], facts: NotebookFacts
+) -> tuple[list[_Fitted], dict[str, None]]:
+    """The models the notebook fits, in order, and the variables holding metrics."""
+    imports = imported_paths(facts)
     classes = _estimator_classes(cells)
     trainers, returned_models = _training_functions(cells, imports, classes)
     known = _Known(
@@ -127,25 +159,7 @@ def find_model(
             if call is not None:
                 fitted += _fit_call(call, index, built)
             fitted += _torch_training(node, index, known, networks)
-    if not fitted and chosen is None:
-        return None
-    statements = Statements(cells)
-    final, reason = _deployed(fitted, cells, chosen, path, imports, statements)
-    computed = tuple(m for m in metrics if m != final.name)
-    preprocessing = _preprocessing(cells, imports, final, statements)
-    return ModelPlan(
-        name=final.name,
-        cell=final.cell,
-        estimator=final.estimator,
-        library=final.library,
-        module=final.module,
-        training_data=final.training_data,
-        metrics=tuple(m for m in computed if _computed_on(m, final.name, statements)),
-        run_metrics=computed,
-        reason=reason,
-        preprocessing=preprocessing,
-        **_model_inputs(cells, final, preprocessing, statements),
-    )
+    return fitted, metrics
 
 
 #: Libraries whose models take rows through `predict` as scikit-learn's do: they can
@@ -301,7 +315,7 @@ def _deployed(
                 if user is not None and user in candidates:
                     assert isinstance(inner, ast.expr)  # a call or an attribute
                     used[user] = (index, inner.lineno)
-                for kept in _saved_to_file(inner, imports):
+                for kept in saved_to_file(inner, imports):
                     if kept in candidates:
                         assert isinstance(inner, ast.expr)  # a call
                         saved[kept] = (index, inner.lineno)
@@ -367,7 +381,7 @@ def _evaluated(node: ast.AST) -> str | None:
     return None
 
 
-def _saved_to_file(node: ast.AST, imports: dict[str, str]) -> list[str]:
+def saved_to_file(node: ast.AST, imports: dict[str, str]) -> list[str]:
     """Variables a call writes to a file: `pickle.dump((dv, model), f)`,
     `joblib.dump(model, path)`, `torch.save(net.state_dict(), path)`, `model.save(path)`.
     """

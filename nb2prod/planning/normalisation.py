@@ -7,7 +7,8 @@ rewrite that changed something costs a parse and an analysis. The order matters:
 unread credential goes first (nothing after it should see it), `_` is bound before
 functions are versioned, a builtin separated from a star import
 before defaults that read notebook state are passed by the calls (or, failing
-that, read late), metrics and the final result bound before the
+that, read late), a saved model's later values renamed, metrics and the final
+result bound before the
 inline settings are named.
 """
 
@@ -27,6 +28,7 @@ from nb2prod.planning.metric_bindings import bind_metrics
 from nb2prod.planning.notebook_result import bind_notebook_result
 from nb2prod.planning.passed_defaults import pass_defaults
 from nb2prod.planning.plan import Warning
+from nb2prod.planning.saved_models import keep_saved_models
 from nb2prod.planning.star_imports import separate_shadowed_builtins
 from nb2prod.planning.unread_secrets import drop_unread_secrets
 from nb2prod.reading.notebook import Notebook
@@ -90,6 +92,14 @@ def _late_defaults(
     return Rewritten(defaults.notebook, defaults.warnings) if defaults else None
 
 
+def _saved_models(
+    notebook: Notebook, parsed: Cells, facts: NotebookFacts
+) -> Rewritten | None:
+    """A model saved to a file, then replaced: the later values get other names."""
+    kept = keep_saved_models(notebook, parsed, facts)
+    return Rewritten(kept.notebook, kept.warnings) if kept else None
+
+
 def _final_result(
     notebook: Notebook, parsed: Cells, facts: NotebookFacts
 ) -> Rewritten | None:
@@ -114,6 +124,7 @@ REWRITES: tuple[tuple[str, Rewrite], ...] = (
     ("shadowed builtins", _text_only(separate_shadowed_builtins)),  # `sum` after `*`
     ("passed defaults", _passed_defaults),  # before late defaults take the rest
     ("late defaults", _late_defaults),
+    ("saved models", _saved_models),  # `pickle.dump(lr, f)`, then `lr = Lasso()`
     ("metrics", _text_only(bind_metrics)),  # `print(roc_auc_score(...))`
     ("final result", _final_result),
     ("inline settings", _inline_settings),
