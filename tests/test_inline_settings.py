@@ -352,6 +352,14 @@ def test_a_file_handed_to_the_notebooks_own_writer_is_an_output_setting():
             ),
             (),
         ),
+        (
+            (  # udacity's char-rnn: the name held by a variable
+                "import torch\nmodel_name = 'rnn.net'\n"
+                "with open(model_name, 'wb') as f:\n    torch.save({'a': 1}, f)",
+                "with open('rnn.net', 'rb') as f:\n    checkpoint = torch.load(f)",
+            ),
+            (),
+        ),
         (("import pandas as pd\ndf = pd.read_csv('in.csv')\ndf.to_csv('in.csv')",), ("in.csv",)),
     ],
 )  # fmt: skip

@@ -4,6 +4,7 @@ writes a file. Tables, plus small functions that read `RawCall`s.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from nb2prod.analysis.facts import CallFact
@@ -268,14 +269,15 @@ def file_io(call: RawCall, name: str) -> CallFact | None:
             call.args[1] if len(call.args) > 1 else dict(call.keywords).get("mode", "r")
         )
         writes = isinstance(mode, str) and any(flag in mode for flag in "wax+")
-        return _fact(call, "write" if writes else "read", name, _path(call, 0))
+        kind = "write" if writes else "read"
+        return _fact(call, kind, name, _path(call, 0), _path_name(call, 0))
     if name.rsplit(".", 1)[-1] == "load_dataset":
         return _fact(call, "read", name, _dataset_path(call))
     rule = _QUALIFIED_IO.get(name) or _IO_CALLS.get(name.rsplit(".", 1)[-1])
     if rule is None:
         return None
     kind, index = rule
-    return _fact(call, kind, name, _path(call, index))
+    return _fact(call, kind, name, _path(call, index), _path_name(call, index))
 
 
 #: Files `load_dataset` reads itself (a Hub name may hold a dot: `OpenHermes-2.5`).
@@ -321,6 +323,16 @@ def _path(call: RawCall, index: int) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _path_name(call: RawCall, index: int) -> str | None:
+    """The variable the call gets its path from (`open(model_name, "wb")`)."""
+    node = call.node
+    value = node.args[index] if index < len(node.args) else None
+    if value is None:
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        value = next((keywords[k] for k in _PATH_KEYWORDS if k in keywords), None)
+    return value.id if isinstance(value, ast.Name) else None
+
+
 # ---- plots ------------------------------------------------------------------------------
 
 
@@ -363,7 +375,13 @@ def qualified_name(dotted: str, aliases: dict[str, str]) -> str:
     return target + dot + rest
 
 
-def _fact(call: RawCall, kind: str, name: str, path: str | None = None) -> CallFact:
+def _fact(
+    call: RawCall,
+    kind: str,
+    name: str,
+    path: str | None = None,
+    path_name: str | None = None,
+) -> CallFact:
     return CallFact(
         line=call.line,
         column=call.column,
@@ -371,4 +389,5 @@ def _fact(call: RawCall, kind: str, name: str, path: str | None = None) -> CallF
         name=name,
         path=path,
         in_function=call.in_function,
+        path_name=path_name,
     )

@@ -96,6 +96,8 @@ class CallFact(NamedTuple):
     name: str  # qualified where the notebook's imports tell (numpy.random.rand)
     path: str | None = None  # for I/O: the literal path, when there is one
     in_function: str | None = None
+    # for I/O: the variable holding the path (`open(model_name, "wb")`), when named
+    path_name: str | None = None
 
 
 class LiteralFact(NamedTuple):

@@ -22,6 +22,7 @@ from nb2prod.planning.config import (
     PARAMETERS_TAG,
     find_constants,
     find_secrets,
+    module_bindings,
 )
 from nb2prod.planning.figures import figure_cells
 from nb2prod.planning.golden import find_golden_cases
@@ -400,15 +401,17 @@ def _inputs(
     checkpoint saved, then loaded) is none: a run makes it."""
     first_read: dict[str, tuple[int, int]] = {}
     first_write: dict[str, tuple[int, int]] = {}
+    constants = _string_constants(cells)  # `model_name = "rnn.net"`, then open(...)
     for cell in facts.cells:
         for call in cell.io:
-            if not call.path or call.kind not in ("read", "write"):
+            path = call.path or constants.get(call.path_name or "")
+            if not path or call.kind not in ("read", "write"):
                 continue
             if call.kind == "write" and call.in_function is not None:
                 continue  # runs when it is called: not known to come first
             first = first_read if call.kind == "read" else first_write
             place = (cell.index, call.line)
-            first[call.path] = min(first.get(call.path, place), place)
+            first[path] = min(first.get(path, place), place)
     read = {
         call.path
         for cell in facts.cells
@@ -449,6 +452,24 @@ def _inputs(
             and not path.startswith("~")
         )
     )
+
+
+def _string_constants(cells: dict[int, ParsedCell]) -> dict[str, str]:
+    """Names the notebook binds once, at its top level, to a string."""
+    bound = module_bindings(cells)
+    found = {}
+    for item in cells.values():
+        for node in item.tree.body if item.tree is not None else ():
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+                and bound[node.targets[0].id] == 1
+            ):
+                found[node.targets[0].id] = node.value.value
+    return found
 
 
 def _written(
