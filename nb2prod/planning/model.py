@@ -359,6 +359,8 @@ _EVALUATING = frozenset({"cross_val_score", "cross_validate", "cross_val_predict
 _DUMPING = re.compile(r"^(pickle|joblib|dill|cloudpickle|torch)\.(dump|save)$")
 #: Methods by which a model writes itself to a file.
 _SAVING = frozenset({"save", "save_model", "save_weights"})
+#: The text of any call `saved_to_file` recognises: code without one saves no model.
+SAVE_CALL = re.compile(rf"\b(?:{'|'.join(sorted(_SAVING | {'dump'}))})\s*\(")
 
 
 def _evaluated(node: ast.AST) -> str | None:

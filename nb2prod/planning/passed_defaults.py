@@ -50,6 +50,8 @@ def pass_defaults(
     required and passed by every call, or None when no function qualifies."""
     variables = notebook_variables(facts)
     candidates = _candidates(parsed, variables)
+    if not candidates:
+        return None
     calls = _calls(parsed, candidates)
     candidates = {n: c for n, c in candidates.items() if n in calls}
     if not candidates:

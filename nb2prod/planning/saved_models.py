@@ -27,7 +27,12 @@ from nb2prod.planning.cell_rewrites import (
     global_reference_edits,
     with_sources,
 )
-from nb2prod.planning.model import imported_paths, saved_to_file, trained_models
+from nb2prod.planning.model import (
+    SAVE_CALL,
+    imported_paths,
+    saved_to_file,
+    trained_models,
+)
 from nb2prod.planning.naming import snake_case, unique
 from nb2prod.planning.plan import Warning
 from nb2prod.reading.notebook import Notebook
@@ -53,6 +58,8 @@ def keep_saved_models(
 ) -> SavedModels | None:
     """The notebook with the later values of each saved model's name renamed, or None
     when no model is saved and then replaced."""
+    if not any(SAVE_CALL.search(item.translation.python) for item in parsed):
+        return None  # (a walk of every cell and the model search cost more)
     cells = {item.cell.index: item for item in parsed if item.tree is not None}
     models = trained_models(cells, facts)
     if not models:
