@@ -160,3 +160,28 @@ def test_the_pipeline_runs_with_a_named_record(tmp_path):
         timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
+
+
+def test_a_module_docstring_names_each_section_once():
+    """karpathy's bigrams notebook has no headings: nine steps titled "prepare
+    features" made the module docstring repeat it nine times."""
+    from nb2prod.convert import convert_notebook
+    from nb2prod.testing import notebook
+
+    cells = [
+        "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt",
+        *(f"x{i} = [{i}, 2]\nprint(x{i})\n" for i in range(3)),
+    ]
+    cells[2:2] = ["plt.plot(x0)\nplt.show()"]
+    cells[4:4] = ["plt.plot(x1)\nplt.show()"]
+    result = convert_notebook(notebook(*cells, path="steps.ipynb"))
+    assert len(result.plan.steps) >= 4
+    docstrings = [
+        text.split('"""')[1]
+        for path, text in result.package.items()
+        if path.startswith("src/steps/") and text.startswith('"""Notebook sections')
+    ]
+    assert docstrings
+    for docstring in docstrings:
+        titles = docstring.removeprefix("Notebook sections ").rstrip(".").split(", ")
+        assert len(titles) == len(set(titles)), docstring

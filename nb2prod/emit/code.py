@@ -140,7 +140,10 @@ def render_module_code(
         imports = _imports_used(
             code, notebook_imports, plan, module, needs, alias if config_reads else None
         )
-        titles = ", ".join(f'"{step.title}"' for step in steps)
+        # once each: nine steps of a notebook without headings share one role title
+        titles = ", ".join(
+            f'"{title}"' for title in dict.fromkeys(s.title for s in steps)
+        )
         modules[module] = ModuleCode(
             module, imports, code, in_docstring(f"Notebook sections {titles}.")
         )
