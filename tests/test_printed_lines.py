@@ -217,6 +217,32 @@ def test_a_draw_in_a_networks_own_code_counts_where_the_network_is_built():
 
 
 @pytest.mark.parametrize(
+    "cells",
+    [
+        ("import torch", "def make():\n    return torch.nn.Linear(3, 1)", "m = make()"),
+        (
+            "import torch",
+            "class Net(torch.nn.Module):\n    def __init__(self):\n"
+            "        super().__init__()\n        self.fc = torch.nn.Linear(3, 1)",
+            "def train():\n    return Net()",
+            "net = train()",
+        ),
+        (  # torch seeded, numpy not: the network's numpy draw varies
+            "import torch\nimport numpy as np\ntorch.manual_seed(0)",
+            "class Net(torch.nn.Module):\n    def __init__(self):\n"
+            "        super().__init__()\n        self.noise = np.random.rand()",
+            "net = Net()",
+        ),
+    ],
+)
+def test_a_network_a_function_builds_or_a_draw_of_another_library_varies(cells):
+    """The draws a network's class makes are counted where a cell builds it only for
+    its own library's weights; a function building one counts where it is defined."""
+    printed = code("print('weights', 0.1234)", outputs=[stream("weights 0.1234\n")])
+    assert _printed(*map(code, cells), printed) == []
+
+
+@pytest.mark.parametrize(
     ("seed", "draw", "repeats"),
     [
         ("import random\nrandom.seed(42)", "torch.randint(0, 10, (32,))", False),

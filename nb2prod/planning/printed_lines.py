@@ -190,8 +190,8 @@ def _first_unseeded_draw(
         parsed = cells.get(cell.index)
         for call in cell.randomness:
             owner = (call.in_function or "").split(".")[0]
-            if owner in networks:
-                continue  # it draws when a cell builds the network: counted there
+            if networks.get(owner) == rng_library(call.name):
+                continue  # its weights: drawn when a cell builds the network (below)
             if call.kind == "seed":  # an unknown seeding call: seeds all, as it may
                 seeded |= SEEDED_LIBRARIES.get(call.name, everything)
             elif call.kind == "unseeded_rng":  # a generator seeded from the system
@@ -201,7 +201,7 @@ def _first_unseeded_draw(
                 call.kind, parsed, call.line
             ):
                 return cell.index
-        built = _builds_network(parsed, imports, networks)
+        built = _builds_network(parsed, imports, networks)  # (not inside their classes)
         if built is not None and built not in seeded:
             return cell.index
     return float("inf")
@@ -220,7 +220,7 @@ def _builds_network(
     (torch or tensorflow), or None when the cell builds none."""
     if parsed is None or parsed.tree is None:
         return None
-    for node in _run_by_the_cell(parsed.tree):
+    for node in _outside(parsed.tree, frozenset(networks)):
         if isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name) and node.func.id in networks:
                 return networks[node.func.id]
@@ -230,16 +230,15 @@ def _builds_network(
     return None
 
 
-def _run_by_the_cell(tree: ast.Module) -> Iterator[ast.AST]:
-    """The nodes of the code a cell runs: not the bodies of the functions and classes
-    it defines (a layer built in `__init__` is built when the class is called)."""
+def _outside(tree: ast.Module, classes: frozenset[str]) -> Iterator[ast.AST]:
+    """The nodes of `tree` but the bodies of the network classes named: a layer one
+    builds in `__init__` is built when a cell builds the network, and counted there.
+    A function's body counts where it is defined (no call is followed)."""
     pending: list[ast.AST] = [tree]
     while pending:
         node = pending.pop()
         yield node
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            continue  # (its decorators and defaults run, but build no network)
-        if isinstance(node, ast.ClassDef):
+        if isinstance(node, ast.ClassDef) and node.name in classes:
             pending.extend(node.bases)
             continue
         pending.extend(ast.iter_child_nodes(node))
