@@ -108,3 +108,15 @@ def test_a_call_that_draws_makes_a_plots_cell_whose_last_value_is_not_logged(cal
     assert cell_role(parsed) == "plots"
     (statement,) = parsed.tree.body
     assert not displays_a_value(statement.value)
+
+
+def test_a_stemmer_is_no_plot():
+    """`ps.stem(word)` (nltk's PorterStemmer) made a text-cleaning cell a "plots"
+    step: matplotlib has a `stem` plot too."""
+    from nb2prod.planning.steps import cell_role
+    from nb2prod.reading.parsing import parse_notebook
+
+    (parsed,) = parse_notebook(
+        notebook(code("words = ['running']\nstems = [ps.stem(w) for w in words]"))
+    )
+    assert cell_role(parsed) != "plots"

@@ -198,6 +198,26 @@ def test_a_lower_case_setting_is_set_by_its_name_in_any_case(tmp_path):
         check=True,
     )
     assert run.stdout.split() == ["10", "11", "5", "7", "8"]
+    # a setting of its own named in upper case keeps its variable
+    _, _, both = convert(
+        IMPORTS,
+        "n_trees = 40\nN_TREES = 10",
+        "model = RandomForestClassifier(n_estimators=n_trees, max_depth=N_TREES)",
+    )
+    (tmp_path / "config.py").write_text(both.package["src/fx/config.py"])
+    script = (
+        "from config import Config\n"
+        "c = Config.load(None, environ={'FX_N_TREES': '7'})\n"
+        "print(c.n_trees, c.N_TREES)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.split() == ["40", "7"]
 
 
 @pytest.mark.slow  # runs the generated code in an interpreter

@@ -37,3 +37,6 @@ FIGURE_CALLS = frozenset(
 )
 # fmt: on
 PLOTTING_CALLS = DRAWING_CALLS | FIGURE_CALLS
+#: Drawing calls whose name means something else too (a stemmer's `stem`): no sign
+#: that a cell is about plotting.
+SHARED_NAMES = frozenset({"stem"})

@@ -13,6 +13,9 @@ from nb2prod.reading.notebook import Notebook
 from nb2prod.reading.parsing import ParsedCell
 from nb2prod.reading.positions import split_lines
 
+#: A text edit of a cell: (line, start byte, end byte, the new text).
+Edit = tuple[int, int, int, str]
+
 
 class Rewritten(NamedTuple):
     """What one rewrite changed: the notebook, and what the plan must know of it."""
@@ -41,9 +44,7 @@ def with_sources(notebook: Notebook, sources: dict[int, str]) -> Notebook:
     return notebook._replace(cells=cells)
 
 
-def global_reference_edits(
-    statement: ast.stmt, current: dict[str, str]
-) -> list[tuple[int, int, int, str]]:
+def global_reference_edits(statement: ast.stmt, current: dict[str, str]) -> list[Edit]:
     """Edits renaming each load of a name in `current` (name -> new name) in the
     statement that refers to the notebook's global, not to a local of a function
     that binds the same name."""
@@ -52,7 +53,7 @@ def global_reference_edits(
     while pending:
         node, local = pending.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            local = local | _bound_in(node)
+            local = local | bound_in(node)
         if (
             isinstance(node, ast.Name)
             and isinstance(node.ctx, ast.Load)
@@ -67,7 +68,8 @@ def global_reference_edits(
     return edits  # type: ignore[return-value]
 
 
-def _bound_in(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set:
+def bound_in(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set:
+    """Names a function binds itself: its parameters and the names it assigns."""
     names = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
     body = function.body if isinstance(function.body, list) else [function.body]
     for statement in body:
@@ -77,9 +79,7 @@ def _bound_in(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> 
     return names
 
 
-def edited_source(
-    item: ParsedCell, edits: list[tuple[int, int, int, str]]
-) -> str | None:
+def edited_source(item: ParsedCell, edits: list[Edit]) -> str | None:
     """The cell's source with the edits applied; None when an edit falls on a line
     with IPython syntax (its columns are the translation's, not the source's)."""
     magic_lines = {

@@ -18,13 +18,17 @@ import re
 from typing import NamedTuple
 
 from nb2prod.analysis.facts import NotebookFacts
-from nb2prod.planning.cell_rewrites import edited_source, with_sources
+from nb2prod.planning.cell_rewrites import (
+    Edit,
+    bound_in,
+    edited_source,
+    with_sources,
+)
 from nb2prod.planning.late_defaults import notebook_variables, state_defaults
 from nb2prod.planning.plan import Warning
 from nb2prod.reading.notebook import Notebook
 from nb2prod.reading.parsing import ParsedCell
 
-_Edit = tuple[int, int, int, str]  # (line, start byte, end byte, new text)
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMMENT = re.compile(r"#[^\n]*")
@@ -40,7 +44,7 @@ class _Candidate(NamedTuple):
     function: _Function
     # (parameter, the default's code, its place among the positional parameters)
     defaults: tuple[tuple[str, str, int | None], ...]
-    edits: tuple[_Edit, ...]  # the defaults removed from the `def`
+    edits: tuple[Edit, ...]  # the defaults removed from the `def`
 
 
 def pass_defaults(
@@ -56,7 +60,7 @@ def pass_defaults(
     candidates = {n: c for n, c in candidates.items() if n in calls}
     if not candidates:
         return None
-    edits: dict[int, list[_Edit]] = {}
+    edits: dict[int, list[Edit]] = {}
     for name, candidate in candidates.items():
         edits.setdefault(candidate.cell, []).extend(candidate.edits)
         for item, call in calls[name]:
@@ -106,7 +110,7 @@ def _candidates(
             python = item.translation.python
             positional = [*node.args.posonlyargs, *node.args.args]
             defaults = []
-            edits: list[_Edit] = []
+            edits: list[Edit] = []
             for (arg, default), _ in moved:
                 code = ast.get_source_segment(python, default) or ""
                 if "\n" in code or arg.end_lineno != default.end_lineno:
@@ -162,7 +166,7 @@ def _calls(
             if isinstance(node, (*_SCOPES, ast.ClassDef)):
                 inside = True
             if isinstance(node, _SCOPES):
-                local = local | _bound_in(node)
+                local = local | bound_in(node)
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
@@ -201,21 +205,11 @@ def _calls(
     }
 
 
-def _bound_in(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set:
-    names = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
-    body = function.body if isinstance(function.body, list) else [function.body]
-    for statement in body:
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                names.add(node.id)
-    return names
-
-
 def _call_edit(
     item: ParsedCell,
     call: ast.Call,
     defaults: tuple[tuple[str, str, int | None], ...],
-) -> _Edit | None:
+) -> Edit | None:
     """The keywords the call adds before its `)`, for the parameters it leaves out
     (neither by keyword nor by position)."""
     given = {keyword.arg for keyword in call.keywords}

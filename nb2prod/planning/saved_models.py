@@ -23,6 +23,7 @@ from typing import NamedTuple
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.analysis.names import dotted
 from nb2prod.planning.cell_rewrites import (
+    Edit,
     edited_source,
     global_reference_edits,
     with_sources,
@@ -38,7 +39,6 @@ from nb2prod.planning.plan import Warning
 from nb2prod.reading.notebook import Notebook
 from nb2prod.reading.parsing import ParsedCell
 
-_Edit = tuple[int, int, int, str]
 #: Calls that read a saved model back (`pickle.load`, `keras.models.load_model`).
 _LOADING = re.compile(r"(^|\.)(load|load_model|from_pretrained|read_pickle)$")
 
@@ -85,7 +85,7 @@ def keep_saved_models(
         name for cell in facts.cells for f in cell.functions for name in f.globals_read
     } | {name for cell in facts.cells for k in cell.classes for name in k.globals_read}
     taken = {n for c in facts.cells for n in (*c.defines, *c.reads)}
-    edits: dict[int, list[_Edit]] = {}
+    edits: dict[int, list[Edit]] = {}
     warnings = []
     for name, place in sorted(saved.items()):
         later = [(p, s) for p, s in statements if p > place]

@@ -13,7 +13,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from nb2prod.analysis.literals import is_literal
-from nb2prod.analysis.plotting_calls import DRAWING_CALLS
+from nb2prod.analysis.plotting_calls import DRAWING_CALLS, SHARED_NAMES
 from nb2prod.planning.ipython import decide
 from nb2prod.reading.magics import is_ipython_call
 from nb2prod.reading.notebook import Cell, CellKind, Notebook
@@ -310,7 +310,7 @@ def cell_role(parsed: ParsedCell) -> str | None:
     if any(_reads_data(call) for call in calls):
         return "data"
     if any(r in _PLOTTING_MODULES for r in receivers) or any(
-        n in DRAWING_CALLS for n in names
+        n in DRAWING_CALLS - SHARED_NAMES for n in names
     ):
         return "plots"
     return "features"
