@@ -77,6 +77,19 @@ def test_a_call_passing_every_parameter_is_left_as_it_is():
         (DATA, PLOT, "def show(X_train):\n    plot(X_train)\nshow([1])"),
         # called only by functions: an API keeps its optional parameters
         (DATA, PLOT, "def show():\n    plot()"),
+        # the variable is bound again: the call would not see the value the def read
+        ("X = 100", "def f(a=X):\n    return a", "print([f() for X in range(3)])"),
+        (
+            "lr = 0.1",
+            "def fit(rate=lr):\n    return rate",
+            "for lr in [0.01]:\n    fit()",
+        ),
+        # a lone generator argument takes no keyword after it
+        (
+            "S = 2",
+            "def total(items, s=S):\n    return sum(items) * s",
+            "total(v for v in [1])",
+        ),
         # the default hides its variable: kept as the cell had it (late defaults)
         ("model = 1", "def f(x, model=model):\n    return x + model", "f(1)"),
     ],

@@ -342,3 +342,23 @@ def test_an_unused_literal_keeps_an_underscore_name_not_a_useless_expression(
 
     code = f"def f(x):\n    covered = {value}\n    return x\n"
     assert drop_unused_locals(code) == f"def f(x):\n    {kept}\n    return x\n"
+
+
+def test_a_lone_generator_argument_gets_parentheses_when_arguments_are_added():
+    """`total(v for v in values)` and a global `S` the function reads: the package
+    called `total(v for v in values, S=S)`, which Python refuses (convert ended in a
+    traceback from the formatter)."""
+    from nb2prod.convert import convert_notebook
+    from nb2prod.testing import code, md, notebook
+
+    result = convert_notebook(
+        notebook(
+            md("# T"),
+            code("S = 2"),
+            code("def total(items):\n    return sum(items) * S"),
+            code("print(total(v for v in [1, 2]))"),
+            path="g.ipynb",
+        )
+    )
+    assert result.problems == ()
+    assert "total((v for v in [1, 2]), S=S)" in result.package["src/g/features.py"]

@@ -24,6 +24,7 @@ from nb2prod.planning.cell_rewrites import (
     edited_source,
     with_sources,
 )
+from nb2prod.planning.config import module_bindings
 from nb2prod.planning.late_defaults import notebook_variables, state_defaults
 from nb2prod.planning.plan import Warning
 from nb2prod.reading.notebook import Notebook
@@ -53,7 +54,12 @@ def pass_defaults(
     """The notebook with state-reading defaults of called-only functions made
     required and passed by every call, or None when no function qualifies."""
     variables = notebook_variables(facts)
-    candidates = _candidates(parsed, variables)
+    bound = module_bindings({item.cell.index: item for item in parsed})
+    candidates = {
+        name: candidate
+        for name, candidate in _candidates(parsed, variables).items()
+        if all(bound[variable] <= 1 for variable in _reads(candidate))
+    }  # a variable bound again (`for lr in ...`) is not the value the `def` read
     if not candidates:
         return None
     calls = _calls(parsed, candidates)
@@ -132,6 +138,16 @@ def _candidates(
     }
 
 
+def _reads(candidate: _Candidate) -> set[str]:
+    """The names the candidate's moved defaults read."""
+    return {
+        node.id
+        for _, code, _ in candidate.defaults
+        for node in ast.walk(ast.parse(code, mode="eval"))
+        if isinstance(node, ast.Name)
+    }
+
+
 def _requirable(function: _Function, moved: list[ast.arg]) -> bool:
     """Whether the parameters can lose their defaults: keyword-only ones can; the
     positional ones must come first among the positional parameters with defaults (a
@@ -148,9 +164,9 @@ def _calls(
     parsed: tuple[ParsedCell, ...], candidates: dict[str, _Candidate]
 ) -> dict[str, list[tuple[ParsedCell, ast.Call]]]:
     """Each candidate's calls; a candidate used otherwise (passed as a value, called
-    with `*args`, called where a local hides a variable its defaults read) is left
-    out, and so is one only functions call: an API (a library's) keeps optional
-    parameters."""
+    with `*args` or a lone generator, called where a local hides a variable its
+    defaults read) is left out, and so is one only functions call: an API (a
+    library's) keeps optional parameters."""
     calls: dict[str, list[tuple[ParsedCell, ast.Call]]] = {n: [] for n in candidates}
     refused: set[str] = set()
     by_notebook: set[str] = set()  # called by a cell itself, not only by functions
@@ -174,16 +190,11 @@ def _calls(
             ):
                 name = node.func.id
                 called.add(id(node.func))
-                reads = {
-                    n.id
-                    for _, code, _ in candidates[name].defaults
-                    for n in ast.walk(ast.parse(code, mode="eval"))
-                    if isinstance(n, ast.Name)
-                }
-                starred = any(isinstance(a, ast.Starred) for a in node.args) or any(
-                    k.arg is None for k in node.keywords
-                )
-                if starred or reads & local or name in local:
+                unseen = any(
+                    isinstance(a, ast.Starred | ast.GeneratorExp) for a in node.args
+                ) or any(k.arg is None for k in node.keywords)
+                # (a lone generator argument `f(v for v in x)` takes no keyword)
+                if unseen or _reads(candidates[name]) & local or name in local:
                     refused.add(name)
                 else:
                     calls[name].append((item, node))

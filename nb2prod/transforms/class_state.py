@@ -12,6 +12,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
+from nb2prod.transforms.call_arguments import with_arguments
+
 
 def inject_class_state(
     node: cst.ClassDef,
@@ -224,7 +226,7 @@ class _ForwardToBase(cst.CSTTransformer):
             for name in self.names
             if name not in given
         ]
-        return updated.with_changes(args=[*updated.args, *extra])
+        return with_arguments(updated, extra)
 
 
 def _is_base_init(call: cst.Call) -> bool:

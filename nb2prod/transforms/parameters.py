@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from nb2prod.transforms.call_arguments import with_arguments
+
 
 class AddParameters(cst.CSTTransformer):
     """Add keyword-only parameters to the top-level function being rewritten."""
@@ -120,7 +122,7 @@ class PassArguments(cst.CSTTransformer):
             for name in self.extra[func.value]
             if renamed.get(name, name) not in given
         ]
-        return updated.with_changes(args=[*updated.args, *added]) if added else updated
+        return with_arguments(updated, added)
 
     def _bound(self, value: cst.BaseExpression) -> cst.BaseExpression:
         """`clean` handed over as a value -> `functools.partial(clean, df=df)`."""
