@@ -380,6 +380,18 @@ def test_a_file_handed_to_the_notebooks_own_writer_is_an_output_setting():
             ),
             (),
         ),
+        (
+            (  # a setting holding the name, written then read
+                "import pickle\nMODEL_FILE = 'model.pkl'\n"
+                "with open(MODEL_FILE, 'wb') as f:\n    pickle.dump({'a': 1}, f)",
+                "with open(MODEL_FILE, 'rb') as f:\n    model = pickle.load(f)",
+            ),
+            (),
+        ),
+        (  # a file read whose name sounds like an output is still read
+            ("import pandas as pd\nsub = pd.read_csv('sample_submission.csv')\nprint(sub.shape)",),
+            ("sample_submission.csv",),
+        ),
         (("import pandas as pd\ndf = pd.read_csv('in.csv')\ndf.to_csv('in.csv')",), ("in.csv",)),
     ],
 )  # fmt: skip

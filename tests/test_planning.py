@@ -82,15 +82,28 @@ def test_constants_become_config_values():
     values = {
         value.name: (value.value, value.original, value.under) for value in plan.config
     }
-    # a file read is relative to DATA_DIR, one written (named as an output) to
-    # OUTPUT_DIR, where the package writes: not to the data a container mounts read-only
     assert values == {
         "DATA_DIR": ("'.'", None, None),
-        "DATA": ("'train.csv'", "'/home/ana/project/data/train.csv'", "DATA_DIR"),
-        "OUT": ("'out.csv'", "'/home/ana/project/out.csv'", "OUTPUT_DIR"),
+        "DATA": ("'data/train.csv'", "'/home/ana/project/data/train.csv'", "DATA_DIR"),
+        "OUT": ("'out.csv'", "'/home/ana/project/out.csv'", "DATA_DIR"),
         "n_estimators": ("200", None, None),
         "LIMIT": ("3", None, None),
     }
+
+
+def test_an_absolute_path_the_notebook_only_writes_is_under_the_output_folder():
+    """Not under DATA_DIR, the data a container mounts read-only; read or written is
+    what the calls do, not what the name says (`SAMPLE_SUBMISSION` is read)."""
+    plan = plan_of(
+        "import pandas as pd\nSAMPLE_SUBMISSION = '/kaggle/input/sample_submission.csv'\n"
+        "MODEL_PATH = '/home/ana/models/model.pkl'",
+        "sub = pd.read_csv(SAMPLE_SUBMISSION)\nsub.to_pickle(MODEL_PATH)\n"
+        "sub.to_csv('/home/ana/out/preds.csv')",
+    )
+    under = {value.name: (value.value, value.under) for value in plan.config}
+    assert under["SAMPLE_SUBMISSION"] == ("'sample_submission.csv'", "DATA_DIR")
+    assert under["MODEL_PATH"] == ("'models/model.pkl'", "OUTPUT_DIR")
+    assert ("'out/preds.csv'", "OUTPUT_DIR") in under.values()
 
 
 def test_function_reading_notebook_state_gets_parameters():

@@ -395,39 +395,34 @@ def _read_before_defined(
 def _inputs(
     facts: NotebookFacts, cells: dict[int, ParsedCell], config: list[ConfigValue]
 ) -> tuple[str, ...]:
-    """Relative paths the notebook reads: literal paths of read calls, and file paths
-    held by settings (`DATA_PATH = "customers.csv"`) that are not written or named as
-    outputs. What its tests need. A file the notebook writes before it reads it (a
+    """Relative paths the notebook reads: paths of read calls (literal, or held by a
+    name bound once to a string), and file paths held by settings (`DATA_PATH =
+    "customers.csv"`) that it does not write (nor, when no call tells, are named as
+    outputs). What its tests need. A file the notebook writes before it reads it (a
     checkpoint saved, then loaded) is none: a run makes it."""
+    constants = _string_constants(cells)  # `model_name = "rnn.net"`, then open(...)
     first_read: dict[str, tuple[int, int]] = {}
     first_write: dict[str, tuple[int, int]] = {}
-    constants = _string_constants(cells)  # `model_name = "rnn.net"`, then open(...)
+    written: set[str] = set()  # anywhere, in functions too
+    read: set[str] = set()  # by the kept cells
     for cell in facts.cells:
         for call in cell.io:
             path = call.path or constants.get(call.path_name or "")
             if not path or call.kind not in ("read", "write"):
                 continue
-            if call.kind == "write" and call.in_function is not None:
-                continue  # runs when it is called: not known to come first
+            if call.kind == "write":
+                written.add(path)
+                if call.in_function is not None:
+                    continue  # runs when it is called: not known to come first
+            elif cell.index in cells:
+                read.add(path)
             first = first_read if call.kind == "read" else first_write
             place = (cell.index, call.line)
             first[path] = min(first.get(path, place), place)
     read = {
-        call.path
-        for cell in facts.cells
-        if cell.index in cells
-        for call in cell.io
-        if call.kind == "read"
-        and call.path
-        and not (
-            call.path in first_write and first_write[call.path] < first_read[call.path]
-        )
-    }
-    written = {
-        call.path
-        for cell in facts.cells
-        for call in cell.io
-        if call.kind == "write" and call.path
+        path
+        for path in read
+        if not (path in first_write and first_write[path] < first_read[path])
     }
     for value in config:
         if value.kind != "path" or value.original is not None:
@@ -436,12 +431,9 @@ def _inputs(
             path = ast.literal_eval(value.value)
         except (ValueError, SyntaxError):
             continue
-        if (
-            isinstance(path, str)
-            and Path(path).suffix
-            and path not in written
-            and not OUTPUT_NAME.search(value.name)
-        ):
+        if not (isinstance(path, str) and Path(path).suffix) or path in written:
+            continue
+        if path in first_read or not OUTPUT_NAME.search(value.name):
             read.add(path)
     return tuple(
         sorted(

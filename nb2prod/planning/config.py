@@ -73,7 +73,7 @@ def find_constants(
             )
             if wanted or (repr(value) in keyword_values and name.isupper()):
                 found.append(ConfigValue(name, repr(value), index, kind))
-    return _portable_paths(found)
+    return _portable_paths(found, _written_only(facts))
 
 
 def _literal_assignment(node: ast.stmt) -> tuple[str, object] | None:
@@ -148,17 +148,33 @@ def _used_as_keyword(name: str, parsed: dict[int, ParsedCell]) -> bool:
     return False
 
 
-def _portable_paths(values: list[ConfigValue]) -> list[ConfigValue]:
+def _written_only(facts: NotebookFacts) -> set[str]:
+    """Paths, and names holding paths, that the notebook's calls write and never
+    read (`df.to_csv(OUTPUT_PREDS_CSV)`, `df.to_pickle("/home/ana/model.pkl")`)."""
+    written, read = set(), set()
+    for cell in facts.cells:
+        for call in cell.io:
+            places = {p for p in (call.path, call.path_name) if p is not None}
+            if call.kind == "write":
+                written |= places
+            elif call.kind == "read":
+                read |= places
+    return written - read
+
+
+def _portable_paths(
+    values: list[ConfigValue], written_only: set[str]
+) -> list[ConfigValue]:
     """Absolute paths become relative: a file the notebook reads to DATA_DIR (a
-    setting of its own, added here), one it writes (a setting named as an output) to
-    OUTPUT_DIR, where the package writes: `/home/ana/out/preds.csv` is no folder of
-    the data, nor one a container can write to."""
+    setting of its own, added here), one it only writes to OUTPUT_DIR, where the
+    package writes: `/home/ana/out/preds.csv` is no folder of the data, nor one a
+    container can write to."""
     absolute = [
         v for v in values if v.kind == "path" and is_absolute_or_user_path(_text(v))
     ]
     if not absolute:
         return values
-    written = [v for v in absolute if OUTPUT_NAME.search(v.name)]
+    written = [v for v in absolute if {v.name, _text(v)} & written_only]
     read = [v for v in absolute if v not in written]
     relative = {**_relative(read, DATA_DIR), **_relative(written, OUTPUT_DIR)}
     result = [relative.get(value.name, value) for value in values]
