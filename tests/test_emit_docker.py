@@ -349,14 +349,16 @@ def test_runs_as_an_unprivileged_user(tmp_path, name):
 
 def test_the_user_may_write_where_the_notebook_wrote(tmp_path):
     """`/app` belongs to root: a run writing `submission.csv` (or into `preds/`)
-    there as the unprivileged user failed at its end. The image makes the folders the
-    notebook writes into and gives them, and the working folder itself (not the files
-    in it), to that user."""
+    there failed at its end. The image makes the folders the notebook writes into,
+    and they and the working folder itself (not the files in it) are writable by any
+    user: the README runs the image as the caller (`--user`) too."""
     plan = _plan(tmp_path, "writes-files")
     assert set(plan.written) == {"submission.csv", "preds/out.csv"}
     runs = [args for keyword, args in _instructions(_files(plan)["Dockerfile"])]
     assert any(
-        "mkdir -p outputs preds" in run and "chown 10001:10001 outputs preds ." in run
+        "mkdir -p outputs preds" in run
+        and "chown 10001:10001 outputs" in run
+        and "chmod 1777 preds ." in run
         for run in runs
     )
     plain = [

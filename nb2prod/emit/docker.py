@@ -57,8 +57,8 @@ def render_docker_files(plan: Plan, render: Callable[..., str]) -> dict[str, str
             data_dir=plan.reads_data_dir,
             secrets=sorted({secret.variable for secret in plan.secrets}),
             uses_figures=plan.uses_figures,
-            writable=_writable_folders(plan),
-            writes_here=_writes_in_working_folder(plan),
+            owned=_package_folders(plan),
+            shared=_notebook_places(plan),
             serve=plan.serve,
             serve_prefix=environment_prefix(plan.package),
         ),
@@ -82,19 +82,23 @@ def _relative_written(plan: Plan) -> list[str]:
     return paths
 
 
-def _writable_folders(plan: Plan) -> list[str]:
-    """Folders the image makes and gives to the unprivileged user: the outputs, the
-    models, and the folder of each file the notebook writes (`models/lin_reg.bin`):
-    `/app` belongs to root, and a run writing there failed at its end."""
-    folders = {"outputs"} | ({"models"} if plan.model is not None else set())
-    folders |= {path.split("/")[0] for path in _relative_written(plan) if "/" in path}
-    return [shlex.quote(folder) for folder in sorted(folders)]
+def _package_folders(plan: Plan) -> list[str]:
+    """The folders the package writes to by default: made in the image and given to
+    its unprivileged user (`docker run` with `--user` mounts them instead)."""
+    return ["models", "outputs"] if plan.model is not None else ["outputs"]
 
 
-def _writes_in_working_folder(plan: Plan) -> bool:
-    """Whether the run writes a file in its working folder itself (`submission.csv`):
-    the image gives that folder (not the files in it) to the unprivileged user."""
-    return any("/" not in path for path in _relative_written(plan))
+def _notebook_places(plan: Plan) -> list[str]:
+    """The folders the notebook's own code writes into (`preds/out.csv`), and the
+    working folder when it writes files there (`submission.csv`): `/app` belongs to
+    root, and a run writing there failed at its end. They are made writable by any
+    user (sticky, as /tmp), since the README runs the image as the caller too."""
+    written = _relative_written(plan)
+    folders = {path.split("/")[0] for path in written if "/" in path}
+    places = sorted(folders - set(_package_folders(plan)))
+    if any("/" not in path for path in written):
+        places.append(".")
+    return [shlex.quote(place) for place in places]
 
 
 def _older_notebook_python(plan: Plan) -> str | None:
