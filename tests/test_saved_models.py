@@ -71,6 +71,8 @@ def test_the_model_the_notebook_saved_is_the_one_the_package_saves(
         (DATA, TRAIN, SAVE, "for alpha in (0.1, 1.0):\n    lr = Lasso(alpha).fit(X, y)"),
         # a function reads the name when it is called
         (DATA, TRAIN, SAVE, "def score():\n    return lr.score(X, y)", TRY_LASSO, "print(score())"),
+        # a generator reads the name when it is consumed, after the new binding
+        (DATA, TRAIN, SAVE, "preds = (lr.predict([x]) for x in X)", TRY_LASSO, "print(list(preds))"),
         # never bound again
         (DATA, TRAIN, SAVE, "print(lr.coef_)"),
     ],

@@ -10,8 +10,8 @@ the same model and is no experiment.
 
 Left alone (the model chosen as before): a name saved with several values (a
 checkpoint per experiment), bound again inside a block or a loop, by `+=`, `for`,
-`with`, `import` or `del`, or one a function reads as a global (it would read the
-new value when called).
+`with`, `import` or `del`, or one a function, a lambda or a generator expression
+reads (it would read the new value when it runs).
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ def keep_saved_models(
     read_by_functions = {
         name for cell in facts.cells for f in cell.functions for name in f.globals_read
     } | {name for cell in facts.cells for k in cell.classes for name in k.globals_read}
+    read_by_functions |= _read_later(cells)
     taken = {n for c in facts.cells for n in (*c.defines, *c.reads)}
     edits: dict[int, list[Edit]] = {}
     warnings = []
@@ -138,6 +139,21 @@ def _bound_between(
         and (_stores(statement, name) or _binds_otherwise(statement, name))
         for place, statement in statements
     )
+
+
+def _read_later(cells: dict[int, ParsedCell]) -> set[str]:
+    """Names a lambda or a generator expression reads: when it runs, not where it is
+    written (`preds = (lr.predict(x) for x in rows)` reads `lr` when consumed)."""
+    found: set[str] = set()
+    for item in cells.values():
+        for node in ast.walk(item.tree) if item.tree is not None else ():
+            if isinstance(node, ast.Lambda | ast.GeneratorExp):
+                found |= {
+                    inner.id
+                    for inner in ast.walk(node)
+                    if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load)
+                }
+    return found
 
 
 def _renames(
