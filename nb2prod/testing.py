@@ -102,3 +102,17 @@ def assert_transform(transformer: Any, before: str, after: str) -> None:
     expected = textwrap.dedent(after).strip("\n") + "\n"
     actual = libcst.parse_module(source).visit(transformer).code
     assert actual == expected, f"--- expected ---\n{expected}--- actual ---\n{actual}"
+
+
+def printed_by(cells: list[str]) -> str:
+    """What the cells print when run in order in one namespace, as a kernel runs a
+    notebook: for tests that a rewrite of the cells computes what they computed."""
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    namespace: dict[str, object] = {}
+    with contextlib.redirect_stdout(out):
+        for cell in cells:
+            exec(cell, namespace)
+    return out.getvalue()

@@ -180,44 +180,42 @@ def test_a_lower_case_setting_is_set_by_its_name_in_any_case(tmp_path):
         IMPORTS, "n_trees = 40", "model = RandomForestClassifier(n_estimators=n_trees)"
     )
     assert config["n_trees"] == 40
-    (tmp_path / "config.py").write_text(result.package["src/fx/config.py"])
     (tmp_path / "upper.toml").write_text("N_TREES = 10\n")
     (tmp_path / "lower.toml").write_text("n_trees = 11\n")
-    script = (
-        "from config import Config\n"
+    printed = _run_config(
+        tmp_path,
+        result,
         "print(Config.load('upper.toml').n_trees, Config.load('lower.toml').n_trees,"
         " Config.load(None, ['N_TREES=5']).n_trees,"
         " Config.load(None, environ={'FX_N_TREES': '7'}).n_trees,"
-        " Config.load(None, environ={'FX_n_trees': '8'}).n_trees)\n"
+        " Config.load(None, environ={'FX_n_trees': '8'}).n_trees)",
     )
-    run = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert run.stdout.split() == ["10", "11", "5", "7", "8"]
+    assert printed == ["10", "11", "5", "7", "8"]
     # a setting of its own named in upper case keeps its variable
     _, _, both = convert(
         IMPORTS,
         "n_trees = 40\nN_TREES = 10",
         "model = RandomForestClassifier(n_estimators=n_trees, max_depth=N_TREES)",
     )
-    (tmp_path / "config.py").write_text(both.package["src/fx/config.py"])
-    script = (
-        "from config import Config\n"
-        "c = Config.load(None, environ={'FX_N_TREES': '7'})\n"
-        "print(c.n_trees, c.N_TREES)\n"
+    printed = _run_config(
+        tmp_path,
+        both,
+        "c = Config.load(None, environ={'FX_N_TREES': '7'})\nprint(c.n_trees, c.N_TREES)",
     )
+    assert printed == ["40", "7"]
+
+
+def _run_config(tmp_path, result, code: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The words `code` prints in an interpreter that imports the package's Config."""
+    (tmp_path / "config.py").write_text(result.package["src/fx/config.py"])
     run = subprocess.run(
-        [sys.executable, "-c", script],
+        [sys.executable, "-c", f"from config import Config\n{code}\n"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert run.stdout.split() == ["40", "7"]
+    return run.stdout.split()
 
 
 @pytest.mark.slow  # runs the generated code in an interpreter

@@ -5,15 +5,12 @@ keyword-only copies of the same variables that every call passed twice."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import pytest
 
 from nb2prod.analysis import analyze_parsed
 from nb2prod.planning.passed_defaults import pass_defaults
 from nb2prod.reading.parsing import parse_notebook
-from nb2prod.testing import notebook
+from nb2prod.testing import notebook, printed_by
 
 DATA = "X_train, y_train, X_test = [1, 2], [3, 4], [5]"
 PLOT = (
@@ -27,15 +24,6 @@ def _passed(*cells: str) -> list[str] | None:
     parsed = parse_notebook(book)
     passed = pass_defaults(book, parsed, analyze_parsed(book.path, parsed))
     return None if passed is None else [c.source for c in passed.notebook.code_cells]
-
-
-def _printed(cells: list[str]) -> str:
-    out = io.StringIO()
-    namespace: dict[str, object] = {}
-    with contextlib.redirect_stdout(out):
-        for cell in cells:
-            exec(cell, namespace)
-    return out.getvalue()
 
 
 CALLS = [
@@ -53,7 +41,7 @@ def test_the_calls_pass_what_the_defaults_read_and_compute_the_same(call):
     after = _passed(*before)
     assert after is not None
     assert after[1].startswith("def plot(train, labels, test, predictions=None):")
-    assert _printed(after) == _printed(before)
+    assert printed_by(after) == printed_by(before)
 
 
 def test_a_call_passing_every_parameter_is_left_as_it_is():

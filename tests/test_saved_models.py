@@ -5,16 +5,13 @@ experiment; the later values get names of their own."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import pytest
 
 from nb2prod.analysis import analyze_parsed
 from nb2prod.convert import plan_notebook
 from nb2prod.planning.saved_models import keep_saved_models
 from nb2prod.reading.parsing import parse_notebook
-from nb2prod.testing import notebook
+from nb2prod.testing import notebook, printed_by
 
 DATA = (
     "import pickle\nfrom sklearn.linear_model import Lasso, LinearRegression, Ridge\n"
@@ -33,16 +30,6 @@ def _kept(*cells: str) -> list[str] | None:
     return None if kept is None else [c.source for c in kept.notebook.code_cells]
 
 
-def _printed(cells: list[str], tmp_path, monkeypatch) -> str:  # type: ignore[no-untyped-def]
-    monkeypatch.chdir(tmp_path)
-    out = io.StringIO()
-    namespace: dict[str, object] = {}
-    with contextlib.redirect_stdout(out):
-        for cell in cells:
-            exec(cell, namespace)
-    return out.getvalue()
-
-
 def test_the_model_the_notebook_saved_is_the_one_the_package_saves(
     tmp_path, monkeypatch
 ):
@@ -51,9 +38,8 @@ def test_the_model_the_notebook_saved_is_the_one_the_package_saves(
     assert after is not None
     assert after[3].startswith("lr_lasso = Lasso(0.01).fit(X, y)")
     assert after[4].startswith("lr_ridge = Ridge()\nlr_ridge.fit(X, y)")
-    assert _printed(after, tmp_path, monkeypatch) == _printed(
-        before, tmp_path, monkeypatch
-    )
+    monkeypatch.chdir(tmp_path)  # the cells write model.bin
+    assert printed_by(after) == printed_by(before)
     model = plan_notebook(notebook(*before)).plan.model
     assert model is not None
     assert (model.name, model.estimator) == ("lr", "LinearRegression")

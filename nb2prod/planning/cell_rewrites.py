@@ -94,3 +94,17 @@ def edited_source(item: ParsedCell, edits: list[Edit]) -> str | None:
         raw = lines[line - 1].encode("utf-8")
         lines[line - 1] = (raw[:start] + name.encode() + raw[end:]).decode("utf-8")
     return "".join(lines)
+
+
+def edited_notebook(
+    notebook: Notebook, cells: dict[int, ParsedCell], edits: dict[int, list[Edit]]
+) -> Notebook | None:
+    """`notebook` with each cell's edits (by cell index) applied, all or nothing:
+    None when one falls on IPython syntax (a half-edited notebook would not run)."""
+    sources = {}
+    for index, cell_edits in edits.items():
+        source = edited_source(cells[index], cell_edits)
+        if source is None:
+            return None
+        sources[index] = source
+    return with_sources(notebook, sources)

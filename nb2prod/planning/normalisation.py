@@ -76,28 +76,12 @@ def _function_versions(
     return Rewritten(versions.notebook, version_warnings(versions))
 
 
-def _passed_defaults(
-    notebook: Notebook, parsed: Cells, facts: NotebookFacts
-) -> Rewritten | None:
-    """`def plot(train=X_train)`, only ever called: the calls pass `X_train`."""
-    passed = pass_defaults(notebook, parsed, facts)
-    return Rewritten(passed.notebook, passed.warnings) if passed else None
-
-
 def _late_defaults(
     notebook: Notebook, parsed: Cells, facts: NotebookFacts
 ) -> Rewritten | None:
     """`def f(url=URL)`: a default that reads notebook state is read when called."""
     defaults = late_defaults(notebook, parsed, facts)
     return Rewritten(defaults.notebook, defaults.warnings) if defaults else None
-
-
-def _saved_models(
-    notebook: Notebook, parsed: Cells, facts: NotebookFacts
-) -> Rewritten | None:
-    """A model saved to a file, then replaced: the later values get other names."""
-    kept = keep_saved_models(notebook, parsed, facts)
-    return Rewritten(kept.notebook, kept.warnings) if kept else None
 
 
 def _final_result(
@@ -122,9 +106,9 @@ REWRITES: tuple[tuple[str, Rewrite], ...] = (
     ("last results", _text_only(bind_last_results)),  # a cell reads `_`
     ("function versions", _function_versions),
     ("shadowed builtins", _text_only(separate_shadowed_builtins)),  # `sum` after `*`
-    ("passed defaults", _passed_defaults),  # before late defaults take the rest
+    ("passed defaults", pass_defaults),  # before late defaults take the rest
     ("late defaults", _late_defaults),
-    ("saved models", _saved_models),  # `pickle.dump(lr, f)`, then `lr = Lasso()`
+    ("saved models", keep_saved_models),  # `pickle.dump(lr, f)`, then `lr = Lasso()`
     ("metrics", _text_only(bind_metrics)),  # `print(roc_auc_score(...))`
     ("final result", _final_result),
     ("inline settings", _inline_settings),

@@ -20,9 +20,9 @@ from typing import NamedTuple
 from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.planning.cell_rewrites import (
     Edit,
+    Rewritten,
     bound_in,
-    edited_source,
-    with_sources,
+    edited_notebook,
 )
 from nb2prod.planning.config import module_bindings
 from nb2prod.planning.late_defaults import notebook_variables, state_defaults
@@ -35,11 +35,6 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMMENT = re.compile(r"#[^\n]*")
 
 
-class PassedDefaults(NamedTuple):
-    notebook: Notebook
-    warnings: tuple[Warning, ...]
-
-
 class _Candidate(NamedTuple):
     cell: int
     function: _Function
@@ -50,7 +45,7 @@ class _Candidate(NamedTuple):
 
 def pass_defaults(
     notebook: Notebook, parsed: tuple[ParsedCell, ...], facts: NotebookFacts
-) -> PassedDefaults | None:
+) -> Rewritten | None:
     """The notebook with state-reading defaults of called-only functions made
     required and passed by every call, or None when no function qualifies."""
     variables = notebook_variables(facts)
@@ -73,13 +68,11 @@ def pass_defaults(
             edit = _call_edit(item, call, candidate.defaults)
             if edit is not None:
                 edits.setdefault(item.cell.index, []).append(edit)
-    by_index = {item.cell.index: item for item in parsed}
-    sources = {}
-    for index, cell_edits in edits.items():
-        source = edited_source(by_index[index], cell_edits)
-        if source is None:
-            return None  # all or nothing: a half-edited call would not run
-        sources[index] = source
+    edited = edited_notebook(
+        notebook, {item.cell.index: item for item in parsed}, edits
+    )
+    if edited is None:
+        return None
     warnings = tuple(
         Warning(
             candidate.cell,
@@ -89,7 +82,7 @@ def pass_defaults(
         )
         for name, candidate in sorted(candidates.items())
     )
-    return PassedDefaults(with_sources(notebook, sources), warnings)
+    return Rewritten(edited, warnings)
 
 
 def _listed(defaults: tuple[tuple[str, str, int | None], ...]) -> str:

@@ -24,9 +24,9 @@ from nb2prod.analysis.facts import NotebookFacts
 from nb2prod.analysis.names import dotted
 from nb2prod.planning.cell_rewrites import (
     Edit,
-    edited_source,
+    Rewritten,
+    edited_notebook,
     global_reference_edits,
-    with_sources,
 )
 from nb2prod.planning.model import (
     SAVE_CALL,
@@ -43,11 +43,6 @@ from nb2prod.reading.parsing import ParsedCell
 _LOADING = re.compile(r"(^|\.)(load|load_model|from_pretrained|read_pickle)$")
 
 
-class SavedModels(NamedTuple):
-    notebook: Notebook
-    warnings: tuple[Warning, ...]
-
-
 class _Place(NamedTuple):
     cell: int
     statement: int  # its place in the cell's top-level statements
@@ -55,7 +50,7 @@ class _Place(NamedTuple):
 
 def keep_saved_models(
     notebook: Notebook, parsed: tuple[ParsedCell, ...], facts: NotebookFacts
-) -> SavedModels | None:
+) -> Rewritten | None:
     """The notebook with the later values of each saved model's name renamed, or None
     when no model is saved and then replaced."""
     if not any(SAVE_CALL.search(item.translation.python) for item in parsed):
@@ -117,15 +112,8 @@ def keep_saved_models(
                 f"{listed}",
             )
         )
-    if not edits:
-        return None
-    sources = {}
-    for index, cell_edits in edits.items():
-        source = edited_source(cells[index], cell_edits)
-        if source is None:
-            return None  # all or nothing: a half-renamed notebook would not run
-        sources[index] = source
-    return SavedModels(with_sources(notebook, sources), tuple(warnings))
+    edited = edited_notebook(notebook, cells, edits) if edits else None
+    return Rewritten(edited, tuple(warnings)) if edited is not None else None
 
 
 def _bound_between(
