@@ -36,8 +36,9 @@ _COMMENT = re.compile(r"#[^\n]*")
 
 
 class _Candidate(NamedTuple):
-    cell: int
-    function: _Function
+    """A function whose state-reading defaults can become required parameters."""
+
+    cell: int  # where it is defined
     # (parameter, the default's code, its place among the positional parameters)
     defaults: tuple[tuple[str, str, int | None], ...]
     edits: tuple[Edit, ...]  # the defaults removed from the `def`
@@ -122,7 +123,7 @@ def _candidates(
                 )
             else:
                 found[node.name] = _Candidate(
-                    item.cell.index, node, tuple(defaults), tuple(edits)
+                    item.cell.index, tuple(defaults), tuple(edits)
                 )
     return {
         name: candidate

@@ -76,17 +76,17 @@ def keep_saved_models(
         for name, places in saves.items()
         if not _bound_between(name, places[0], places[-1], statements)
     }
-    read_by_functions = {
+    read_when_run = {
         name for cell in facts.cells for f in cell.functions for name in f.globals_read
     } | {name for cell in facts.cells for k in cell.classes for name in k.globals_read}
-    read_by_functions |= _read_later(cells)
+    read_when_run |= _read_later(cells)
     taken = {n for c in facts.cells for n in (*c.defines, *c.reads)}
     edits: dict[int, list[Edit]] = {}
     warnings = []
     for name, place in sorted(saved.items()):
         later = [(p, s) for p, s in statements if p > place]
         renames = _renames(name, later, taken)
-        if renames is None or name in read_by_functions:
+        if renames is None or name in read_when_run:
             continue
         current = {name: name}
         for here, statement in later:
