@@ -259,7 +259,8 @@ def test_classes_read_config_values_from_the_config_functions_get_them(tmp_path)
     assert findings == []
     module = next(text for text in modules.values() if "class Plot" in text)
     assert "return Config.COLOR" in module  # a class cannot take parameters
-    assert "def fetch(url=None, *, URL):" in module  # a function can: --set reaches it
+    # a function can: --set reaches it through its calls
+    assert "def fetch(url):" in module and "fetch(url=URL)" in module
     assert "from study.config import Config" in module
     plan = convert_notebook(
         notebook(
@@ -355,7 +356,7 @@ def test_imports_in_a_try_block_with_code_reach_later_steps(tmp_path):
 
 
 @pytest.mark.slow  # starts an interpreter
-def test_defaults_reading_notebook_variables_are_read_when_called(tmp_path):
+def test_defaults_reading_notebook_variables_are_passed_by_the_calls(tmp_path):
     findings, modules = converted(
         tmp_path,
         code("import os\nROOT = os.path.join('data', 'housing')\nscale = 1.5"),
@@ -371,15 +372,19 @@ def test_defaults_reading_notebook_variables_are_read_when_called(tmp_path):
     )  # fmt: skip
     assert findings == []
     helpers = next(text for text in modules.values() if "def where" in text)
-    assert "def where(name, root=None, *, ROOT):" in helpers
-    assert "    if root is None:\n        root = ROOT\n" in helpers
+    assert "def where(name, root):" in helpers
+    assert "def grow(z, factor, *, model=None):" in helpers
+    assert 'where("a.csv", root=ROOT), grow(2, factor=scale * 2)' in helpers
     log = run_package(tmp_path)
     assert ": data/housing/a.csv 6.0\n" in log
     assert ": elsewhere/b.csv 3\n" in log
     plan = convert_notebook(notebook(
         code("K = 2"), code("def f(x, k=K):\n    return x * k\nprint(f(1))")
     )).plan  # fmt: skip
-    assert any("defaults reading K" in w.message for w in plan.warnings)
+    assert any(
+        w.message.startswith("`f`: `k`, whose defaults read notebook variables")
+        for w in plan.warnings
+    )
 
 
 @pytest.mark.slow  # starts an interpreter
