@@ -54,3 +54,28 @@ def test_inspect_docs_describe_every_cell_and_syntax_field():
         fields = set(SCHEMA["$defs"][definition]["properties"])
         missing = {f for f in fields if f not in documented and f"`{f}`" not in text}
         assert not missing, f"{definition} fields not documented: {sorted(missing)}"
+
+
+def test_readme_example_command_installs_what_the_example_imports():
+    """On a fresh machine `pip install -e .` alone left pandas and scikit-learn out:
+    convert exited 1 (no installed version to pin them to) and the command stopped."""
+    from nb2prod.convert import plan_notebook
+    from nb2prod.reading.notebook import read_notebook
+
+    words = shlex.split(_readme_commands()[0])
+    files_named = [words[i + 1] for i, word in enumerate(words) if word == "-r"]
+    assert files_named
+    listed = {
+        re.split(r"[<>=!~;\[ ]", line.strip())[0].lower()
+        for name in files_named
+        for line in (ROOT / name).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    notebook = next(word for word in words if word.endswith(".ipynb"))
+    plan = plan_notebook(read_notebook(str(ROOT / notebook))).plan
+    imported = {
+        re.split(r"[<>=!~;\[ ]", requirement.name)[0].lower()
+        for requirement in plan.requirements
+        if requirement.source == "import"
+    }
+    assert imported and imported <= listed, imported - listed
